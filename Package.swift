@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module map (see docs/ARCHITECTURE.md): domain types at the bottom, adapters for C libraries
+// (libvips, ONNX Runtime) in the middle, the face pipeline above them, the CLI on top.
+let package = Package(
+    name: "Visage",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "visage", targets: ["visage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // Domain: plain value types shared by every module. Imports Foundation only.
+        .target(name: "VisageCore"),
+
+        // libvips through a small C shim (libvips' API is variadic, which Swift cannot call).
+        .systemLibrary(name: "CVipsSystem", path: "Sources/CVipsSystem", pkgConfig: "vips",
+                       providers: [.apt(["libvips-dev"])]),
+        .target(name: "CVips", dependencies: ["CVipsSystem"]),
+        .target(name: "VisageImaging", dependencies: ["VisageCore", "CVips"]),
+
+        // ONNX Runtime's C API, loaded at run time with dlopen (no link-time dependency).
+        .target(name: "CONNXRuntime"),
+        .target(name: "VisageInference", dependencies: ["VisageCore", "CONNXRuntime"]),
+
+        // Model packs: manifest, download, verification.
+        .target(name: "VisageModels",
+                dependencies: ["VisageCore",
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                resources: [.copy("Resources/model-packs.json")]),
+
+        // The face pipeline: detection, alignment, embedding, pose, attributes.
+        .target(name: "VisageFaces",
+                dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels"]),
+
+        // Command line.
+        .executableTarget(name: "visage",
+                          dependencies: ["VisageCore", "VisageImaging", "VisageInference",
+                                         "VisageModels", "VisageFaces",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        .testTarget(name: "VisageTests",
+                    dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels",
+                                   "VisageFaces", "visage"],
+                    resources: [.copy("Fixtures")]),
+    ]
+)

@@ -1,0 +1,49 @@
+// A small, non-variadic C surface over libvips for Swift. libvips' API takes NULL-terminated
+// variadic option lists, which Swift cannot call; each function here fixes the options Visage needs.
+// Every function returns 0 on success and -1 on failure, with libvips' error text in *error
+// (free it with g_free via visage_vips_free).
+#ifndef VISAGE_VIPS_H
+#define VISAGE_VIPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    int width;        // stored (not rotated) width
+    int height;
+    int orientation;  // EXIF orientation 1..8 (1 when absent)
+    int bands;
+    int pages;        // number of pages/frames (1 for still images)
+    char loader[64];  // libvips loader nickname, e.g. "jpegload", "heifload"
+} visage_image_header;
+
+typedef struct {
+    uint8_t *pixels;  // RGB, 8 bit, interleaved, row-major; free with visage_vips_free
+    int width;
+    int height;
+} visage_rgb_pixels;
+
+int visage_vips_init(int concurrency);
+
+// Header only: no pixels are decoded. `data` NULL means read `path`.
+int visage_vips_header(const char *path, const void *data, size_t length,
+                       visage_image_header *out, char **error);
+
+// Decode to 8-bit sRGB without alpha (flattened on white), rotated upright by the EXIF
+// orientation when `autorotate` is set, and reduced so neither side exceeds `max_side`
+// (0 = full size). JPEG/WebP/HEIF shrink while decoding, so huge photos stay cheap.
+// `fail_on_truncated` turns truncated or corrupt data into an error instead of a grey tail.
+int visage_vips_decode(const char *path, const void *data, size_t length, int max_side,
+                       int autorotate, visage_rgb_pixels *out, char **error);
+
+// Resize RGB pixels with an anti-aliasing kernel (used for detector inputs).
+int visage_vips_resize_rgb(const uint8_t *pixels, int width, int height, int new_width,
+                           int new_height, visage_rgb_pixels *out, char **error);
+
+// Encode RGB pixels. format: "jpeg" or "png". quality: JPEG quality 1..100.
+int visage_vips_encode_rgb(const uint8_t *pixels, int width, int height, const char *format,
+                           int quality, uint8_t **out, size_t *out_length, char **error);
+
+void visage_vips_free(void *pointer);
+
+#endif

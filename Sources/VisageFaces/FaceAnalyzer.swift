@@ -1,0 +1,97 @@
+import Foundation
+import VisageCore
+import VisageImaging
+import VisageInference
+import VisageModels
+
+/// What to compute for each face.
+public struct AnalysisOptions: Sendable {
+    public var embeddings: Bool
+    public var smallFaces: SmallFaceSearch
+    /// Faces whose shorter box side is below this many pixels (full-size image) are dropped.
+    public var minFaceSize: Double
+
+    public init(embeddings: Bool = true, smallFaces: SmallFaceSearch = .auto, minFaceSize: Double = 0) {
+        self.embeddings = embeddings
+        self.smallFaces = smallFaces
+        self.minFaceSize = minFaceSize
+    }
+}
+
+/// The face pipeline for one model pack: detect, then per face pose, attributes and embedding.
+/// Immutable and safe to share between threads; ONNX Runtime sessions allow concurrent runs.
+public final class FaceAnalyzer: Sendable {
+    public let pack: ModelPack
+    let detector: any FaceDetector
+    let embedder: FaceEmbedder
+    let attributes: AttributeEstimator?
+
+    /// Which model did which job, for `models_used` in responses.
+    public var modelsUsed: [String: String] {
+        var used = ["pack": pack.name,
+                    "face_detection": Self.modelName(pack.detector.file),
+                    "face_embedding": Self.modelName(pack.embedder.file)]
+        if let spec = pack.attributes { used["face_attributes"] = Self.modelName(spec.file) }
+        return used
+    }
+
+    public var embeddingDimensions: Int { embedder.dimensions }
+
+    /// Loads the pack's models from `store` (which must have them installed).
+    public init(pack: ModelPack, store: ModelStore, runtime: OnnxRuntime, options: SessionOptions) throws {
+        func session(_ file: String) throws -> InferenceSession {
+            try InferenceSession(runtime: runtime, modelPath: store.path(for: file).path, options: options)
+        }
+        self.pack = pack
+        let detectorSession = try session(pack.detector.file)
+        let size = pack.detector.inputSize
+        switch pack.detector.decoder {
+        case .yunet:
+            detector = try YuNetDetector(session: detectorSession, inputWidth: size.width, inputHeight: size.height)
+        case .scrfd:
+            detector = try SCRFDDetector(session: detectorSession, inputWidth: size.width, inputHeight: size.height)
+        }
+        embedder = try FaceEmbedder(session: try session(pack.embedder.file), layout: PixelLayout(pack.embedder.normalization))
+        if let spec = pack.attributes {
+            attributes = try AttributeEstimator(session: try session(spec.file), size: spec.inputSize.width,
+                                                layout: PixelLayout(spec.normalization))
+        } else {
+            attributes = nil
+        }
+    }
+
+    /// Faces of `decoded`, in full-size displayed-image coordinates, largest first.
+    public func analyze(_ decoded: DecodedImage, options: AnalysisOptions = .init()) throws -> [AnalyzedFace] {
+        let image = decoded.image
+        let toFullSize = 1 / decoded.scale
+        var found = try TiledDetection(detector: detector, mode: options.smallFaces).detect(in: image)
+        found = found.filter { min($0.box.width, $0.box.height) * toFullSize >= options.minFaceSize }
+        found.sort { $0.box.area > $1.box.area }
+        let embeddings = options.embeddings ? try embedder.embed(found.map(\.landmarks), in: image) : nil
+        let attributeValues = try attributes?.estimate(found, in: image)
+        return found.enumerated().map { index, face in
+            let full = DetectedFace(box: face.box.scaled(by: toFullSize), confidence: face.confidence,
+                                    landmarks: face.landmarks.scaled(by: toFullSize))
+            return AnalyzedFace(detection: full, pose: HeadPoseEstimator.estimate(face.landmarks),
+                                age: attributeValues?[index].age, gender: attributeValues?[index].gender,
+                                embedding: embeddings?[index])
+        }
+    }
+
+    static func modelName(_ file: String) -> String {
+        (file as NSString).deletingPathExtension
+    }
+}
+
+extension PixelLayout {
+    init(_ normalization: Normalization) {
+        self.init(channelOrder: normalization.colorOrder == .bgr ? .bgr : .rgb, mean: normalization.mean, std: normalization.std)
+    }
+}
+
+public extension FaceAnalyzer {
+    /// Embeddings of faces already aligned to the ArcFace template (used by benchmarks).
+    func embed(alignedFaces: [RGBImage]) throws -> [[Float]] {
+        try embedder.embed(alignedFaces: alignedFaces)
+    }
+}

@@ -1,0 +1,90 @@
+/// Separable resampling for detector inputs, in Swift so the result is the same on every
+/// machine: area averaging when shrinking (each output pixel is the mean of the source area it
+/// covers, so nothing aliases) and bilinear interpolation when enlarging. These are the
+/// filters the detectors' reference pipelines used (OpenCV's INTER_AREA / INTER_LINEAR), so
+/// landmarks come out where the models expect them.
+public extension RGBImage {
+    func resampled(width newWidth: Int, height newHeight: Int) -> RGBImage {
+        if newWidth == width && newHeight == height { return self }
+        let columns = ResampleTable(source: width, destination: newWidth)
+        let rows = ResampleTable(source: height, destination: newHeight)
+        // Horizontal pass: height x newWidth x 3 floats.
+        var horizontal = [Float](repeating: 0, count: height * newWidth * 3)
+        pixels.withUnsafeBufferPointer { source in
+            horizontal.withUnsafeMutableBufferPointer { out in
+                for y in 0..<height {
+                    let rowIn = y * width * 3, rowOut = y * newWidth * 3
+                    for x in 0..<newWidth {
+                        var r: Float = 0, g: Float = 0, b: Float = 0
+                        for (offset, weight) in columns.taps(x) {
+                            let p = rowIn + offset * 3
+                            r += weight * Float(source[p]); g += weight * Float(source[p + 1]); b += weight * Float(source[p + 2])
+                        }
+                        out[rowOut + x * 3] = r; out[rowOut + x * 3 + 1] = g; out[rowOut + x * 3 + 2] = b
+                    }
+                }
+            }
+        }
+        // Vertical pass into 8-bit output, rounded like any 8-bit resize.
+        var output = [UInt8](repeating: 0, count: newHeight * newWidth * 3)
+        let stride = newWidth * 3
+        horizontal.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { out in
+                for y in 0..<newHeight {
+                    let taps = rows.taps(y)
+                    for i in 0..<stride {
+                        var value: Float = 0
+                        for (row, weight) in taps { value += weight * source[row * stride + i] }
+                        out[y * stride + i] = UInt8(min(255, max(0, value.rounded())))
+                    }
+                }
+            }
+        }
+        return RGBImage(width: newWidth, height: newHeight, pixels: output)
+    }
+}
+
+/// For each output index, the source indices and weights that make it.
+struct ResampleTable {
+    private let starts: [Int]
+    private let counts: [Int]
+    private let indices: [Int]
+    private let weights: [Float]
+
+    init(source: Int, destination: Int) {
+        var starts: [Int] = [], counts: [Int] = [], indices: [Int] = [], weights: [Float] = []
+        let ratio = Double(source) / Double(destination)
+        for d in 0..<destination {
+            starts.append(indices.count)
+            if ratio >= 1 {
+                // Area: source pixel i covers [i, i+1); output d covers [d*ratio, (d+1)*ratio).
+                let begin = Double(d) * ratio, end = min(Double(d + 1) * ratio, Double(source))
+                var i = Int(begin.rounded(.down))
+                while Double(i) < end && i < source {
+                    let overlap = min(Double(i + 1), end) - max(Double(i), begin)
+                    if overlap > 1e-9 { indices.append(i); weights.append(Float(overlap / ratio)) }
+                    i += 1
+                }
+            } else {
+                // Bilinear with pixel centres at i + 0.5, edges clamped.
+                let position = (Double(d) + 0.5) * ratio - 0.5
+                var i0 = Int(position.rounded(.down))
+                var fraction = position - Double(i0)
+                if i0 < 0 { i0 = 0; fraction = 0 }
+                if i0 >= source - 1 { i0 = source - 1; fraction = 0 }
+                indices.append(i0); weights.append(Float(1 - fraction))
+                if fraction > 0 { indices.append(i0 + 1); weights.append(Float(fraction)) }
+            }
+            counts.append(indices.count - starts[d])
+        }
+        self.starts = starts
+        self.counts = counts
+        self.indices = indices
+        self.weights = weights
+    }
+
+    func taps(_ d: Int) -> Zip2Sequence<ArraySlice<Int>, ArraySlice<Float>> {
+        let range = starts[d]..<(starts[d] + counts[d])
+        return zip(indices[range], weights[range])
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import VisageCore
+
+/// The catalogue of model packs and files, read from `model-packs.json` (bundled with the module).
+public struct ModelManifest: Decodable, Sendable {
+    public static let supportedSchema = 1
+    /// Environment variable that overrides `defaultPack`.
+    public static let packEnvironmentKey = "VISAGE_PACK"
+
+    public let schema: Int
+    /// Pack used when none is named (before VISAGE_PACK is considered).
+    public let defaultPack: String
+    public let packs: [String: ModelPack]
+    public let files: [String: ModelFile]
+    public let archives: [String: ModelArchive]
+
+    /// Pack names, sorted, default first.
+    public var packNames: [String] {
+        packs.keys.sorted { lhs, rhs in
+            if lhs == defaultPack { return rhs != defaultPack }
+            if rhs == defaultPack { return false }
+            return lhs < rhs
+        }
+    }
+
+    /// The manifest shipped with Visage.
+    public static func bundled() throws -> ModelManifest {
+        guard let url = Bundle.module.url(forResource: "model-packs", withExtension: "json") else {
+            throw VisageError("model_manifest_invalid",
+                              "model-packs.json is missing from the VisageModels resource bundle: reinstall or rebuild Visage")
+        }
+        return try load(contentsOf: url)
+    }
+
+    public static func load(contentsOf url: URL) throws -> ModelManifest {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw VisageError("model_manifest_invalid",
+                              "cannot read the model manifest \(url.path): \(error.localizedDescription)")
+        }
+        return try decode(data, source: url.path)
+    }
+
+    /// Decodes a manifest from JSON bytes (tests build their own manifests this way).
+    public static func decode(_ data: Data, source: String = "model manifest") throws -> ModelManifest {
+        do {
+            return try JSONDecoder().decode(ModelManifest.self, from: data)
+        } catch let error as VisageError {
+            throw error
+        } catch {
+            throw VisageError("model_manifest_invalid", "\(source) is not a valid model manifest: \(error)")
+        }
+    }
+
+    // MARK: - Lookup
+
+    /// The pack called `name`, or `model_pack_unknown` naming the packs there are.
+    public func pack(named name: String) throws -> ModelPack {
+        guard let pack = packs[name] else {
+            throw VisageError("model_pack_unknown",
+                              "there is no model pack '\(name)': choose one of \(packNames.joined(separator: ", ")) (see `visage models list`)")
+        }
+        return pack
+    }
+
+    /// The default pack's name: VISAGE_PACK if set and not empty, else the manifest's default.
+    public func defaultPackName(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let chosen = environment[Self.packEnvironmentKey]?.trimmingCharacters(in: .whitespaces), !chosen.isEmpty {
+            return chosen
+        }
+        return defaultPack
+    }
+
+    /// The pack called `name`, or the default pack (VISAGE_PACK, then the manifest) when `name` is nil.
+    public func resolvePack(named name: String?,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ModelPack {
+        if let name { return try pack(named: name) }
+        let chosen = defaultPackName(environment: environment)
+        guard let pack = packs[chosen] else {
+            throw VisageError("model_pack_unknown",
+                              "\(Self.packEnvironmentKey)=\(chosen) names no model pack: set it to one of \(packNames.joined(separator: ", ")), or unset it to use '\(defaultPack)'")
+        }
+        return pack
+    }
+
+    /// The manifest entry for a file a pack names (always present: decoding checks it).
+    public func file(named name: String) throws -> ModelFile {
+        guard let file = files[name] else {
+            throw VisageError("model_manifest_invalid", "the model manifest lists no file '\(name)'")
+        }
+        return file
+    }
+
+    // MARK: - Decoding
+
+    private enum CodingKeys: String, CodingKey {
+        case schema, packs, files, archives
+        case defaultPack = "default_pack"
+    }
+
+    private struct RawPack: Decodable {
+        let description: String
+        let license: String
+        let detector: DetectorSpec
+        let embedder: EmbedderSpec
+        let attributes: AttributesSpec?
+    }
+
+    private struct RawFile: Decodable {
+        let sha256: String?
+        let size: Int64?
+        let mirrorPath: String
+        let url: String?
+        let archives: [ArchiveMember]?
+        let home: String?
+        let note: String?
+
+        enum CodingKeys: String, CodingKey {
+            case sha256, size, url, archives, home, note
+            case mirrorPath = "mirror_path"
+        }
+    }
+
+    private struct RawArchive: Decodable {
+        let url: String
+        let sha256: String?
+        let size: Int64?
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schema = try container.decode(Int.self, forKey: .schema)
+        guard schema == Self.supportedSchema else {
+            throw VisageError("model_manifest_invalid",
+                              "model manifest schema \(schema) is not supported (this Visage reads schema \(Self.supportedSchema)): upgrade Visage")
+        }
+        defaultPack = try container.decode(String.self, forKey: .defaultPack)
+
+        let rawArchives = try container.decodeIfPresent([String: RawArchive].self, forKey: .archives) ?? [:]
+        var archives: [String: ModelArchive] = [:]
+        for (name, raw) in rawArchives {
+            archives[name] = ModelArchive(name: name, url: try Self.parseURL(raw.url, what: "archive '\(name)'"),
+                                          sha256: try Self.checkedHash(raw.sha256, what: "archive '\(name)'"),
+                                          size: raw.size)
+        }
+        self.archives = archives
+
+        let rawFiles = try container.decode([String: RawFile].self, forKey: .files)
+        var files: [String: ModelFile] = [:]
+        for (name, raw) in rawFiles {
+            guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
+                throw VisageError("model_manifest_invalid", "model file name '\(name)' must be a plain file name")
+            }
+            let members = raw.archives ?? []
+            for member in members where archives[member.archive] == nil {
+                throw VisageError("model_manifest_invalid",
+                                  "file '\(name)' names archive '\(member.archive)', which the manifest's archives do not list")
+            }
+            files[name] = ModelFile(name: name,
+                                    sha256: try Self.checkedHash(raw.sha256, what: "file '\(name)'"),
+                                    size: raw.size, mirrorPath: raw.mirrorPath,
+                                    url: try raw.url.map { try Self.parseURL($0, what: "file '\(name)'") },
+                                    archives: members, home: raw.home, note: raw.note)
+        }
+        self.files = files
+
+        let rawPacks = try container.decode([String: RawPack].self, forKey: .packs)
+        var packs: [String: ModelPack] = [:]
+        for (name, raw) in rawPacks {
+            let pack = ModelPack(name: name, description: raw.description, license: raw.license,
+                                 detector: raw.detector, embedder: raw.embedder, attributes: raw.attributes)
+            for file in pack.fileNames where files[file] == nil {
+                throw VisageError("model_manifest_invalid",
+                                  "pack '\(name)' needs '\(file)', which the manifest's files do not list")
+            }
+            packs[name] = pack
+        }
+        self.packs = packs
+        guard packs[defaultPack] != nil else {
+            throw VisageError("model_manifest_invalid", "default_pack '\(defaultPack)' is not one of the manifest's packs")
+        }
+    }
+
+    private static func parseURL(_ text: String, what: String) throws -> URL {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+              ["https", "http", "file"].contains(scheme) else {
+            throw VisageError("model_manifest_invalid", "\(what) has an unusable URL '\(text)'")
+        }
+        return url
+    }
+
+    private static func checkedHash(_ text: String?, what: String) throws -> String? {
+        guard let text else { return nil }
+        let hex = text.lowercased()
+        guard hex.count == 64, hex.allSatisfy({ $0.isHexDigit }) else {
+            throw VisageError("model_manifest_invalid", "\(what) has a sha256 that is not 64 hex digits: '\(text)'")
+        }
+        return hex
+    }
+}

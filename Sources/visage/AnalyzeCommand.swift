@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import VisageCore
+import VisageFaces
+import VisageImaging
+
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Find faces with landmarks, pose, attributes and embeddings in images or folders.",
+        discussion: "Exit status: 0 when every image was analysed, 2 when some failed (each reported), 1 when nothing could run.")
+
+    @Option(help: "Model pack (default: VISAGE_PACK or the manifest's default).")
+    var pack: String?
+
+    @Option(name: .customLong("model-dir"), help: "Folder with installed models (default: VISAGE_MODEL_DIR).")
+    var modelDirectory: String?
+
+    @Flag(help: "Include each face's embedding vector.")
+    var embeddings = false
+
+    @Flag(help: "Print one JSON object per image on stdout.")
+    var json = false
+
+    @Option(help: "Images analysed at once (default: number of cores).")
+    var jobs: Int?
+
+    @Option(name: .customLong("small-faces"), help: "Tiled second pass for small faces: auto, always or off.")
+    var smallFaces: String = "auto"
+
+    @Option(name: .customLong("max-side"), help: "Longest side images are reduced to before analysis (default: VISAGE_MAX_SIDE or 4096).")
+    var maxSide: Int?
+
+    @Argument(help: "Image files or folders (searched recursively).")
+    var paths: [String]
+
+    func run() throws {
+        guard let search = SmallFaceSearch(rawValue: smallFaces) else {
+            throw ValidationError("--small-faces must be auto, always or off")
+        }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let workers = max(1, jobs ?? cores)
+        let settings = PipelineSettings(packName: pack, modelDirectory: modelDirectory,
+                                        threadsPerSession: max(1, cores / workers))
+        let analyzer: FaceAnalyzer
+        do { analyzer = try settings.loadAnalyzer() } catch { exitWithError(error) }
+
+        let files = ImageFiles.collect(paths)
+        let decoder = ImageDecoder(limits: .fromEnvironment())
+        let side = maxSide ?? ProcessInfo.processInfo.environment["VISAGE_MAX_SIDE"].flatMap(Int.init) ?? 4096
+        let options = AnalysisOptions(embeddings: embeddings, smallFaces: search)
+        let progress = ProgressBar(total: files.count)
+        let printer = OrderedPrinter()
+        let failures = Counter()
+
+        ParallelMap.run(count: files.count, workers: workers) { index in
+            let path = files[index]
+            let line: String
+            do {
+                let decoded = try decoder.decode(.file(path), maxSide: side)
+                let faces = try analyzer.analyze(decoded, options: options)
+                line = json ? ImageAnalysisJSON(path: path, width: decoded.header.width, height: decoded.header.height,
+                                                orientation: decoded.header.orientation.rawValue, format: decoded.header.format,
+                                                faces: faces.map(FaceJSON.init), modelsUsed: analyzer.modelsUsed).jsonLine()
+                             : "\(path): \(faces.count) face\(faces.count == 1 ? "" : "s") (\(decoded.header.width)x\(decoded.header.height))"
+            } catch {
+                let visage = error as? VisageError ?? VisageError("analysis_failed", "\(error)")
+                failures.increment()
+                line = json ? ImageErrorJSON(path: path, error: visage).jsonLine() : "\(path): error [\(visage.code)] \(visage.message)"
+            }
+            printer.emit(index: index, line: line)
+            progress.advance()
+        }
+        if failures.value > 0 { throw ExitCode(2) }
+    }
+}
+
+/// Prints lines in input order although workers finish out of order.
+final class OrderedPrinter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [Int: String] = [:]
+    private var next = 0
+
+    func emit(index: Int, line: String) {
+        lock.withLock {
+            pending[index] = line
+            while let ready = pending.removeValue(forKey: next) {
+                FileHandle.standardOutput.write(Data((ready + "\n").utf8))
+                next += 1
+            }
+        }
+    }
+}
+
+/// Runs `body` for indices 0..<count on `workers` threads, each taking the next index when done,
+/// so decoding of one image overlaps inference on another.
+enum ParallelMap {
+    static func run(count: Int, workers: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let lock = NSLock()
+        nonisolated(unsafe) var nextIndex = 0
+        DispatchQueue.concurrentPerform(iterations: min(workers, max(count, 1))) { _ in
+            while true {
+                let index: Int = lock.withLock {
+                    defer { nextIndex += 1 }
+                    return nextIndex
+                }
+                guard index < count else { return }
+                body(index)
+            }
+        }
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}

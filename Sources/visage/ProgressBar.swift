@@ -1,0 +1,38 @@
+import Foundation
+
+/// A one-line progress bar with rate and ETA on stderr, drawn only when stderr is a terminal
+/// so logs and pipes stay clean.
+final class ProgressBar: @unchecked Sendable {
+    private let total: Int
+    private let start = Date()
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var done = 0
+    private var lastDraw = Date.distantPast
+
+    init(total: Int, enabled: Bool = isatty(STDERR_FILENO) == 1) {
+        self.total = total
+        self.enabled = enabled && total > 0
+    }
+
+    func advance() {
+        lock.lock()
+        defer { lock.unlock() }
+        done += 1
+        guard enabled, done == total || Date().timeIntervalSince(lastDraw) > 0.1 else { return }
+        lastDraw = Date()
+        let elapsed = Date().timeIntervalSince(start)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let remaining = rate > 0 ? Double(total - done) / rate : 0
+        let width = 30, filled = width * done / total
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let line = String(format: "\r[%@] %d/%d  %.1f img/s  ETA %@ ", bar, done, total, rate, Self.clock(remaining))
+        FileHandle.standardError.write(Data(line.utf8))
+        if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return String(format: "%d:%02d", s / 60, s % 60)
+    }
+}

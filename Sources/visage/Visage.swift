@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Visage: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "visage",
+        abstract: "Photo analysis and face recognition.",
+        subcommands: [AnalyzeCommand.self, ModelsCommand.self, BenchCommand.self])
+}

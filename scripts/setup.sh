@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs everything Visage needs on Debian/Ubuntu and builds it. Safe to re-run: each step
+# checks what is already there.
+#   1. Debian packages: libvips (imaging), ffmpeg (video), build tools.
+#   2. ONNX Runtime: the `onnxruntime` wheel from PyPI unpacked into .deps/ort (no system
+#      install; Visage dlopens .deps/ort/onnxruntime/capi/libonnxruntime.so*). With
+#      VISAGE_DEVICE=cuda the `onnxruntime-gpu` wheel goes to .deps/ort-gpu as well.
+#   3. `swift build -c release` -> .build/release/visage
+#   4. The default model pack (VISAGE_PACK, else the manifest's default) into VISAGE_MODEL_DIR
+#      (default ~/.cache/visage/models), downloaded from upstream, or copied from
+#      VISAGE_MODEL_MIRROR=DIR when set.
+# Flags: --no-models skips step 4; --debug builds debug instead of release.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ORT_VERSION=${VISAGE_ORT_VERSION:-1.31.1}
+build_config=release
+fetch_models=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-models) fetch_models=0 ;;
+    --debug) build_config=debug ;;
+    *) echo "unknown option $arg" >&2; exit 64 ;;
+  esac
+done
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# 1. System packages -------------------------------------------------------------------------
+packages=(libvips-dev ffmpeg pkg-config python3-pip)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# 2. ONNX Runtime ------------------------------------------------------------------------------
+install_wheel() {  # $1 = PyPI package, $2 = target folder
+  if ls "$2"/onnxruntime/capi/libonnxruntime.so* >/dev/null 2>&1 \
+     && grep -qx "Version: $ORT_VERSION" "$2"/*.dist-info/METADATA 2>/dev/null; then
+    return
+  fi
+  say "installing $1 $ORT_VERSION into $2"
+  rm -rf "$2.tmp"
+  python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$2.tmp" "$1==$ORT_VERSION"
+  rm -rf "$2" && mv "$2.tmp" "$2"
+}
+install_wheel onnxruntime .deps/ort
+if [ "${VISAGE_DEVICE:-}" = "cuda" ]; then
+  install_wheel onnxruntime-gpu .deps/ort-gpu
+fi
+
+# 3. Build -------------------------------------------------------------------------------------
+say "building visage ($build_config)"
+swift build -c "$build_config" --product visage 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
+bin=".build/$build_config/visage"
+[ -x "$bin" ] || { echo "build failed: $bin missing" >&2; exit 1; }
+
+# 4. Models ------------------------------------------------------------------------------------
+if [ "$fetch_models" = 1 ]; then
+  say "fetching the default model pack"
+  "$bin" models fetch
+fi
+say "ready: $bin"

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: set-up (idempotent), then `swift test`.
+# Tests use the real models, copied from VISAGE_MODEL_MIRROR (default ../shared/models, the
+# folder CI provides beside the checkout) into a private model folder.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export VISAGE_MODEL_MIRROR=${VISAGE_MODEL_MIRROR:-$(cd .. && pwd)/shared/models}
+export VISAGE_MODEL_DIR=${VISAGE_TEST_MODEL_DIR:-$PWD/.build/test-models}
+scripts/setup.sh --debug
+swift test
