@@ -6,6 +6,7 @@
 public extension RGBImage {
     func resampled(width newWidth: Int, height newHeight: Int) -> RGBImage {
         if newWidth == width && newHeight == height { return self }
+        if newWidth > width && newHeight > height { return enlargedBilinear(width: newWidth, height: newHeight) }
         let columns = ResampleTable(source: width, destination: newWidth)
         let rows = ResampleTable(source: height, destination: newHeight)
         // Horizontal pass: height x newWidth x 3 floats.
@@ -86,5 +87,67 @@ struct ResampleTable {
     func taps(_ d: Int) -> Zip2Sequence<ArraySlice<Int>, ArraySlice<Float>> {
         let range = starts[d]..<(starts[d] + counts[d])
         return zip(indices[range], weights[range])
+    }
+}
+
+extension RGBImage {
+    /// Bilinear enlargement in OpenCV's 8-bit fixed-point arithmetic (11-bit weights, the
+    /// vertical pass in 16-bit halves). Matching it bit for bit matters: detectors were tuned on
+    /// OpenCV-resized inputs and small images are enlarged for every detection pass.
+    func enlargedBilinear(width newWidth: Int, height newHeight: Int) -> RGBImage {
+        let columns = FixedPointTaps(source: width, destination: newWidth)
+        let rows = FixedPointTaps(source: height, destination: newHeight)
+        let stride = newWidth * 3
+        var horizontal = [Int32](repeating: 0, count: height * stride)
+        pixels.withUnsafeBufferPointer { source in
+            horizontal.withUnsafeMutableBufferPointer { out in
+                for y in 0..<height {
+                    let rowIn = y * width * 3, rowOut = y * stride
+                    for x in 0..<newWidth {
+                        let p0 = rowIn + columns.index[x] * 3, p1 = rowIn + min(columns.index[x] + 1, width - 1) * 3
+                        let a0 = columns.weight0[x], a1 = columns.weight1[x]
+                        for c in 0..<3 {
+                            out[rowOut + x * 3 + c] = Int32(source[p0 + c]) * a0 + Int32(source[p1 + c]) * a1
+                        }
+                    }
+                }
+            }
+        }
+        var output = [UInt8](repeating: 0, count: newHeight * stride)
+        horizontal.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { out in
+                for y in 0..<newHeight {
+                    let r0 = rows.index[y] * stride, r1 = min(rows.index[y] + 1, height - 1) * stride
+                    let b0 = rows.weight0[y], b1 = rows.weight1[y]
+                    for i in 0..<stride {
+                        let v = (((source[r0 + i] >> 4) * b0) >> 16) + (((source[r1 + i] >> 4) * b1) >> 16)
+                        out[y * stride + i] = UInt8(clamping: (v + 2) >> 2)
+                    }
+                }
+            }
+        }
+        return RGBImage(width: newWidth, height: newHeight, pixels: output)
+    }
+}
+
+/// Source index and 11-bit fixed-point weights (sum 2048) per output index, computed in
+/// single precision as OpenCV does.
+struct FixedPointTaps {
+    var index: [Int] = []
+    var weight0: [Int32] = []
+    var weight1: [Int32] = []
+
+    init(source: Int, destination: Int) {
+        let scale = Double(source) / Double(destination)
+        for d in 0..<destination {
+            var position = Float((Double(d) + 0.5) * scale - 0.5)
+            var start = Int(position.rounded(.down))
+            position -= Float(start)
+            if start < 0 { start = 0; position = 0 }
+            if start >= source - 1 { start = source - 1; position = 0 }
+            index.append(start)
+            weight0.append(Int32(((1 - position) * 2048).rounded(.toNearestOrEven)))
+            weight1.append(Int32((position * 2048).rounded(.toNearestOrEven)))
+        }
     }
 }

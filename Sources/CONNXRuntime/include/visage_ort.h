@@ -132,11 +132,11 @@ struct OrtApi {
     /*   5 */ void *_unused005; /* EnableTelemetryEvents */
     /*   6 */ void *_unused006; /* DisableTelemetryEvents */
     /*   7 */ OrtStatus *(*CreateSession)(const OrtEnv *env, const char *model_path, const OrtSessionOptions *options,
-                                               OrtSession **out);
+                  OrtSession **out);
     /*   8 */ void *_unused008; /* CreateSessionFromArray */
     /*   9 */ OrtStatus *(*Run)(OrtSession *session, const OrtRunOptions *run_options, const char *const *input_names,
-                                     const OrtValue *const *inputs, size_t input_len, const char *const *output_names,
-                                     size_t output_names_len, OrtValue **outputs);
+                  const OrtValue *const *inputs, size_t input_len, const char *const *output_names,
+                  size_t output_names_len, OrtValue **outputs);
     /*  10 */ OrtStatus *(*CreateSessionOptions)(OrtSessionOptions **options);
     /*  11 */ void *_unused011; /* SetOptimizedModelFilePath */
     /*  12 */ void *_unused012; /* CloneSessionOptions */
@@ -151,7 +151,7 @@ struct OrtApi {
     /*  21 */ void *_unused021; /* SetSessionLogVerbosityLevel */
     /*  22 */ void *_unused022; /* SetSessionLogSeverityLevel */
     /*  23 */ OrtStatus *(*SetSessionGraphOptimizationLevel)(OrtSessionOptions *options,
-                                                                  GraphOptimizationLevel graph_optimization_level);
+                  GraphOptimizationLevel graph_optimization_level);
     /*  24 */ OrtStatus *(*SetIntraOpNumThreads)(OrtSessionOptions *options, int intra_op_num_threads);
     /*  25 */ void *_unused025; /* SetInterOpNumThreads */
     /*  26 */ void *_unused026; /* CreateCustomOpDomain */
@@ -165,9 +165,9 @@ struct OrtApi {
     /*  34 */ OrtStatus *(*SessionGetOutputTypeInfo)(const OrtSession *session, size_t index, OrtTypeInfo **type_info);
     /*  35 */ void *_unused035; /* SessionGetOverridableInitializerTypeInfo */
     /*  36 */ OrtStatus *(*SessionGetInputName)(const OrtSession *session, size_t index, OrtAllocator *allocator,
-                                                     char **value);
+                  char **value);
     /*  37 */ OrtStatus *(*SessionGetOutputName)(const OrtSession *session, size_t index, OrtAllocator *allocator,
-                                                      char **value);
+                  char **value);
     /*  38 */ void *_unused038; /* SessionGetOverridableInitializerName */
     /*  39 */ void *_unused039; /* CreateRunOptions */
     /*  40 */ void *_unused040; /* RunOptionsSetRunLogVerbosityLevel */
@@ -180,15 +180,15 @@ struct OrtApi {
     /*  47 */ void *_unused047; /* RunOptionsUnsetTerminate */
     /*  48 */ void *_unused048; /* CreateTensorAsOrtValue */
     /*  49 */ OrtStatus *(*CreateTensorWithDataAsOrtValue)(const OrtMemoryInfo *info, void *p_data, size_t p_data_len,
-                                                                const int64_t *shape, size_t shape_len,
-                                                                ONNXTensorElementDataType type, OrtValue **out);
+                  const int64_t *shape, size_t shape_len,
+                  ONNXTensorElementDataType type, OrtValue **out);
     /*  50 */ void *_unused050; /* IsTensor */
     /*  51 */ OrtStatus *(*GetTensorMutableData)(OrtValue *value, void **out);
     /*  52 */ void *_unused052; /* FillStringTensor */
     /*  53 */ void *_unused053; /* GetStringTensorDataLength */
     /*  54 */ void *_unused054; /* GetStringTensorContent */
     /*  55 */ OrtStatus *(*CastTypeInfoToTensorInfo)(const OrtTypeInfo *type_info,
-                                                          const OrtTensorTypeAndShapeInfo **out);
+                  const OrtTensorTypeAndShapeInfo **out);
     /*  56 */ void *_unused056; /* GetOnnxTypeFromTypeInfo */
     /*  57 */ void *_unused057; /* CreateTensorTypeAndShapeInfo */
     /*  58 */ void *_unused058; /* SetTensorElementType */
@@ -196,7 +196,7 @@ struct OrtApi {
     /*  60 */ OrtStatus *(*GetTensorElementType)(const OrtTensorTypeAndShapeInfo *info, ONNXTensorElementDataType *out);
     /*  61 */ OrtStatus *(*GetDimensionsCount)(const OrtTensorTypeAndShapeInfo *info, size_t *out);
     /*  62 */ OrtStatus *(*GetDimensions)(const OrtTensorTypeAndShapeInfo *info, int64_t *dim_values,
-                                               size_t dim_values_length);
+                  size_t dim_values_length);
     /*  63 */ void *_unused063; /* GetSymbolicDimensions */
     /*  64 */ OrtStatus *(*GetTensorShapeElementCount)(const OrtTensorTypeAndShapeInfo *info, size_t *out);
     /*  65 */ OrtStatus *(*GetTensorTypeAndShape)(const OrtValue *value, OrtTensorTypeAndShapeInfo **out);
@@ -339,14 +339,13 @@ struct OrtApi {
     /* 202 */ void *_unused202; /* SynchronizeBoundInputs */
     /* 203 */ void *_unused203; /* SynchronizeBoundOutputs */
     /* 204 */ OrtStatus *(*SessionOptionsAppendExecutionProvider_CUDA_V2)(OrtSessionOptions *options,
-                                                                               const OrtCUDAProviderOptionsV2 *cuda_options);
+                  const OrtCUDAProviderOptionsV2 *cuda_options);
     /* 205 */ OrtStatus *(*CreateCUDAProviderOptions)(OrtCUDAProviderOptionsV2 **out);
     /* 206 */ OrtStatus *(*UpdateCUDAProviderOptions)(OrtCUDAProviderOptionsV2 *cuda_options,
-                                                           const char *const *provider_options_keys,
-                                                           const char *const *provider_options_values, size_t num_keys);
+                  const char *const *provider_options_keys,
+                  const char *const *provider_options_values, size_t num_keys);
     /* 207 */ void *_unused207; /* GetCUDAProviderOptionsAsString */
     /* 208 */ void (*ReleaseCUDAProviderOptions)(OrtCUDAProviderOptionsV2 *input);
-
 };
 
 /* Pin each member we call to the slot it has in the real OrtApi; a miscounted placeholder fails
