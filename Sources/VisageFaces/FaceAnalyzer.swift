@@ -8,12 +8,15 @@ import VisageModels
 public struct AnalysisOptions: Sendable {
     public var embeddings: Bool
     public var smallFaces: SmallFaceSearch
+    /// Also search sideways and upside-down when the upright pass finds no convincing face.
+    public var uprightSearch: Bool
     /// Faces whose shorter box side is below this many pixels (full-size image) are dropped.
     public var minFaceSize: Double
 
-    public init(embeddings: Bool = true, smallFaces: SmallFaceSearch = .auto, minFaceSize: Double = 0) {
+    public init(embeddings: Bool = true, smallFaces: SmallFaceSearch = .auto, uprightSearch: Bool = true, minFaceSize: Double = 0) {
         self.embeddings = embeddings
         self.smallFaces = smallFaces
+        self.uprightSearch = uprightSearch
         self.minFaceSize = minFaceSize
     }
 }
@@ -64,7 +67,8 @@ public final class FaceAnalyzer: Sendable {
     public func analyze(_ decoded: DecodedImage, options: AnalysisOptions = .init()) throws -> [AnalyzedFace] {
         let image = decoded.image
         let toFullSize = 1 / decoded.scale
-        var found = try TiledDetection(detector: detector, mode: options.smallFaces).detect(in: image)
+        let tiled = TiledDetection(detector: detector, mode: options.smallFaces)
+        var found = try UprightSearch(enabled: options.uprightSearch).detect(in: image, using: tiled.detect)
         found = found.filter { min($0.box.width, $0.box.height) * toFullSize >= options.minFaceSize }
         found.sort { $0.box.area > $1.box.area }
         let embeddings = options.embeddings ? try embedder.embed(found.map(\.landmarks), in: image) : nil

@@ -28,6 +28,9 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("small-faces"), help: "Tiled second pass for small faces: auto, always or off.")
     var smallFaces: String = "auto"
 
+    @Flag(name: .customLong("no-upright-search"), help: "Don't search turned copies of images whose upright pass finds no convincing face.")
+    var noUprightSearch = false
+
     @Option(name: .customLong("max-side"), help: "Longest side images are reduced to before analysis (default: VISAGE_MAX_SIDE or 4096).")
     var maxSide: Int?
 
@@ -48,7 +51,7 @@ struct AnalyzeCommand: ParsableCommand {
         let files = ImageFiles.collect(paths)
         let decoder = ImageDecoder(limits: .fromEnvironment())
         let side = maxSide ?? ProcessInfo.processInfo.environment["VISAGE_MAX_SIDE"].flatMap(Int.init) ?? 4096
-        let options = AnalysisOptions(embeddings: embeddings, smallFaces: search)
+        let options = AnalysisOptions(embeddings: embeddings, smallFaces: search, uprightSearch: !noUprightSearch)
         let progress = ProgressBar(total: files.count)
         let printer = OrderedPrinter()
         let failures = Counter()
