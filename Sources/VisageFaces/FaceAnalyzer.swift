@@ -68,7 +68,7 @@ public final class FaceAnalyzer: Sendable {
         let image = decoded.image
         let toFullSize = 1 / decoded.scale
         let tiled = TiledDetection(detector: detector, mode: options.smallFaces)
-        var found = try UprightSearch(enabled: options.uprightSearch).detect(in: image, using: tiled.detect)
+        var found = try UprightSearch(enabled: options.uprightSearch).detect(in: image, upright: tiled.detect, turned: detector.detect)
         found = found.filter { min($0.box.width, $0.box.height) * toFullSize >= options.minFaceSize }
         found.sort { $0.box.area > $1.box.area }
         let embeddings = options.embeddings ? try embedder.embed(found.map(\.landmarks), in: image) : nil

@@ -18,13 +18,16 @@ public struct UprightSearch: Sendable {
         self.enabled = enabled
     }
 
-    public func detect(in image: RGBImage, using detect: (RGBImage) throws -> [DetectedFace]) throws -> [DetectedFace] {
-        let upright = try detect(image)
+    /// `detectUpright` runs on the image as stored (with every refinement, such as tiling);
+    /// `detectTurned` on the turned copies, where one quick pass is enough to tell.
+    public func detect(in image: RGBImage, upright detectUpright: (RGBImage) throws -> [DetectedFace],
+                       turned detectTurned: (RGBImage) throws -> [DetectedFace]) throws -> [DetectedFace] {
+        let upright = try detectUpright(image)
         let uprightScore = upright.map(\.confidence).max() ?? 0
         guard enabled, uprightScore < Self.doubtful else { return upright }
         var best = (faces: upright, score: uprightScore)
         for turn in [QuarterTurn.clockwise, .half, .counterClockwise] {
-            let found = try detect(image.rotated(turn))
+            let found = try detectTurned(image.rotated(turn))
             let score = found.map(\.confidence).max() ?? 0
             if score > best.score + Self.margin {
                 best = (found.map { $0.inOriginal(of: turn, width: image.width, height: image.height) }, score)

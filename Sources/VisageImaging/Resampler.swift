@@ -17,8 +17,8 @@ public extension RGBImage {
                     let rowIn = y * width * 3, rowOut = y * newWidth * 3
                     for x in 0..<newWidth {
                         var r: Float = 0, g: Float = 0, b: Float = 0
-                        for (offset, weight) in columns.taps(x) {
-                            let p = rowIn + offset * 3
+                        for tap in columns.starts[x]..<columns.starts[x + 1] {
+                            let p = rowIn + columns.indices[tap] * 3, weight = columns.weights[tap]
                             r += weight * Float(source[p]); g += weight * Float(source[p + 1]); b += weight * Float(source[p + 2])
                         }
                         out[rowOut + x * 3] = r; out[rowOut + x * 3 + 1] = g; out[rowOut + x * 3 + 2] = b
@@ -29,14 +29,17 @@ public extension RGBImage {
         // Vertical pass into 8-bit output, rounded like any 8-bit resize.
         var output = [UInt8](repeating: 0, count: newHeight * newWidth * 3)
         let stride = newWidth * 3
+        var accumulator = [Float](repeating: 0, count: stride)
         horizontal.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { out in
-                for y in 0..<newHeight {
-                    let taps = rows.taps(y)
-                    for i in 0..<stride {
-                        var value: Float = 0
-                        for (row, weight) in taps { value += weight * source[row * stride + i] }
-                        out[y * stride + i] = UInt8(min(255, max(0, value.rounded())))
+                accumulator.withUnsafeMutableBufferPointer { sum in
+                    for y in 0..<newHeight {
+                        for i in 0..<stride { sum[i] = 0 }
+                        for tap in rows.starts[y]..<rows.starts[y + 1] {
+                            let rowStart = rows.indices[tap] * stride, weight = rows.weights[tap]
+                            for i in 0..<stride { sum[i] += weight * source[rowStart + i] }
+                        }
+                        for i in 0..<stride { out[y * stride + i] = UInt8(min(255, max(0, sum[i].rounded()))) }
                     }
                 }
             }
@@ -45,18 +48,16 @@ public extension RGBImage {
     }
 }
 
-/// For each output index, the source indices and weights that make it.
+/// For each output index d, the source indices and weights that make it:
+/// `indices[starts[d]..<starts[d + 1]]` and the same range of `weights`.
 struct ResampleTable {
-    private let starts: [Int]
-    private let counts: [Int]
-    private let indices: [Int]
-    private let weights: [Float]
+    private(set) var starts: [Int] = [0]
+    private(set) var indices: [Int] = []
+    private(set) var weights: [Float] = []
 
     init(source: Int, destination: Int) {
-        var starts: [Int] = [], counts: [Int] = [], indices: [Int] = [], weights: [Float] = []
         let ratio = Double(source) / Double(destination)
         for d in 0..<destination {
-            starts.append(indices.count)
             if ratio >= 1 {
                 // Area: source pixel i covers [i, i+1); output d covers [d*ratio, (d+1)*ratio).
                 let begin = Double(d) * ratio, end = min(Double(d + 1) * ratio, Double(source))
@@ -76,17 +77,8 @@ struct ResampleTable {
                 indices.append(i0); weights.append(Float(1 - fraction))
                 if fraction > 0 { indices.append(i0 + 1); weights.append(Float(fraction)) }
             }
-            counts.append(indices.count - starts[d])
+            starts.append(indices.count)
         }
-        self.starts = starts
-        self.counts = counts
-        self.indices = indices
-        self.weights = weights
-    }
-
-    func taps(_ d: Int) -> Zip2Sequence<ArraySlice<Int>, ArraySlice<Float>> {
-        let range = starts[d]..<(starts[d] + counts[d])
-        return zip(indices[range], weights[range])
     }
 }
 
