@@ -14,8 +14,17 @@ static int fail_with(char **error, const char *message) {
     return -1;
 }
 
+// libvips reports recoverable oddities (an ignored colour profile, a junk byte) as GLib
+// warnings on stderr. Visage turns real failures into errors itself, so the chatter is dropped
+// unless VISAGE_VIPS_WARNINGS is set.
+static void drop_warning(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data) {
+    (void)domain; (void)level; (void)message; (void)data;
+}
+
 int visage_vips_init(int concurrency) {
     if (VIPS_INIT("visage") != 0) return -1;
+    if (!g_getenv("VISAGE_VIPS_WARNINGS"))
+        g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE, drop_warning, NULL);
     // Visage decodes each image once; libvips' operation cache would only hold memory.
     vips_cache_set_max(0);
     vips_cache_set_max_mem(0);

@@ -6,10 +6,12 @@ import VisageCore
 /// Good to a few degrees for near-frontal faces, which is what filtering and "best face"
 /// choices need; it is not a substitute for a dense 3-D landmark model.
 public enum HeadPoseEstimator {
-    /// Mean face in arbitrary units, x to the subject's left as seen in the image (image right),
-    /// y up, z towards the camera; nose tip at the origin.
+    /// Mean face: x and y are the ArcFace alignment template (a frontal face, so a frontal
+    /// face reads as zero pose) centred on the nose, y up; depth z towards the camera follows
+    /// the proportions of a generic head model (eyes and mouth corners sit about 0.4 eye
+    /// distances behind the nose tip).
     static let model: [(Double, Double, Double)] = [
-        (-165, 170, -135), (165, 170, -135), (0, 0, 0), (-150, -150, -125), (150, -150, -125),
+        (-17.73, 20.04, -14.4), (17.51, 20.24, -14.4), (0, 0, 0), (-14.48, -20.63, -13.3), (14.70, -20.47, -13.3),
     ]
 
     public static func estimate(_ landmarks: FaceLandmarks) -> HeadPose {
@@ -39,8 +41,8 @@ public enum HeadPoseEstimator {
         let pitch = atan2(r2[2], r3[2]) * degrees
         let yaw = asin(max(-1, min(1, -r1[2]))) * degrees
         let roll = atan2(r1[1], r1[0]) * degrees
-        // Image y points down, so a clockwise tilt in the image is a negative angle here.
-        return HeadPose(yaw: -yaw, pitch: pitch, roll: -roll)
+        // With y flipped up, a clockwise tilt on screen comes out as a positive angle.
+        return HeadPose(yaw: -yaw, pitch: pitch, roll: roll)
     }
 
     static func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }

@@ -8,7 +8,7 @@ import Testing
         let root = CLI.testdata.appendingPathComponent("faces_identity")
         let manifest = try String(contentsOf: root.appendingPathComponent("manifest.csv"), encoding: .utf8)
         var identityOf: [String: String] = [:]
-        for row in manifest.split(separator: "\n").dropFirst() {
+        for row in manifest.split(whereSeparator: \.isNewline).dropFirst() {
             let columns = row.split(separator: ",", omittingEmptySubsequences: false)
             guard columns.count >= 2 else { continue }
             identityOf[root.appendingPathComponent(String(columns[0])).path] = String(columns[1])

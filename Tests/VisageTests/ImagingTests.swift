@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import VisageCore
+@testable import VisageImaging
+
+@Suite struct ImagingTests {
+    let decoder = ImageDecoder()
+
+    @Test func decodesFromBytesByContentNotExtension() throws {
+        let path = CLI.testdata.appendingPathComponent("formats/mislabeled/this-is-a-jpeg.png").path
+        let decoded = try decoder.decode(.bytes(Data(contentsOf: URL(fileURLWithPath: path))))
+        #expect(decoded.header.format == "jpeg")
+        #expect(decoded.image.width > 0)
+    }
+
+    @Test func pixelLimitRefusesBombBeforeDecoding() throws {
+        let path = CLI.testdata.appendingPathComponent("formats/huge/sharp_65536x65536-uint32-limit.png").path
+        let start = Date()
+        #expect(throws: VisageError.self) { try decoder.decode(.file(path)) }
+        do { _ = try decoder.decode(.file(path)) } catch let error as VisageError {
+            #expect(error.code == "image_too_large")
+            #expect(error.message.contains("65536x65536"))
+        }
+        #expect(Date().timeIntervalSince(start) < 5, "refusal must not decode the image")
+    }
+
+    @Test func hugeJpegShrinksOnLoad() throws {
+        let path = CLI.testdata.appendingPathComponent("formats/huge/sharp_giant-image_20000x14000.jpg").path
+        let decoded = try decoder.decode(.file(path), maxSide: 2048)
+        #expect(decoded.header.width == 20000 && decoded.header.height == 14000)
+        #expect(max(decoded.image.width, decoded.image.height) == 2048)
+        #expect(abs(decoded.scale - 2048.0 / 20000.0) < 1e-3)
+    }
+
+    @Test func corruptAndTruncatedFilesGiveSpecificCodes() throws {
+        let folder = CLI.testdata.appendingPathComponent("formats/corrupt")
+        let expectations = [
+            "all_zero_bytes.JPG": "image_corrupt",
+            "sharp_truncated.png": "image_truncated",
+            "pillow_truncated_jpeg.jpg": "image_truncated",
+        ]
+        for (file, code) in expectations {
+            do {
+                _ = try decoder.decode(.file(folder.appendingPathComponent(file).path))
+                Issue.record("\(file) decoded")
+            } catch let error as VisageError {
+                #expect(error.code == code, "\(file): \(error)")
+            }
+        }
+        #expect(throws: VisageError("image_empty", "the image data is empty")) { try decoder.decode(.bytes(Data())) }
+    }
+
+    @Test func similarityTransformRecoversRotationScaleAndShift() {
+        let truth = SimilarityTransform(a: 0.8 * cos(0.3), b: 0.8 * sin(0.3), tx: 12, ty: -7)
+        let source = [Point(x: 10, y: 20), Point(x: 50, y: 22), Point(x: 30, y: 40), Point(x: 15, y: 60), Point(x: 45, y: 61)]
+        let estimated = SimilarityTransform.estimate(from: source, to: source.map(truth.apply))
+        #expect(abs(estimated.a - truth.a) < 1e-9 && abs(estimated.b - truth.b) < 1e-9)
+        #expect(abs(estimated.tx - truth.tx) < 1e-9 && abs(estimated.ty - truth.ty) < 1e-9)
+        let roundTrip = estimated.inverse.apply(estimated.apply(Point(x: 3, y: 4)))
+        #expect(abs(roundTrip.x - 3) < 1e-9 && abs(roundTrip.y - 4) < 1e-9)
+    }
+
+    @Test func quarterTurnsMapPointsBack() {
+        var image = RGBImage(width: 4, height: 3)
+        image.pixels[(1 * 4 + 3) * 3] = 255  // red pixel at (3, 1)
+        for turn in QuarterTurn.allCases {
+            let turned = image.rotated(turn)
+            let index = stride(from: 0, to: turned.pixels.count, by: 3).first { turned.pixels[$0] == 255 }!
+            let x = (index / 3) % turned.width, y = (index / 3) / turned.width
+            let back = turn.originalPoint(Point(x: Double(x) + 0.5, y: Double(y) + 0.5), width: 4, height: 3)
+            #expect(back == Point(x: 3.5, y: 1.5), "\(turn)")
+        }
+    }
+
+    @Test func areaShrinkAveragesAndEnlargeInterpolates() {
+        let image = RGBImage(width: 4, height: 2, pixels: [UInt8]([0, 0, 0, 100, 100, 100, 200, 200, 200, 50, 50, 50,
+                                                                  0, 0, 0, 100, 100, 100, 200, 200, 200, 50, 50, 50]))
+        let half = image.resampled(width: 2, height: 1)
+        #expect(half.pixels == [50, 50, 50, 125, 125, 125])
+        let grown = RGBImage(width: 2, height: 1, pixels: [0, 0, 0, 200, 200, 200]).resampled(width: 4, height: 1)
+        #expect(grown.pixels == [0, 0, 0, 50, 50, 50, 150, 150, 150, 200, 200, 200])
+    }
+
+    @Test func encodesJpegThatDecodesAgain() throws {
+        let image = RGBImage(width: 16, height: 8, fill: 128)
+        let jpeg = try image.encoded(.jpeg(quality: 90))
+        let decoded = try decoder.decode(.bytes(jpeg))
+        #expect(decoded.header.format == "jpeg" && decoded.image.width == 16 && decoded.image.height == 8)
+    }
+}
