@@ -11,17 +11,21 @@ public extension RGBImage {
         let rows = ResampleTable(source: height, destination: newHeight)
         // Horizontal pass: height x newWidth x 3 floats.
         var horizontal = [Float](repeating: 0, count: height * newWidth * 3)
+        let sourceWidth = width
         pixels.withUnsafeBufferPointer { source in
             horizontal.withUnsafeMutableBufferPointer { out in
-                for y in 0..<height {
-                    let rowIn = y * width * 3, rowOut = y * newWidth * 3
-                    for x in 0..<newWidth {
-                        var r: Float = 0, g: Float = 0, b: Float = 0
-                        for tap in columns.starts[x]..<columns.starts[x + 1] {
-                            let p = rowIn + columns.indices[tap] * 3, weight = columns.weights[tap]
-                            r += weight * Float(source[p]); g += weight * Float(source[p + 1]); b += weight * Float(source[p + 2])
+                columns.withBuffers { starts, indices, weights in
+                    for y in 0..<height {
+                        let rowIn = source.baseAddress! + y * sourceWidth * 3
+                        let rowOut = out.baseAddress! + y * newWidth * 3
+                        for x in 0..<newWidth {
+                            var r: Float = 0, g: Float = 0, b: Float = 0
+                            for tap in starts[x]..<starts[x + 1] {
+                                let p = rowIn + indices[tap] * 3, weight = weights[tap]
+                                r += weight * Float(p[0]); g += weight * Float(p[1]); b += weight * Float(p[2])
+                            }
+                            rowOut[x * 3] = r; rowOut[x * 3 + 1] = g; rowOut[x * 3 + 2] = b
                         }
-                        out[rowOut + x * 3] = r; out[rowOut + x * 3 + 1] = g; out[rowOut + x * 3 + 2] = b
                     }
                 }
             }
@@ -33,13 +37,16 @@ public extension RGBImage {
         horizontal.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { out in
                 accumulator.withUnsafeMutableBufferPointer { sum in
-                    for y in 0..<newHeight {
-                        for i in 0..<stride { sum[i] = 0 }
-                        for tap in rows.starts[y]..<rows.starts[y + 1] {
-                            let rowStart = rows.indices[tap] * stride, weight = rows.weights[tap]
-                            for i in 0..<stride { sum[i] += weight * source[rowStart + i] }
+                    rows.withBuffers { starts, indices, weights in
+                        for y in 0..<newHeight {
+                            for i in 0..<stride { sum[i] = 0 }
+                            for tap in starts[y]..<starts[y + 1] {
+                                let row = source.baseAddress! + indices[tap] * stride, weight = weights[tap]
+                                for i in 0..<stride { sum[i] += weight * row[i] }
+                            }
+                            let rowOut = out.baseAddress! + y * stride
+                            for i in 0..<stride { rowOut[i] = UInt8(min(255, max(0, sum[i] + 0.5))) }
                         }
-                        for i in 0..<stride { out[y * stride + i] = UInt8(min(255, max(0, sum[i].rounded()))) }
                     }
                 }
             }
@@ -79,6 +86,11 @@ struct ResampleTable {
             }
             starts.append(indices.count)
         }
+    }
+
+    /// The tables as raw buffers, for inner loops without bounds checks or reference counting.
+    func withBuffers<T>(_ body: (UnsafeBufferPointer<Int>, UnsafeBufferPointer<Int>, UnsafeBufferPointer<Float>) -> T) -> T {
+        starts.withUnsafeBufferPointer { s in indices.withUnsafeBufferPointer { i in weights.withUnsafeBufferPointer { w in body(s, i, w) } } }
     }
 }
 

@@ -41,6 +41,7 @@ struct AnalyzeCommand: ParsableCommand {
         guard let search = SmallFaceSearch(rawValue: smallFaces) else {
             throw ValidationError("--small-faces must be auto, always or off")
         }
+        MemoryTuning.keepLargeBuffersInHeap()
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let workers = max(1, jobs ?? cores)
         let settings = PipelineSettings(packName: pack, modelDirectory: modelDirectory,
