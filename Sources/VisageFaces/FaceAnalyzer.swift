@@ -48,11 +48,12 @@ public final class FaceAnalyzer: Sendable {
         self.pack = pack
         let detectorSession = try session(pack.detector.file)
         let size = pack.detector.inputSize
+        let layout = PixelLayout(pack.detector.normalization)
         switch pack.detector.decoder {
         case .yunet:
-            detector = try YuNetDetector(session: detectorSession, inputWidth: size.width, inputHeight: size.height)
+            detector = try YuNetDetector(session: detectorSession, inputWidth: size.width, inputHeight: size.height, layout: layout)
         case .scrfd:
-            detector = try SCRFDDetector(session: detectorSession, inputWidth: size.width, inputHeight: size.height)
+            detector = try SCRFDDetector(session: detectorSession, inputWidth: size.width, inputHeight: size.height, layout: layout)
         }
         embedder = try FaceEmbedder(session: try session(pack.embedder.file), layout: PixelLayout(pack.embedder.normalization))
         if let spec = pack.attributes {

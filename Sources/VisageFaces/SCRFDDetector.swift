@@ -11,15 +11,18 @@ public struct SCRFDDetector: FaceDetector {
     let inputName: String
     public let inputWidth: Int
     public let inputHeight: Int
-    static let layout = PixelLayout(channelOrder: .rgb, mean: 127.5, std: 128)
+    let layout: PixelLayout
+    /// The preprocessing the published model expects; packs may override it.
+    public static let standardLayout = PixelLayout(channelOrder: .rgb, mean: 127.5, std: 128)
     static let strides = [8, 16, 32]
     static let anchorsPerCell = 2
 
-    public init(session: InferenceSession, inputWidth: Int = 640, inputHeight: Int = 640, thresholds: DetectionThresholds = .init(score: 0.5, nms: 0.4)) throws {
+    public init(session: InferenceSession, inputWidth: Int = 640, inputHeight: Int = 640, layout: PixelLayout = standardLayout, thresholds: DetectionThresholds = .init(score: 0.5, nms: 0.4)) throws {
         guard let input = session.inputs.first, session.outputs.count == 9 else {
             throw VisageError("model_mismatch", "the detector model does not look like SCRFD with landmarks (one input, 9 outputs)")
         }
         self.session = session
+        self.layout = layout
         self.inputName = input.name
         self.inputWidth = inputWidth
         self.inputHeight = inputHeight
@@ -27,7 +30,7 @@ public struct SCRFDDetector: FaceDetector {
     }
 
     public func detect(in image: RGBImage) throws -> [DetectedFace] {
-        let letterbox = try Letterbox(image, inputWidth: inputWidth, inputHeight: inputHeight, layout: Self.layout)
+        let letterbox = try Letterbox(image, inputWidth: inputWidth, inputHeight: inputHeight, layout: layout)
         let outputs = try session.run([inputName: letterbox.tensor])
         // Exports name outputs differently ("score_8" or "448"), so group them by shape: the
         // last dimension tells scores (1), boxes (4) and landmarks (10); the row count tells

@@ -11,22 +11,25 @@ public struct YuNetDetector: FaceDetector {
     let thresholds: DetectionThresholds
     public let inputWidth: Int
     public let inputHeight: Int
-    static let layout = PixelLayout(channelOrder: .bgr, mean: 0, std: 1)
+    let layout: PixelLayout
+    /// The preprocessing the published model expects; packs may override it.
+    public static let standardLayout = PixelLayout(channelOrder: .bgr, mean: 0, std: 1)
     static let strides = [8, 16, 32]
 
-    public init(session: InferenceSession, inputWidth: Int = 640, inputHeight: Int = 640, thresholds: DetectionThresholds = .init()) throws {
+    public init(session: InferenceSession, inputWidth: Int = 640, inputHeight: Int = 640, layout: PixelLayout = standardLayout, thresholds: DetectionThresholds = .init()) throws {
         guard let input = session.inputs.first, input.name == "input",
               session.outputs.contains(where: { $0.name == "cls_8" }) else {
             throw VisageError("model_mismatch", "the detector model does not have YuNet's inputs and outputs (input, cls_8, obj_8, bbox_8, kps_8, ...)")
         }
         self.session = session
+        self.layout = layout
         self.inputWidth = inputWidth
         self.inputHeight = inputHeight
         self.thresholds = thresholds
     }
 
     public func detect(in image: RGBImage) throws -> [DetectedFace] {
-        let letterbox = try Letterbox(image, inputWidth: inputWidth, inputHeight: inputHeight, layout: Self.layout)
+        let letterbox = try Letterbox(image, inputWidth: inputWidth, inputHeight: inputHeight, layout: layout)
         let outputs = try session.run(["input": letterbox.tensor])
         var candidates: [DetectedFace] = []
         for stride in Self.strides {
