@@ -1,6 +1,7 @@
 import VisageCore
 import VisageImaging
 import VisageInference
+import VisageModels
 
 /// InsightFace's genderage model: a face crop centred on the detection box (box side x 1.5,
 /// no rotation), 96x96 RGB, unnormalised; outputs [female, male, age / 100].
@@ -8,9 +9,9 @@ public struct AttributeEstimator: Sendable {
     let session: InferenceSession
     let inputName: String
     let size: Int
-    let layout: PixelLayout
+    let layout: Normalization
 
-    public init(session: InferenceSession, size: Int = 96, layout: PixelLayout = .init(channelOrder: .rgb, mean: 0, std: 1)) throws {
+    public init(session: InferenceSession, size: Int = 96, layout: Normalization = .init(colorOrder: .rgb, mean: 0, std: 1)) throws {
         guard let input = session.inputs.first, let output = session.outputs.first, output.shape.last == 3 else {
             throw VisageError("model_mismatch", "the attribute model must return [N,3] (female, male, age/100)")
         }

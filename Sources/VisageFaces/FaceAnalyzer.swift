@@ -48,17 +48,17 @@ public final class FaceAnalyzer: Sendable {
         self.pack = pack
         let detectorSession = try session(pack.detector.file)
         let size = pack.detector.inputSize
-        let layout = PixelLayout(pack.detector.normalization)
+        let layout = pack.detector.normalization
         switch pack.detector.decoder {
         case .yunet:
             detector = try YuNetDetector(session: detectorSession, inputWidth: size.width, inputHeight: size.height, layout: layout)
         case .scrfd:
             detector = try SCRFDDetector(session: detectorSession, inputWidth: size.width, inputHeight: size.height, layout: layout)
         }
-        embedder = try FaceEmbedder(session: try session(pack.embedder.file), layout: PixelLayout(pack.embedder.normalization))
+        embedder = try FaceEmbedder(session: try session(pack.embedder.file), layout: pack.embedder.normalization)
         if let spec = pack.attributes {
             attributes = try AttributeEstimator(session: try session(spec.file), size: spec.inputSize.width,
-                                                layout: PixelLayout(spec.normalization))
+                                                layout: spec.normalization)
         } else {
             attributes = nil
         }
@@ -85,12 +85,6 @@ public final class FaceAnalyzer: Sendable {
 
     static func modelName(_ file: String) -> String {
         (file as NSString).deletingPathExtension
-    }
-}
-
-extension PixelLayout {
-    init(_ normalization: Normalization) {
-        self.init(channelOrder: normalization.colorOrder == .bgr ? .bgr : .rgb, mean: normalization.mean, std: normalization.std)
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import VisageCore
 import VisageImaging
 import VisageInference
+import VisageModels
 
 /// ArcFace-style recogniser: a face aligned to the 112x112 template in, an identity vector out.
 /// All faces of an image go through the model in batches; vectors are L2-normalised so cosine
@@ -9,13 +10,13 @@ import VisageInference
 public struct FaceEmbedder: Sendable {
     let session: InferenceSession
     let inputName: String
-    let layout: PixelLayout
+    let layout: Normalization
     let template: AlignmentTemplate
     /// 1 for models exported with a fixed batch dimension.
     let maxBatch: Int
     public let dimensions: Int
 
-    public init(session: InferenceSession, layout: PixelLayout, template: AlignmentTemplate = .arcFace112, maxBatch: Int = 32) throws {
+    public init(session: InferenceSession, layout: Normalization, template: AlignmentTemplate = .arcFace112, maxBatch: Int = 32) throws {
         guard let input = session.inputs.first, input.shape.count == 4,
               input.shape[2] == Int64(template.size) || input.shape[2] < 0,
               let output = session.outputs.first, let width = output.shape.last, width > 0 else {

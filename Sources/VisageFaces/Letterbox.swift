@@ -1,5 +1,6 @@
 import VisageImaging
 import VisageInference
+import VisageModels
 
 /// An image scaled to fit a fixed model input, placed top-left on a black canvas. Detections
 /// in canvas coordinates map back to the image by dividing by `scale`.
@@ -9,7 +10,7 @@ struct Letterbox {
 
     /// Scales `image` by `min(inputWidth / w, inputHeight / h)` (up or down), as the detectors'
     /// reference implementations do, and normalises it with `layout`.
-    init(_ image: RGBImage, inputWidth: Int, inputHeight: Int, layout: PixelLayout) throws {
+    init(_ image: RGBImage, inputWidth: Int, inputHeight: Int, layout: Normalization) throws {
         let scale = min(Double(inputWidth) / Double(image.width), Double(inputHeight) / Double(image.height))
         let width = max(1, min(inputWidth, Int((Double(image.width) * scale).rounded())))
         let height = max(1, min(inputHeight, Int((Double(image.height) * scale).rounded())))

@@ -1,6 +1,7 @@
 import VisageCore
 import VisageImaging
 import VisageInference
+import VisageModels
 
 /// InsightFace's SCRFD (det_500m, det_2.5g, det_10g): two anchors per grid cell at strides 8,
 /// 16 and 32. Input RGB, (x - 127.5) / 128. Boxes are distances from the cell's top-left
@@ -11,13 +12,13 @@ public struct SCRFDDetector: FaceDetector {
     let inputName: String
     public let inputWidth: Int
     public let inputHeight: Int
-    let layout: PixelLayout
+    let layout: Normalization
     /// The preprocessing the published model expects; packs may override it.
-    public static let standardLayout = PixelLayout(channelOrder: .rgb, mean: 127.5, std: 128)
+    public static let standardLayout = Normalization(colorOrder: .rgb, mean: 127.5, std: 128)
     static let strides = [8, 16, 32]
     static let anchorsPerCell = 2
 
-    public init(session: InferenceSession, inputWidth: Int = 640, inputHeight: Int = 640, layout: PixelLayout = standardLayout, thresholds: DetectionThresholds = .init(score: 0.5, nms: 0.4)) throws {
+    public init(session: InferenceSession, inputWidth: Int = 640, inputHeight: Int = 640, layout: Normalization = standardLayout, thresholds: DetectionThresholds = .init(score: 0.5, nms: 0.4)) throws {
         guard let input = session.inputs.first, session.outputs.count == 9 else {
             throw VisageError("model_mismatch", "the detector model does not look like SCRFD with landmarks (one input, 9 outputs)")
         }

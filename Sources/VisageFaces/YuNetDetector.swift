@@ -2,6 +2,7 @@ import Foundation
 import VisageCore
 import VisageImaging
 import VisageInference
+import VisageModels
 
 /// OpenCV Zoo's YuNet: anchor-free, one prediction per grid cell at strides 8, 16 and 32.
 /// Input BGR 0...255 without normalisation; outputs cls/obj scores, box (centre offset and
@@ -11,12 +12,12 @@ public struct YuNetDetector: FaceDetector {
     let thresholds: DetectionThresholds
     public let inputWidth: Int
     public let inputHeight: Int
-    let layout: PixelLayout
+    let layout: Normalization
     /// The preprocessing the published model expects; packs may override it.
-    public static let standardLayout = PixelLayout(channelOrder: .bgr, mean: 0, std: 1)
+    public static let standardLayout = Normalization(colorOrder: .bgr, mean: 0, std: 1)
     static let strides = [8, 16, 32]
 
-    public init(session: InferenceSession, inputWidth: Int = 640, inputHeight: Int = 640, layout: PixelLayout = standardLayout, thresholds: DetectionThresholds = .init()) throws {
+    public init(session: InferenceSession, inputWidth: Int = 640, inputHeight: Int = 640, layout: Normalization = standardLayout, thresholds: DetectionThresholds = .init()) throws {
         guard let input = session.inputs.first, input.name == "input",
               session.outputs.contains(where: { $0.name == "cls_8" }) else {
             throw VisageError("model_mismatch", "the detector model does not have YuNet's inputs and outputs (input, cls_8, obj_8, bbox_8, kps_8, ...)")

@@ -1,19 +1,9 @@
 import VisageImaging
+import VisageModels
 
-/// How a model wants pixels: channel order and per-channel normalisation `(value - mean) / std`.
-public struct PixelLayout: Sendable, Equatable {
-    public enum ChannelOrder: String, Sendable { case rgb, bgr }
-
-    public var channelOrder: ChannelOrder
-    public var mean: Float
-    public var std: Float
-
-    public init(channelOrder: ChannelOrder, mean: Float, std: Float) {
-        self.channelOrder = channelOrder
-        self.mean = mean
-        self.std = std
-    }
-
+/// How a model wants its pixels is manifest data (`Normalization`: channel order, mean, std);
+/// this is how the pipeline applies it.
+extension Normalization {
     /// The normalised value a black (0) pixel becomes: what padding must be filled with.
     var paddingValue: Float { (0 - mean) / std }
 
@@ -21,7 +11,7 @@ public struct PixelLayout: Sendable, Equatable {
     /// tensor starting at `offset`, top-left aligned. The rest of the canvas is left untouched.
     func write(_ image: RGBImage, into data: inout [Float], offset: Int, canvasWidth: Int, canvasHeight: Int) {
         let plane = canvasWidth * canvasHeight
-        let sourceChannel: [Int] = channelOrder == .rgb ? [0, 1, 2] : [2, 1, 0]
+        let sourceChannel: [Int] = colorOrder == .rgb ? [0, 1, 2] : [2, 1, 0]
         let scale = 1 / std, shift = -mean / std
         let rows = min(image.height, canvasHeight), columns = min(image.width, canvasWidth)
         image.pixels.withUnsafeBufferPointer { pixels in
