@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // Domain: plain value types shared by every module. Imports Foundation only.
@@ -39,15 +40,28 @@ let package = Package(
         .target(name: "VisageFaces",
                 dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels"]),
 
+        // Nearest-neighbour search over embeddings, behind a protocol (exact search today).
+        .target(name: "VisageSearch", dependencies: ["VisageCore"]),
+
+        // Grouping faces into people: incremental assignment and constrained density clustering.
+        .target(name: "VisageClustering", dependencies: ["VisageCore", "VisageSearch"]),
+
+        // The embedded store: SQLite through GRDB, with migrations.
+        .target(name: "VisageStore",
+                dependencies: ["VisageCore", "VisageSearch", .product(name: "GRDB", package: "GRDB.swift")]),
+
+        // XMP face regions (MWG and Microsoft), mapped through EXIF orientation.
+        .target(name: "VisageXMP", dependencies: ["VisageCore", "VisageImaging"]),
+
         // Command line.
         .executableTarget(name: "visage",
                           dependencies: ["VisageCore", "VisageImaging", "VisageInference",
-                                         "VisageModels", "VisageFaces",
+                                         "VisageModels", "VisageFaces", "VisageSearch",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "VisageTests",
                     dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels",
-                                   "VisageFaces", "visage"],
+                                   "VisageFaces", "VisageSearch", "VisageClustering", "VisageStore", "VisageXMP", "visage"],
                     resources: [.copy("Fixtures")]),
     ]
 )

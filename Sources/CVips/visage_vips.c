@@ -170,4 +170,27 @@ int visage_vips_encode_rgb(const uint8_t *pixels, int width, int height, const c
     return 0;
 }
 
+int visage_vips_xmp(const char *path, const void *data, size_t length, uint8_t **out,
+                    size_t *out_length, char **error) {
+    *out = NULL;
+    *out_length = 0;
+    VipsImage *image = open_header(path, data, length);
+    if (!image) return fail(error);
+    if (vips_image_get_typeof(image, VIPS_META_XMP_NAME)) {
+        const void *blob = NULL;
+        size_t size = 0;
+        if (vips_image_get_blob(image, VIPS_META_XMP_NAME, &blob, &size)) {
+            g_object_unref(image);
+            return fail(error);
+        }
+        // The blob belongs to the image, which is released below: hand the caller a copy.
+        if (blob && size > 0) {
+            *out = g_memdup2(blob, size);
+            *out_length = size;
+        }
+    }
+    g_object_unref(image);
+    return 0;
+}
+
 void visage_vips_free(void *pointer) { g_free(pointer); }

@@ -5,17 +5,9 @@ import Testing
 /// different-person pairs (ROC AUC over all pairs, largest face per photo).
 @Suite struct IdentityTests {
     @Test func sameVersusDifferentPersonAUC() throws {
-        let root = CLI.testdata.appendingPathComponent("faces_identity")
-        let manifest = try String(contentsOf: root.appendingPathComponent("manifest.csv"), encoding: .utf8)
-        var identityOf: [String: String] = [:]
-        for row in manifest.split(whereSeparator: \.isNewline).dropFirst() {
-            let columns = row.split(separator: ",", omittingEmptySubsequences: false)
-            guard columns.count >= 2 else { continue }
-            identityOf[root.appendingPathComponent(String(columns[0])).path] = String(columns[1])
-        }
-        let result = CLI.analyze(identityOf.keys.sorted(), extra: ["--embeddings"])
+        let identityOf = FacesIdentity.identityOf
         var embeddings: [(identity: String, vector: [Float])] = []
-        for line in result.jsonLines {
+        for line in FacesIdentity.lines {
             guard let path = line["path"] as? String, let identity = identityOf[path],
                   let face = FaceRecord.faces(line).max(by: { $0.area < $1.area }) else { continue }
             embeddings.append((identity, face.embedding))

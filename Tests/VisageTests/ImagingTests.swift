@@ -88,3 +88,33 @@ import VisageCore
         #expect(decoded.header.format == "jpeg" && decoded.image.width == 16 && decoded.image.height == 8)
     }
 }
+
+@Suite struct AlignmentTests {
+    /// A real face aligned to the ArcFace and headshot templates: the landmarks land on the
+    /// template points and the crops have the template's size.
+    @Test func alignsRealFaceOntoTemplates() throws {
+        let path = CLI.testdata.appendingPathComponent("faces_group/face_recognition_obama_and_biden.jpg").path
+        let line = try #require(CLI.analyze([path]).jsonLines.first)
+        let face = try #require(FaceRecord.faces(line).first)
+        let names = ["left_eye", "right_eye", "nose", "left_mouth", "right_mouth"]
+        let landmarks = FaceLandmarks(points: try names.map { name in
+            let p = try #require(face.landmarks[name])
+            return Point(x: p[0], y: p[1])
+        })
+        let image = try ImageDecoder().decode(.file(path)).image
+        for template in [AlignmentTemplate.arcFace112, .headshot160] {
+            let crop = image.aligned(landmarks, to: template)
+            #expect(crop.width == template.size && crop.height == template.size)
+            let transform = template.transform(for: landmarks)
+            for (point, target) in zip(landmarks.points, template.points) {
+                let mapped = transform.apply(point)
+                #expect(abs(mapped.x - target.x) < Double(template.size) * 0.05 && abs(mapped.y - target.y) < Double(template.size) * 0.05)
+            }
+            // The crop is a face, not padding: most pixels are not black.
+            let dark = stride(from: 0, to: crop.pixels.count, by: 3).filter { crop.pixels[$0] < 8 && crop.pixels[$0 + 1] < 8 && crop.pixels[$0 + 2] < 8 }.count
+            #expect(dark < template.size * template.size / 10)
+            let jpeg = try crop.encoded(.jpeg(quality: 90))
+            #expect(try ImageDecoder().decode(.bytes(jpeg)).image.width == template.size)
+        }
+    }
+}

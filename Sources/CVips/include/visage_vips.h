@@ -44,6 +44,12 @@ int visage_vips_resize_rgb(const uint8_t *pixels, int width, int height, int new
 int visage_vips_encode_rgb(const uint8_t *pixels, int width, int height, const char *format,
                            int quality, uint8_t **out, size_t *out_length, char **error);
 
+// The image's XMP packet (libvips metadata field "xmp-data": JPEG APP1, PNG iTXt, WebP, HEIF,
+// TIFF), copied into *out (free with visage_vips_free). Only the header is read. Returns 0 with
+// *out NULL and *out_length 0 when the image has no XMP.
+int visage_vips_xmp(const char *path, const void *data, size_t length, uint8_t **out,
+                    size_t *out_length, char **error);
+
 void visage_vips_free(void *pointer);
 
 #endif

@@ -1,0 +1,56 @@
+import VisageSearch
+
+/// Where a newly seen face goes, decided from its nearest already-clustered neighbours.
+public struct ClusterDecision: Sendable, Equatable {
+    /// The existing person the face joins, or nil for a new person.
+    public var clusterID: String?
+    /// How many of the face's neighbours belong to that person.
+    public var consensusCount: Int
+    /// The neighbouring faces that agreed (best first).
+    public var referenceFaceIDs: [Int64]
+    /// Mean similarity of the agreeing neighbours (0 for a new person).
+    public var confidence: Float
+
+    public var isNewCluster: Bool { clusterID == nil }
+}
+
+/// Incremental clustering for one face at a time: the face joins the person most of its close
+/// neighbours belong to, when at least `minNeighbors` agree (or all of a person's faces, for a
+/// person seen fewer times than that); otherwise it starts a new person. People that already
+/// have a face from the same photo, or whose name the face must not get, are skipped.
+public struct IncrementalAssignment: Sendable {
+    public var parameters: ClusteringParameters
+
+    public init(parameters: ClusteringParameters) {
+        self.parameters = parameters
+    }
+
+    /// - Parameters:
+    ///   - neighbors: the face's nearest stored faces of the same model (from a `VectorIndex`).
+    ///   - clusterOf: a stored face's person, if it has one.
+    ///   - clusterSize: how many faces a person has.
+    ///   - isAllowed: whether the face may join a person (same-photo and name constraints).
+    public func decide(neighbors: [Neighbor], clusterOf: (Int64) -> String?, clusterSize: (String) -> Int,
+                       isAllowed: (String) -> Bool) -> ClusterDecision {
+        var votes: [String: [Neighbor]] = [:]
+        for neighbor in neighbors where neighbor.similarity >= parameters.neighborSimilarity {
+            guard let cluster = clusterOf(neighbor.id) else { continue }
+            votes[cluster, default: []].append(neighbor)
+        }
+        let candidates = votes.filter { cluster, agreeing in
+            isAllowed(cluster) && agreeing.count >= min(parameters.minNeighbors, clusterSize(cluster))
+        }
+        let best = candidates.max { a, b in
+            if a.value.count != b.value.count { return a.value.count < b.value.count }
+            let meanA = a.value.map(\.similarity).reduce(0, +) / Float(a.value.count)
+            let meanB = b.value.map(\.similarity).reduce(0, +) / Float(b.value.count)
+            return meanA != meanB ? meanA < meanB : a.key > b.key
+        }
+        guard let (cluster, agreeing) = best else {
+            return ClusterDecision(clusterID: nil, consensusCount: 0, referenceFaceIDs: [], confidence: 0)
+        }
+        let confidence = agreeing.map(\.similarity).reduce(0, +) / Float(agreeing.count)
+        return ClusterDecision(clusterID: cluster, consensusCount: agreeing.count,
+                               referenceFaceIDs: agreeing.map(\.id), confidence: confidence)
+    }
+}

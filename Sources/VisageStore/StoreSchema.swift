@@ -1,0 +1,85 @@
+import GRDB
+
+/// The database schema, one migration per released change. Never edit a migration once it has
+/// shipped: add a new one, so existing databases are upgraded step by step.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1", migrate: createVersion1)
+        return migrator
+    }
+
+    private static func createVersion1(_ db: Database) throws {
+        try db.create(table: "image") { table in
+            table.autoIncrementedPrimaryKey("id")
+            table.column("image_id", .text).notNull().unique()
+            table.column("path", .text).notNull()
+            table.column("width", .integer).notNull()
+            table.column("height", .integer).notNull()
+            table.column("orientation", .integer).notNull()
+            table.column("content_hash", .text)
+            table.column("analyzed_at", .datetime).notNull()
+        }
+
+        try db.create(table: "cluster") { table in
+            table.primaryKey("id", .text)
+            table.column("name", .text).indexed()
+            table.column("embedding_model", .text).notNull()
+            table.column("centroid", .blob)
+            table.column("face_count", .integer).notNull().defaults(to: 0)
+            table.column("created_at", .datetime).notNull()
+            table.column("updated_at", .datetime).notNull()
+        }
+
+        try db.create(table: "face") { table in
+            table.autoIncrementedPrimaryKey("id")
+            table.column("image_row_id", .integer).notNull().indexed()
+                .references("image", onDelete: .cascade)
+            table.column("box_x", .double).notNull()
+            table.column("box_y", .double).notNull()
+            table.column("box_width", .double).notNull()
+            table.column("box_height", .double).notNull()
+            table.column("landmarks", .text)  // JSON
+            table.column("yaw", .double)
+            table.column("pitch", .double)
+            table.column("roll", .double)
+            table.column("age", .integer)
+            table.column("gender", .text).check { ["M", "F"].contains($0) }
+            table.column("confidence", .double).notNull()
+            table.column("quality", .double)
+            table.column("embedding", .blob).notNull()  // float32, little-endian
+            table.column("embedding_model", .text).notNull().indexed()
+            // A deleted cluster leaves its faces unclustered, not deleted.
+            table.column("cluster_id", .text).indexed()
+                .references("cluster", onDelete: .setNull)
+            table.column("label_name", .text).indexed()
+            table.column("label_source", .text).check { ["xmp", "user"].contains($0) }
+            table.column("created_at", .datetime).notNull()
+            table.check(sql: "(label_name IS NULL) = (label_source IS NULL)")
+        }
+
+        try db.create(table: "face_constraint") { table in
+            table.autoIncrementedPrimaryKey("id")
+            table.column("kind", .text).notNull().check { ["cannot_link", "must_link"].contains($0) }
+            table.column("face_id", .integer).notNull().indexed()
+                .references("face", onDelete: .cascade)
+            table.column("other_face_id", .integer).indexed()
+                .references("face", onDelete: .cascade)
+            // A constraint about a deleted cluster means nothing any more.
+            table.column("cluster_id", .text).indexed()
+                .references("cluster", onDelete: .cascade)
+            table.column("person_name", .text).indexed()
+            table.column("created_at", .datetime).notNull()
+            table.check(sql: """
+                (other_face_id IS NOT NULL) + (cluster_id IS NOT NULL) + (person_name IS NOT NULL) = 1
+                """)
+        }
+
+        try db.create(table: "audit") { table in
+            table.autoIncrementedPrimaryKey("id")
+            table.column("at", .datetime).notNull()
+            table.column("action", .text).notNull()
+            table.column("detail", .text)  // JSON
+        }
+    }
+}
