@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // Domain: plain value types shared by every module. Imports Foundation only.
@@ -53,15 +55,23 @@ let package = Package(
         // XMP face regions (MWG and Microsoft), mapped through EXIF orientation.
         .target(name: "VisageXMP", dependencies: ["VisageCore", "VisageImaging"]),
 
+        // HTTP: the seed's API on Hummingbird 2.
+        .target(name: "VisageServer",
+                dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "HTTPTypes", package: "swift-http-types")]),
+
         // Command line.
         .executableTarget(name: "visage",
                           dependencies: ["VisageCore", "VisageImaging", "VisageInference",
-                                         "VisageModels", "VisageFaces", "VisageSearch",
+                                         "VisageModels", "VisageFaces", "VisageSearch", "VisageServer",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "VisageTests",
                     dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels",
-                                   "VisageFaces", "VisageSearch", "VisageClustering", "VisageStore", "VisageXMP", "visage"],
+                                   "VisageFaces", "VisageSearch", "VisageClustering", "VisageStore", "VisageXMP", "VisageServer", "visage",
+                                   .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                   .product(name: "HTTPTypes", package: "swift-http-types")],
                     resources: [.copy("Fixtures")]),
     ]
 )

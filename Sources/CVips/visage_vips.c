@@ -193,4 +193,6 @@ int visage_vips_xmp(const char *path, const void *data, size_t length, uint8_t *
     return 0;
 }
 
+const char *visage_vips_version(void) { return vips_version_string(); }
+
 void visage_vips_free(void *pointer) { g_free(pointer); }

@@ -40,6 +40,9 @@ public final class FaceAnalyzer: Sendable {
 
     public var embeddingDimensions: Int { embedder.dimensions }
 
+    /// "CUDAExecutionProvider" or "CPUExecutionProvider": where the models run.
+    public var executionProvider: String { embedder.session.executionProvider }
+
     /// Loads the pack's models from `store` (which must have them installed).
     public init(pack: ModelPack, store: ModelStore, runtime: OnnxRuntime, options: SessionOptions) throws {
         func session(_ file: String) throws -> InferenceSession {

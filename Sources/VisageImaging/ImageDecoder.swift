@@ -108,3 +108,8 @@ public struct ImageDecoder: Sendable {
         }
     }
 }
+
+public extension ImageDecoder {
+    /// The libvips version decoding images, for health reports.
+    static var libraryVersion: String { Vips.version }
+}

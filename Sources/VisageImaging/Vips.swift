@@ -5,6 +5,9 @@ import VisageCore
 /// Process-wide libvips start-up. libvips must be initialised once before any call; a Swift
 /// global `let` gives exactly-once, thread-safe initialisation without a hidden mutable global.
 enum Vips {
+    /// The libvips version in use, for health reports.
+    static var version: String { String(cString: visage_vips_version()) }
+
     private static let started: Bool = visage_vips_init(0) == 0
 
     static func ensureStarted() throws {

@@ -3,6 +3,7 @@ import Foundation
 import VisageCore
 import VisageFaces
 import VisageImaging
+import VisageServer
 
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,14 +64,12 @@ struct AnalyzeCommand: ParsableCommand {
             do {
                 let decoded = try decoder.decode(.file(path), maxSide: side)
                 let faces = try analyzer.analyze(decoded, options: options)
-                line = json ? ImageAnalysisJSON(path: path, width: decoded.header.width, height: decoded.header.height,
-                                                orientation: decoded.header.orientation.rawValue, format: decoded.header.format,
-                                                faces: faces.map(FaceJSON.init), modelsUsed: analyzer.modelsUsed).jsonLine()
+                line = json ? ImageAnalysisPayload(path: path, decoded: decoded, faces: faces, modelsUsed: analyzer.modelsUsed).jsonLine()
                              : "\(path): \(faces.count) face\(faces.count == 1 ? "" : "s") (\(decoded.header.width)x\(decoded.header.height))"
             } catch {
                 let visage = error as? VisageError ?? VisageError("analysis_failed", "\(error)")
                 failures.increment()
-                line = json ? ImageErrorJSON(path: path, error: visage).jsonLine() : "\(path): error [\(visage.code)] \(visage.message)"
+                line = json ? ImageErrorPayload(path: path, error: visage).jsonLine() : "\(path): error [\(visage.code)] \(visage.message)"
             }
             printer.emit(index: index, line: line)
             progress.advance()

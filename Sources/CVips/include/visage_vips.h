@@ -50,6 +50,9 @@ int visage_vips_encode_rgb(const uint8_t *pixels, int width, int height, const c
 int visage_vips_xmp(const char *path, const void *data, size_t length, uint8_t **out,
                     size_t *out_length, char **error);
 
+// libvips' version, e.g. "8.14.1".
+const char *visage_vips_version(void);
+
 void visage_vips_free(void *pointer);
 
 #endif

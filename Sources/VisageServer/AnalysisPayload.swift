@@ -2,24 +2,35 @@ import Foundation
 import VisageCore
 import VisageImaging
 
-/// The JSON line `visage analyze --json` prints for one image. Fields the contract lists are
-/// always present, as null when unknown (age and gender without an attribute model).
-struct ImageAnalysisJSON: Encodable {
+/// One image's faces as JSON: the line `visage analyze --json` prints and the body of
+/// `POST /faces/detect`. Fields the contract lists are always present, as null when unknown (age
+/// and gender without an attribute model).
+public struct ImageAnalysisPayload: Encodable, Sendable {
     let path: String
     let width: Int
     let height: Int
     let orientation: Int
     let format: String
-    let faces: [FaceJSON]
+    let faces: [FacePayload]
     let modelsUsed: [String: String]
 
     enum CodingKeys: String, CodingKey {
         case path, width, height, orientation, format, faces
         case modelsUsed = "models_used"
     }
+
+    public init(path: String, decoded: DecodedImage, faces: [AnalyzedFace], modelsUsed: [String: String]) {
+        self.path = path
+        width = decoded.header.width
+        height = decoded.header.height
+        orientation = decoded.header.orientation.rawValue
+        format = decoded.header.format
+        self.faces = faces.map(FacePayload.init)
+        self.modelsUsed = modelsUsed
+    }
 }
 
-struct FaceJSON: Encodable {
+struct FacePayload: Encodable, Sendable {
     let face: AnalyzedFace
 
     enum CodingKeys: String, CodingKey { case bbox, confidence, landmarks, pose, age, gender, embedding }
@@ -52,27 +63,31 @@ struct FaceJSON: Encodable {
     }
 }
 
-struct ImageErrorJSON: Encodable {
+public struct ImageErrorPayload: Encodable, Sendable {
     let path: String
     let error: ErrorBody
 
-    struct ErrorBody: Encodable {
+    struct ErrorBody: Encodable, Sendable {
         let code: String
         let message: String
     }
 
-    init(path: String, error: VisageError) {
+    public init(path: String, error: VisageError) {
         self.path = path
         self.error = ErrorBody(code: error.code, message: error.message)
     }
 }
 
-extension Encodable {
+public extension Encodable {
+    /// Compact JSON with sorted keys: stable, diffable output.
+    func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return try encoder.encode(self)
+    }
+
     /// One line of compact JSON.
     func jsonLine() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]  // stable, diffable lines
-        guard let data = try? encoder.encode(self) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        (try? jsonData()).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

@@ -1,0 +1,50 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import VisageCore
+
+/// The JSON body of every error response: a stable code, a sentence, and the request id to quote
+/// when reporting a problem.
+struct APIErrorBody: ResponseEncodable {
+    struct Detail: Encodable {
+        let code: String
+        let message: String
+    }
+
+    let error: Detail
+    let requestID: String
+
+    enum CodingKeys: String, CodingKey {
+        case error
+        case requestID = "request_id"
+    }
+}
+
+enum APIErrorStatus {
+    /// Caller mistakes are 4xx, our own faults 5xx. Codes not listed are treated as ours.
+    static func status(for code: String) -> HTTPResponse.Status {
+        switch code {
+        case "image_not_found", "not_found", "cluster_not_found", "face_not_found": return .notFound
+        case "image_too_large", "request_too_large": return .contentTooLarge
+        case "image_format_unsupported", "image_truncated", "image_corrupt", "image_empty", "image_not_a_file",
+             "image_unreadable", "invalid_json", "invalid_request", "invalid_orientation", "invalid_name":
+            return .badRequest
+        case "models_not_ready": return .serviceUnavailable
+        default: return .internalServerError
+        }
+    }
+}
+
+extension VisageError {
+    static func invalidJSON(_ error: Error) -> VisageError {
+        let detail: String
+        switch error as? DecodingError {
+        case .keyNotFound(let key, _)?: detail = "missing field '\(key.stringValue)'"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            detail = "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case .dataCorrupted?: detail = "the body is not valid JSON"
+        default: detail = "\(error)"
+        }
+        return VisageError("invalid_json", "request body: \(detail)")
+    }
+}
