@@ -78,7 +78,7 @@ public struct ImageDecoder: Sendable {
         }
     }
 
-    private func withSource<T>(_ source: ImageSource, _ body: (String?, UnsafeRawPointer?, Int) throws -> T) throws -> T {
+    func withSource<T>(_ source: ImageSource, _ body: (String?, UnsafeRawPointer?, Int) throws -> T) throws -> T {
         switch source {
         case .file(let path):
             try checkFile(path)
