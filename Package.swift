@@ -55,21 +55,30 @@ let package = Package(
         // XMP face regions (MWG and Microsoft), mapped through EXIF orientation.
         .target(name: "VisageXMP", dependencies: ["VisageCore", "VisageImaging"]),
 
+        // The recognition service: analysis, storage, people and the user's decisions, tied
+        // together for the server and the CLI.
+        .target(name: "VisageRecognition",
+                dependencies: ["VisageCore", "VisageImaging", "VisageFaces", "VisageSearch", "VisageClustering",
+                               "VisageStore", "VisageXMP"]),
+
         // HTTP: the seed's API on Hummingbird 2.
         .target(name: "VisageServer",
                 dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
+                               "VisageRecognition", "VisageXMP",
                                .product(name: "Hummingbird", package: "hummingbird"),
-                               .product(name: "HTTPTypes", package: "swift-http-types")]),
+                               .product(name: "HTTPTypes", package: "swift-http-types")],
+                resources: [.copy("Resources/openapi.json")]),
 
         // Command line.
         .executableTarget(name: "visage",
                           dependencies: ["VisageCore", "VisageImaging", "VisageInference",
                                          "VisageModels", "VisageFaces", "VisageSearch", "VisageServer",
+                                         "VisageRecognition", "VisageStore", "VisageXMP",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "VisageTests",
                     dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels",
-                                   "VisageFaces", "VisageSearch", "VisageClustering", "VisageStore", "VisageXMP", "VisageServer", "visage",
+                                   "VisageFaces", "VisageSearch", "VisageClustering", "VisageStore", "VisageXMP", "VisageServer", "VisageRecognition", "visage",
                                    .product(name: "HummingbirdTesting", package: "hummingbird"),
                                    .product(name: "HTTPTypes", package: "swift-http-types")],
                     resources: [.copy("Fixtures")]),

@@ -193,6 +193,36 @@ int visage_vips_xmp(const char *path, const void *data, size_t length, uint8_t *
     return 0;
 }
 
+int visage_vips_render_text(const char *utf8, int pixel_height, uint8_t **out, int *width,
+                            int *height, char **error) {
+    *out = NULL;
+    *width = *height = 0;
+    // vips_text parses Pango markup: escape so names like "A & B" or "<x>" render literally.
+    char *markup = g_markup_escape_text(utf8, -1);
+    char font[64];
+    // At 72 dpi a point is a pixel, so the size in the font description is the em in pixels.
+    g_snprintf(font, sizeof(font), "DejaVu Sans %d", pixel_height > 0 ? pixel_height : 1);
+    VipsImage *mask = NULL;
+    int status = vips_text(&mask, markup, "font", font, "dpi", 72, NULL);
+    g_free(markup);
+    if (status) return fail(error);
+    // The mask is one band of 8-bit coverage, so the memory copy is exactly width * height bytes.
+    size_t size = 0;
+    void *memory = vips_image_write_to_memory(mask, &size);
+    int w = vips_image_get_width(mask), h = vips_image_get_height(mask);
+    int bands = vips_image_get_bands(mask);
+    g_object_unref(mask);
+    if (!memory) return fail(error);
+    if (bands != 1 || (size_t)w * h != size) {
+        g_free(memory);
+        return fail_with(error, "rendered text has an unexpected layout");
+    }
+    *out = memory;
+    *width = w;
+    *height = h;
+    return 0;
+}
+
 const char *visage_vips_version(void) { return vips_version_string(); }
 
 void visage_vips_free(void *pointer) { g_free(pointer); }

@@ -41,7 +41,7 @@ public struct DensityClustering: Sendable {
         var groups = UnionFind(nodes: nodes)
         var byName: [String: Int] = [:]
         for (i, node) in nodes.enumerated() {
-            guard let name = node.name else { continue }
+            guard let name = node.identity else { continue }
             if let first = byName[name] { groups.forceUnion(first, i) } else { byName[name] = i }
         }
 

@@ -6,17 +6,18 @@ public struct FaceNode: Sendable {
     public var imageID: String
     /// L2-normalised embedding.
     public var embedding: [Float]
-    /// A name the user or an XMP label gave this face: faces with the same name belong together,
-    /// faces with different names never do.
-    public var name: String?
-    /// Names this face must not be given ("not this person" corrections).
-    public var forbiddenNames: Set<String>
+    /// Who the user (or an XMP label) says this face is: a person's name, or any other key the
+    /// caller uses for a user-shaped group (the recognition service uses a pinned cluster's id).
+    /// Faces with the same identity belong together, faces with different identities never do.
+    public var identity: String?
+    /// Identities this face must not be given ("not this person" corrections).
+    public var forbiddenIdentities: Set<String>
 
-    public init(id: Int64, imageID: String, embedding: [Float], name: String? = nil, forbiddenNames: Set<String> = []) {
+    public init(id: Int64, imageID: String, embedding: [Float], identity: String? = nil, forbiddenIdentities: Set<String> = []) {
         self.id = id
         self.imageID = imageID
         self.embedding = embedding
-        self.name = name
-        self.forbiddenNames = forbiddenNames
+        self.identity = identity
+        self.forbiddenIdentities = forbiddenIdentities
     }
 }

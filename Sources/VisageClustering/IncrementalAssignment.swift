@@ -12,6 +12,13 @@ public struct ClusterDecision: Sendable, Equatable {
     public var confidence: Float
 
     public var isNewCluster: Bool { clusterID == nil }
+
+    public init(clusterID: String?, consensusCount: Int, referenceFaceIDs: [Int64], confidence: Float) {
+        self.clusterID = clusterID
+        self.consensusCount = consensusCount
+        self.referenceFaceIDs = referenceFaceIDs
+        self.confidence = confidence
+    }
 }
 
 /// Incremental clustering for one face at a time: the face joins the person most of its close

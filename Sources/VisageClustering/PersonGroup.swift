@@ -3,30 +3,30 @@
 struct PersonGroup {
     var members: [Int]            // indices into the node array
     var imageIDs: Set<String>
-    var name: String?
-    var forbiddenNames: Set<String>
+    var identity: String?
+    var forbiddenIdentities: Set<String>
 
     init(node: FaceNode, index: Int) {
         members = [index]
         imageIDs = [node.imageID]
-        name = node.name
-        forbiddenNames = node.forbiddenNames
+        identity = node.identity
+        forbiddenIdentities = node.forbiddenIdentities
     }
 
-    /// Whether the two groups may be one person: no photo in common, no two different names,
-    /// and neither group's name forbidden to the other.
+    /// Whether the two groups may be one person: no photo in common, no two different identities,
+    /// and neither identity forbidden to the other.
     func canMerge(with other: PersonGroup) -> Bool {
         if !imageIDs.isDisjoint(with: other.imageIDs) { return false }
-        if let a = name, let b = other.name, a != b { return false }
-        if let a = name, other.forbiddenNames.contains(a) { return false }
-        if let b = other.name, forbiddenNames.contains(b) { return false }
+        if let a = identity, let b = other.identity, a != b { return false }
+        if let a = identity, other.forbiddenIdentities.contains(a) { return false }
+        if let b = other.identity, forbiddenIdentities.contains(b) { return false }
         return true
     }
 
     mutating func absorb(_ other: PersonGroup) {
         members += other.members
         imageIDs.formUnion(other.imageIDs)
-        name = name ?? other.name
-        forbiddenNames.formUnion(other.forbiddenNames)
+        identity = identity ?? other.identity
+        forbiddenIdentities.formUnion(other.forbiddenIdentities)
     }
 }

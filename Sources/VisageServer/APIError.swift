@@ -24,10 +24,13 @@ enum APIErrorStatus {
     /// Caller mistakes are 4xx, our own faults 5xx. Codes not listed are treated as ours.
     static func status(for code: String) -> HTTPResponse.Status {
         switch code {
-        case "image_not_found", "not_found", "cluster_not_found", "face_not_found": return .notFound
+        case "image_not_found", "not_found", "cluster_not_found", "face_not_found", "person_not_found", "image_unknown":
+            return .notFound
+        case "merge_name_conflict", "embedding_model_mismatch": return .conflict
         case "image_too_large", "request_too_large": return .contentTooLarge
         case "image_format_unsupported", "image_truncated", "image_corrupt", "image_empty", "image_not_a_file",
-             "image_unreadable", "invalid_json", "invalid_request", "invalid_orientation", "invalid_name":
+             "image_unreadable", "invalid_json", "invalid_request", "invalid_orientation", "invalid_name",
+             "face_ambiguous", "face_not_in_cluster", "invalid_constraint", "annotation_disabled":
             return .badRequest
         case "models_not_ready": return .serviceUnavailable
         default: return .internalServerError

@@ -11,6 +11,10 @@ public enum VisageApplication {
         router.get("health") { _, _ in HealthResponse(services: services) }
         let detect = DetectRoute(services: services)
         router.post("faces/detect") { request, context in try await detect.handle(request, context: context) }
+        PeopleRoutes(services: services).register(on: router)
+        router.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
+        }
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "Visage"),
                            logger: logger)
     }

@@ -13,6 +13,9 @@ public struct Cluster: Sendable, Hashable, Codable, FetchableRecord, Persistable
     var centroidBlob: Data?
     /// Kept equal to the number of faces pointing at the cluster by every store operation.
     public internal(set) var faceCount: Int
+    /// Shaped by the user (named, merged, split): reclustering keeps its members together and
+    /// apart from other pinned clusters' members.
+    public internal(set) var pinned: Bool
     public internal(set) var createdAt: Date
     public internal(set) var updatedAt: Date
 
@@ -21,6 +24,7 @@ public struct Cluster: Sendable, Hashable, Codable, FetchableRecord, Persistable
         case embeddingModel = "embedding_model"
         case centroidBlob = "centroid"
         case faceCount = "face_count"
+        case pinned
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -28,6 +32,8 @@ public struct Cluster: Sendable, Hashable, Codable, FetchableRecord, Persistable
     enum SQLColumns {
         static let id = Column(CodingKeys.id)
         static let name = Column(CodingKeys.name)
+        static let embeddingModel = Column(CodingKeys.embeddingModel)
+        static let faceCount = Column(CodingKeys.faceCount)
         static let createdAt = Column(CodingKeys.createdAt)
         static let updatedAt = Column(CodingKeys.updatedAt)
     }
@@ -44,6 +50,7 @@ public struct Cluster: Sendable, Hashable, Codable, FetchableRecord, Persistable
         self.embeddingModel = embeddingModel
         self.centroidBlob = nil
         self.faceCount = 0
+        self.pinned = name != nil
         self.createdAt = date
         self.updatedAt = date
     }

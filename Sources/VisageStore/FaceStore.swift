@@ -54,7 +54,7 @@ public final class FaceStore: Sendable {
     }
 
     /// Runs read-only queries against one consistent snapshot.
-    func read<T>(_ body: (FaceStoreTransaction) throws -> T) throws -> T {
+    public func read<T>(_ body: (FaceStoreTransaction) throws -> T) throws -> T {
         try StoreErrors.mapping {
             try writer.read { db in try body(FaceStoreTransaction(db: db)) }
         }

@@ -49,6 +49,8 @@ extension FaceStoreTransaction {
     public func setClusterName(_ clusterID: String, name: String?) throws -> Cluster {
         var cluster = try existingCluster(clusterID)
         cluster.name = try name.map(StoreErrors.validName)
+        // Naming is a user decision: reclustering must keep the person together.
+        cluster.pinned = cluster.pinned || cluster.name != nil
         cluster.updatedAt = Date()
         try cluster.update(db)
         return cluster

@@ -6,6 +6,7 @@ enum StoreSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createVersion1)
+        migrator.registerMigration("v2-pinned-clusters", migrate: addPinnedClusters)
         return migrator
     }
 
@@ -81,5 +82,14 @@ enum StoreSchema {
             table.column("action", .text).notNull()
             table.column("detail", .text)  // JSON
         }
+    }
+
+    /// A cluster the user shaped (named, merged into, split from) is *pinned*: reclustering keeps
+    /// its members together and apart from other pinned clusters.
+    private static func addPinnedClusters(_ db: Database) throws {
+        try db.alter(table: "cluster") { table in
+            table.add(column: "pinned", .boolean).notNull().defaults(to: false)
+        }
+        try db.execute(sql: "UPDATE cluster SET pinned = 1 WHERE name IS NOT NULL")
     }
 }

@@ -5,5 +5,6 @@ struct Visage: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "visage",
         abstract: "Photo analysis and face recognition.",
-        subcommands: [AnalyzeCommand.self, ServeCommand.self, ModelsCommand.self, BenchCommand.self, BenchSearchCommand.self])
+        subcommands: [AnalyzeCommand.self, ServeCommand.self, ReclusterCommand.self, ModelsCommand.self, BenchCommand.self,
+                      BenchSearchCommand.self])
 }

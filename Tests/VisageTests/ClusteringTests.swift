@@ -40,9 +40,9 @@ import VisageSearch
         let (nodes, _) = Self.faces
         // Name two faces of different photos differently; forbid a third the first name.
         var constrained = nodes
-        constrained[0].name = "Alice"
-        constrained[1].name = "Bob"
-        constrained[2].forbiddenNames = ["Alice"]
+        constrained[0].identity = "Alice"
+        constrained[1].identity = "Bob"
+        constrained[2].forbiddenIdentities = ["Alice"]
         let groups = try DensityClustering(parameters: .forModel("MobileFaceNet_paddlex_128d")).cluster(constrained)
         let groupOf = Dictionary(uniqueKeysWithValues: groups.enumerated().flatMap { index, ids in ids.map { ($0, index) } })
         #expect(groupOf[constrained[0].id] != groupOf[constrained[1].id])

@@ -10,15 +10,7 @@ import VisageModels
 
 /// The HTTP API driven through Hummingbird's test client, with the real lite models.
 @Suite struct ServerTests {
-    static let services: ServerServices = {
-        _ = CLI.modelDirectory  // installs the lite pack for the suite
-        let store = ModelStore(directory: URL(fileURLWithPath: CLI.modelDirectory))
-        let pack = try! ModelManifest.bundled().pack(named: "lite")
-        let runtime = try! OnnxRuntime.load()
-        let analyzer = try! FaceAnalyzer(pack: pack, store: store, runtime: runtime,
-                                         options: SessionOptions(intraOpThreads: 1, device: .cpu))
-        return ServerServices(analyzer: analyzer, runtime: runtime)
-    }()
+    static let services: ServerServices = try! TestServices.make()
 
     static func json(_ response: TestResponse) -> [String: Any] {
         let body = Data(buffer: response.body)

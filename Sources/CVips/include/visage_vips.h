@@ -50,6 +50,13 @@ int visage_vips_encode_rgb(const uint8_t *pixels, int width, int height, const c
 int visage_vips_xmp(const char *path, const void *data, size_t length, uint8_t **out,
                     size_t *out_length, char **error);
 
+// Renders one line of UTF-8 text (plain text, not Pango markup: it is escaped here) in
+// "DejaVu Sans" with an em size of `pixel_height` pixels, as an 8-bit coverage mask
+// (0 = background, 255 = ink; antialiased), `*width` x `*height`, row-major, in *out (free with
+// visage_vips_free). Fails when libvips has no text support or no usable font.
+int visage_vips_render_text(const char *utf8, int pixel_height, uint8_t **out, int *width,
+                            int *height, char **error);
+
 // libvips' version, e.g. "8.14.1".
 const char *visage_vips_version(void);
 

@@ -1,0 +1,95 @@
+import Foundation
+import VisageCore
+import VisageStore
+
+private struct EditAudit: Encodable {
+    var sourceClusterID: String?
+    var targetClusterID: String?
+    var faceIDs: [Int64]?
+}
+
+extension RecognitionService {
+    /// Moves every face of `sourceID` into `targetID` and deletes the source: the user says
+    /// they are one person. The target keeps its name, or takes the source's. Two clusters with
+    /// different names are refused (`merge_name_conflict`): rename one first, so no name is
+    /// dropped silently.
+    public func mergeClusters(_ sourceID: String, into targetID: String) throws -> PeopleChange {
+        guard sourceID != targetID else { throw VisageError("invalid_request", "a cluster can't be merged into itself") }
+        return try exclusiveTransaction { tx in
+            guard let source = try tx.cluster(id: sourceID) else { throw VisageError("cluster_not_found", "no cluster with id \(sourceID)") }
+            guard let target = try tx.cluster(id: targetID) else { throw VisageError("cluster_not_found", "no cluster with id \(targetID)") }
+            if let a = source.name, let b = target.name, a != b {
+                throw VisageError("merge_name_conflict", "\(sourceID) is '\(a)' and \(targetID) is '\(b)'; rename one of them first")
+            }
+            let faces = try tx.faces(inCluster: sourceID).map(\.id)
+            var merged = try tx.assign(faceIDs: faces, toCluster: targetID)
+            if merged.name == nil, let name = source.name { merged = try tx.setClusterName(targetID, name: name) }
+            merged = try tx.pinCluster(targetID)
+            try tx.deleteCluster(sourceID)
+            try tx.appendAudit(action: "merge_clusters", detail: EditAudit(sourceClusterID: sourceID, targetClusterID: targetID, faceIDs: faces))
+            return PeopleChange(message: "Merged \(sourceID) into \(targetID) (\(merged.faceCount) faces)",
+                                clusterID: targetID, faceCount: merged.faceCount)
+        }
+    }
+
+    /// Moves the given faces of a cluster into a new cluster (named `name`, if given): the user
+    /// says they are someone else. Both clusters are pinned, so reclustering keeps them apart;
+    /// faces split out of a named person are forbidden that name.
+    public func splitCluster(_ clusterID: String, faceIDs: [Int64], name: String?) throws -> PeopleChange {
+        guard !faceIDs.isEmpty else { throw VisageError("invalid_request", "face_ids must list at least one face") }
+        return try exclusiveTransaction { tx in
+            guard let original = try tx.cluster(id: clusterID) else { throw VisageError("cluster_not_found", "no cluster with id \(clusterID)") }
+            let members = Set(try tx.faces(inCluster: clusterID).map(\.id))
+            for id in faceIDs where !members.contains(id) {
+                throw VisageError("face_not_in_cluster", "face \(id) is not in \(clusterID)")
+            }
+            if let name, let oldName = original.name, name.trimmingCharacters(in: .whitespaces) == oldName {
+                throw VisageError("invalid_name", "the split-off faces can't keep the name '\(oldName)' of the cluster they leave")
+            }
+            let created = try tx.createCluster(model: original.embeddingModel, name: name)
+            try tx.pinCluster(created.id)
+            try tx.pinCluster(clusterID)
+            for id in faceIDs {
+                if let oldName = original.name {
+                    // An XMP or user label with the old name would pull the face back.
+                    if let face = try tx.face(id: id), face.label?.name == oldName { try tx.setLabel(nil, forFace: id) }
+                    try tx.addConstraint(.cannotLink, faceID: id, target: .person(oldName))
+                }
+            }
+            let split = try tx.assign(faceIDs: faceIDs, toCluster: created.id)
+            try tx.deleteEmptyClusters()
+            try tx.appendAudit(action: "split_cluster", detail: EditAudit(sourceClusterID: clusterID, targetClusterID: created.id, faceIDs: faceIDs))
+            return PeopleChange(message: "Split \(faceIDs.count) faces out of \(clusterID) into \(created.id)",
+                                clusterID: created.id, faceCount: split.faceCount)
+        }
+    }
+
+    /// Deletes one face (a false detection, say) and removes it from the index.
+    public func deleteFace(id: Int64) throws {
+        try exclusively {
+            try store.transaction { tx in
+                guard try tx.deleteFace(id: id) else { throw VisageError("face_not_found", "no face with id \(id)") }
+                try tx.deleteEmptyClusters()
+                try tx.appendAudit(action: "delete_face", detail: EditAudit(faceIDs: [id]))
+            }
+            index.remove(id: id)
+        }
+    }
+
+    /// Forgets an image and its faces. Returns the number of faces deleted.
+    public func deleteImage(imageID: String) throws -> Int {
+        try exclusively {
+            let removed = try store.transaction { tx in
+                guard try tx.image(imageID: imageID) != nil else {
+                    throw VisageError("image_unknown", "no image with image_id '\(imageID)' has been recognised")
+                }
+                let removed = try tx.deleteImage(imageID: imageID)
+                try tx.deleteEmptyClusters()
+                try tx.appendAudit(action: "delete_image", detail: EditAudit(faceIDs: removed))
+                return removed
+            }
+            for id in removed { index.remove(id: id) }
+            return removed.count
+        }
+    }
+}

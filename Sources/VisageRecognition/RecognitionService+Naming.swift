@@ -1,0 +1,103 @@
+import Foundation
+import VisageCore
+import VisageStore
+
+/// Audit details, stored as JSON next to each change.
+private struct NamingAudit: Encodable {
+    var clusterID: String?
+    var faceID: Int64?
+    var oldName: String?
+    var newName: String?
+}
+
+extension RecognitionService {
+    /// Gives a cluster a name (the seed's "assign a name to a face cluster").
+    public func nameCluster(_ clusterID: String, name: String) throws -> PeopleChange {
+        try exclusiveTransaction { tx in
+            let old = try tx.cluster(id: clusterID)?.name
+            let cluster = try tx.setClusterName(clusterID, name: name)
+            try tx.appendAudit(action: "name_cluster", detail: NamingAudit(clusterID: clusterID, oldName: old, newName: cluster.name))
+            return PeopleChange(message: "Named \(clusterID) '\(cluster.name ?? name)' (\(cluster.faceCount) faces)",
+                                clusterID: clusterID, faceCount: cluster.faceCount)
+        }
+    }
+
+    /// Renames a person across all of their clusters, face labels and decisions.
+    public func renamePerson(from oldName: String, to newName: String) throws -> PeopleChange {
+        try exclusiveTransaction { tx in
+            let (clusters, faces) = try tx.renamePerson(from: oldName, to: newName)
+            guard clusters + faces > 0 else {
+                throw VisageError("person_not_found", "nobody is named '\(oldName)'")
+            }
+            try tx.appendAudit(action: "rename_person", detail: NamingAudit(oldName: oldName, newName: newName))
+            return PeopleChange(message: "Updated '\(oldName)' to '\(newName)' (\(clusters) clusters, \(faces) faces)",
+                                clusters: clusters, faces: faces)
+        }
+    }
+
+    /// "This face is `personName`": labels the face, forbids the name of the person it was in,
+    /// and moves it to that person's closest cluster, or to a new cluster for them.
+    ///
+    /// `faceID` picks the face; it may be left out when the image has exactly one face.
+    public func correctFace(imageID: String, faceID: Int64?, personName: String) throws -> PeopleChange {
+        try exclusiveTransaction { tx in
+            let face = try Self.face(imageID: imageID, faceID: faceID, in: tx)
+            guard face.embeddingModel == embeddingModel else {
+                throw VisageError("embedding_model_mismatch", "face \(face.id) was embedded by \(face.embeddingModel); run `visage reindex` first")
+            }
+            let labelled = try tx.setLabel(FaceLabel(name: personName, source: .user), forFace: face.id)
+            let name = labelled.label!.name
+            if let previous = face.clusterID, let cluster = try tx.cluster(id: previous) {
+                if let oldName = cluster.name, oldName != name {
+                    try tx.addConstraint(.cannotLink, faceID: face.id, target: .person(oldName))
+                } else if cluster.name == nil {
+                    try tx.addConstraint(.cannotLink, faceID: face.id, target: .cluster(previous))
+                }
+            }
+            let candidates = try tx.clusters(named: name, model: embeddingModel)
+            let embedding = face.embedding
+            let best = candidates.max { a, b in
+                Self.similarity(a.centroid, embedding) < Self.similarity(b.centroid, embedding)
+            }
+            let action: String, message: String, target: Cluster
+            if let best, best.id == face.clusterID {
+                (action, message, target) = ("already_assigned", "Already in the cluster for \(name)", best)
+            } else if let best {
+                target = try tx.assign(faceIDs: [face.id], toCluster: best.id)
+                (action, message) = ("moved_to_existing", "Moved to existing cluster for \(name)")
+            } else {
+                let created = try tx.createCluster(model: embeddingModel, name: name)
+                target = try tx.assign(faceIDs: [face.id], toCluster: created.id)
+                (action, message) = ("created_new_cluster", "Created new cluster for \(name)")
+            }
+            try tx.deleteEmptyClusters()
+            try tx.appendAudit(action: "correct_face", detail: NamingAudit(clusterID: target.id, faceID: face.id, newName: name))
+            return PeopleChange(message: message, clusterID: target.id, actionTaken: action, faceCount: target.faceCount)
+        }
+    }
+
+    /// The face a correction is about.
+    static func face(imageID: String, faceID: Int64?, in tx: FaceStoreTransaction) throws -> StoredFace {
+        guard try tx.image(imageID: imageID) != nil else {
+            throw VisageError("image_unknown", "no image with image_id '\(imageID)' has been recognised")
+        }
+        let faces = try tx.faces(imageID: imageID)
+        if let faceID {
+            guard let face = faces.first(where: { $0.id == faceID }) else {
+                throw VisageError("face_not_found", "image '\(imageID)' has no face \(faceID)")
+            }
+            return face
+        }
+        switch faces.count {
+        case 1: return faces[0]
+        case 0: throw VisageError("face_not_found", "image '\(imageID)' has no faces")
+        default:
+            throw VisageError("face_ambiguous", "image '\(imageID)' has \(faces.count) faces (ids \(faces.map(\.id).map(String.init).joined(separator: ", "))); say which with face_id")
+        }
+    }
+
+    static func similarity(_ a: [Float]?, _ b: [Float]) -> Float {
+        guard let a, a.count == b.count else { return -1 }
+        return zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+}

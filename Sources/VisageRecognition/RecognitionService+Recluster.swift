@@ -1,0 +1,110 @@
+import Foundation
+import VisageClustering
+import VisageCore
+import VisageStore
+
+extension RecognitionService {
+    /// Rebuilds every person of the current model from scratch with `DensityClustering`,
+    /// keeping every user decision:
+    /// - a face's identity is its label (user or XMP), else its cluster's name, else its
+    ///   cluster's id when the cluster is pinned (merged or split by the user): faces with one
+    ///   identity stay together, faces with different identities stay apart;
+    /// - "not this person" decisions forbid the person's name (or the pinned cluster's id);
+    /// - two faces of one photo never share a person.
+    ///
+    /// New groups reuse the id of the old cluster most of their faces came from (named and
+    /// pinned clusters keep theirs), so clients' cluster ids mostly stay valid.
+    public func recluster() throws -> ReclusterSummary {
+        let start = ContinuousClock.now
+        return try exclusiveTransaction { tx in
+            let faces = try tx.faces(embeddingModel: embeddingModel)
+            let clustersBefore = try tx.clusters().filter { $0.embeddingModel == embeddingModel }
+            let byID = Dictionary(uniqueKeysWithValues: clustersBefore.map { ($0.id, $0) })
+            let imageIDs = try tx.imageIDsByRow()
+            var forbidden: [Int64: Set<String>] = [:]
+            for constraint in try tx.cannotLinkConstraints() {
+                switch constraint.target {
+                case .person(let name): forbidden[constraint.faceID, default: []].insert(Identity.person(name))
+                case .cluster(let id): forbidden[constraint.faceID, default: []].insert(Identity.cluster(id))
+                case .face: break  // not produced by the API yet; see docs/CLUSTERING.md
+                }
+            }
+            let nodes = faces.map { face in
+                FaceNode(id: face.id, imageID: imageIDs[face.imageRowID] ?? "", embedding: face.embedding,
+                         identity: Identity.of(face, clusters: byID), forbiddenIdentities: forbidden[face.id] ?? [])
+            }
+            let groups = try DensityClustering(parameters: clusteringParameters).cluster(nodes)
+            let previous = Dictionary(uniqueKeysWithValues: faces.map { ($0.id, $0.clusterID) })
+            let identityOf = Dictionary(uniqueKeysWithValues: nodes.map { ($0.id, $0.identity) })
+
+            var usedIDs = Set<String>()
+            var moved = 0
+            for group in groups {
+                let clusterID = try clusterForGroup(group, previous: previous, identityOf: identityOf, clusters: byID,
+                                                    used: &usedIDs, in: tx)
+                moved += group.filter { previous[$0] != clusterID }.count
+                try tx.assign(faceIDs: group, toCluster: clusterID)
+            }
+            try tx.deleteEmptyClusters()
+            let after = try tx.clusters().filter { $0.embeddingModel == embeddingModel }.count
+            let summary = ReclusterSummary(faces: faces.count, clustersBefore: clustersBefore.count, clustersAfter: after,
+                                           facesMoved: moved, seconds: Self.seconds(since: start))
+            try tx.appendAudit(action: "recluster", detail: ["faces": faces.count, "clusters_before": clustersBefore.count,
+                                                             "clusters_after": after, "faces_moved": moved])
+            return summary
+        }
+    }
+
+    /// The cluster id a new group gets: for a person's name, that person's cluster most of the
+    /// group came from; for a pinned cluster, its own id; otherwise the unpinned, unnamed
+    /// cluster most of the group came from; a fresh cluster when none is left.
+    private func clusterForGroup(_ group: [Int64], previous: [Int64: String?], identityOf: [Int64: String?],
+                                 clusters: [String: Cluster], used: inout Set<String>,
+                                 in tx: FaceStoreTransaction) throws -> String {
+        let identity = group.lazy.compactMap { identityOf[$0] ?? nil }.first
+        var votes: [String: Int] = [:]
+        for id in group { if let cluster = previous[id] ?? nil { votes[cluster, default: 0] += 1 } }
+        let eligible = votes.filter { id, _ in
+            guard !used.contains(id), let cluster = clusters[id] else { return false }
+            switch identity.map(Identity.parse) {
+            case .person(let name)?: return cluster.name == name
+            case .cluster(let pinned)?: return id == pinned
+            case nil: return cluster.name == nil && !cluster.pinned
+            }
+        }
+        if let best = eligible.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key })?.key {
+            used.insert(best)
+            return best
+        }
+        var name: String?
+        if case .person(let person)? = identity.map(Identity.parse) { name = person }
+        let created = try tx.createCluster(model: embeddingModel, name: name)
+        used.insert(created.id)
+        return created.id
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
+
+/// Identity keys for `FaceNode`: a person's name or a pinned cluster's id, in one string space
+/// that cannot collide (the prefixes end in a character no name starts with after trimming).
+enum Identity {
+    enum Parsed { case person(String), cluster(String) }
+
+    static func person(_ name: String) -> String { "person:\u{1}" + name }
+    static func cluster(_ id: String) -> String { "cluster:\u{1}" + id }
+
+    static func parse(_ key: String) -> Parsed {
+        key.hasPrefix("person:\u{1}") ? .person(String(key.dropFirst(8))) : .cluster(String(key.dropFirst(9)))
+    }
+
+    static func of(_ face: StoredFace, clusters: [String: Cluster]) -> String? {
+        if let label = face.label?.name { return person(label) }
+        guard let id = face.clusterID, let cluster = clusters[id] else { return nil }
+        if let name = cluster.name { return person(name) }
+        return cluster.pinned ? Self.cluster(id) : nil
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import HummingbirdTesting
+import HTTPTypes
+import Hummingbird
+import VisageFaces
+import VisageInference
+import VisageModels
+import VisageRecognition
+import VisageStore
+@testable import VisageServer
+
+/// The lite pipeline loaded once per test process, and HTTP services around a given store.
+enum TestServices {
+    static let runtime: OnnxRuntime = try! OnnxRuntime.load()
+
+    static let analyzer: FaceAnalyzer = {
+        _ = CLI.modelDirectory  // installs the lite pack
+        let store = ModelStore(directory: URL(fileURLWithPath: CLI.modelDirectory))
+        let pack = try! ModelManifest.bundled().pack(named: "lite")
+        return try! FaceAnalyzer(pack: pack, store: store, runtime: runtime,
+                                 options: SessionOptions(intraOpThreads: 1, device: .cpu))
+    }()
+
+    /// Services over `store` (a fresh in-memory one by default).
+    static func make(store: FaceStore? = nil, annotatedDirectory: URL? = nil) throws -> ServerServices {
+        let recognition = try RecognitionService(analyzer: analyzer, store: store ?? FaceStore.inMemory(),
+                                                 configuration: RecognitionConfiguration(annotatedImagesDirectory: annotatedDirectory))
+        return ServerServices(recognition: recognition, runtime: runtime)
+    }
+
+    /// A new empty directory under the system's temporary directory.
+    static func temporaryDirectory() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("visage-test-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// JSON in and out of the test client.
+enum HTTPJSON {
+    static func object(_ response: TestResponse) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
+    }
+
+    static func body(_ object: [String: Any]) -> ByteBuffer {
+        ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: object))
+    }
+
+    /// Sends a request and returns status and JSON body.
+    static func call(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String,
+                     _ body: [String: Any]? = nil) async throws -> (status: HTTPResponse.Status, json: [String: Any]) {
+        try await client.execute(uri: uri, method: method, headers: [.contentType: "application/json"],
+                                 body: body.map(Self.body)) { response in
+            (response.status, object(response))
+        }
+    }
+}
