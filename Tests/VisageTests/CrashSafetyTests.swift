@@ -1,0 +1,113 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// `visage serve` killed with SIGKILL in the middle of a stream of recognise requests: after a
+/// restart on the same data directory every acknowledged face is there, and no image is
+/// half-written.
+@Suite struct CrashSafetyTests {
+    /// A `visage serve` process on a local port.
+    final class Server: @unchecked Sendable {
+        let process = Process()
+        let port: Int
+
+        init(data: URL) throws {
+            port = Int.random(in: 20_000...40_000)
+            process.executableURL = CLI.executable
+            process.arguments = ["serve", "--port", String(port), "--data", data.path, "--pack", "lite",
+                                 "--model-dir", CLI.modelDirectory]
+            process.environment = ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "error"]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+        }
+
+        func waitUntilHealthy() async throws {
+            for _ in 0..<240 {
+                if let (status, _) = try? await request("GET", "/health"), status == 200 { return }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            throw CancellationError()
+        }
+
+        func request(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> (Int, [String: Any]) {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+            request.httpMethod = method
+            request.timeoutInterval = 120
+            if let body {
+                request.httpBody = try JSONSerialization.data(withJSONObject: body)
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)
+        }
+
+        func kill() {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Acknowledged image -> its face ids.
+    actor Acknowledged {
+        var faces: [String: Set<Int64>] = [:]
+        func add(_ imageID: String, _ ids: Set<Int64>) { faces[imageID] = ids }
+        var count: Int { faces.count }
+    }
+
+    @Test func sigkillLosesNoAcknowledgedFace() async throws {
+        let data = TestServices.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let root = CLI.testdata.appendingPathComponent("faces_identity")
+        let photos = Array(FacesIdentity.identityOf.keys.sorted().prefix(40))
+        let server = try Server(data: data)
+        try await server.waitUntilHealthy()
+
+        let acknowledged = Acknowledged()
+        let clients = 3
+        await withTaskGroup(of: Void.self) { group in
+            for client in 0..<clients {
+                group.addTask {
+                    for (i, path) in photos.enumerated() where i % clients == client {
+                        let imageID = String(path.dropFirst(root.path.count + 1))
+                        guard let (status, json) = try? await server.request("POST", "/faces/recognize",
+                                                                             ["image_id": imageID, "image_path": path, "orientation": 1]),
+                              status == 200 else { return }  // the server is gone
+                        let ids = (json["faces"] as? [[String: Any]] ?? []).compactMap { ($0["face_id"] as? NSNumber)?.int64Value }
+                        await acknowledged.add(imageID, Set(ids))
+                    }
+                }
+            }
+            group.addTask {
+                // Kill mid-stream, once some requests have been answered.
+                while await acknowledged.count < 8 { try? await Task.sleep(for: .milliseconds(20)) }
+                server.kill()
+            }
+        }
+        let acked = await acknowledged.faces
+        #expect(acked.count >= 8 && acked.count < photos.count, "the kill must land mid-stream")
+
+        let restarted = try Server(data: data)
+        defer { restarted.kill() }
+        try await restarted.waitUntilHealthy()
+        var storedFaces = 0
+        for path in photos {
+            let imageID = String(path.dropFirst(root.path.count + 1))
+            let encoded = imageID.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? imageID
+            let (status, json) = try await restarted.request("GET", "/images/\(encoded)")
+            if acked[imageID] != nil { #expect(status == 200, "acknowledged image \(imageID) was lost") }
+            guard status == 200 else { continue }
+            let stored = Set((json["faces"] as? [[String: Any]] ?? []).compactMap { ($0["face_id"] as? NSNumber)?.int64Value })
+            if let ids = acked[imageID] { #expect(stored == ids, "\(imageID)") }
+            // Whole or absent: as many faces as the photo has.
+            let (_, detected) = try await restarted.request("POST", "/faces/detect", ["image_path": path])
+            #expect(stored.count == (detected["faces"] as? [Any])?.count, "\(imageID) is half-written")
+            storedFaces += stored.count
+        }
+        let (_, info) = try await restarted.request("GET", "/faceinfo")
+        #expect(info["total_faces"] as? Int == storedFaces, "every stored face is in a person, and no face is orphaned")
+    }
+}
