@@ -79,6 +79,7 @@ let package = Package(
         .testTarget(name: "VisageTests",
                     dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels",
                                    "VisageFaces", "VisageSearch", "VisageClustering", "VisageStore", "VisageXMP", "VisageServer", "VisageRecognition", "visage",
+                                   .product(name: "GRDB", package: "GRDB.swift"),
                                    .product(name: "HummingbirdTesting", package: "hummingbird"),
                                    .product(name: "HTTPTypes", package: "swift-http-types")],
                     resources: [.copy("Fixtures")]),

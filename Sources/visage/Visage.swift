@@ -5,6 +5,7 @@ struct Visage: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "visage",
         abstract: "Photo analysis and face recognition.",
-        subcommands: [AnalyzeCommand.self, ServeCommand.self, ReclusterCommand.self, ModelsCommand.self, BenchCommand.self,
+        subcommands: [AnalyzeCommand.self, ServeCommand.self, ImportXMPCommand.self, ReclusterCommand.self, ReindexCommand.self,
+                      ModelsCommand.self, BenchCommand.self,
                       BenchSearchCommand.self])
 }
