@@ -27,7 +27,7 @@ done
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # 1. System packages -------------------------------------------------------------------------
-packages=(libvips-dev libsqlite3-dev ffmpeg pkg-config python3-pip)
+packages=(libvips-dev libsqlite3-dev ffmpeg pkg-config python3-pip fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
