@@ -58,8 +58,8 @@ let package = Package(
         // The recognition service: analysis, storage, people and the user's decisions, tied
         // together for the server and the CLI.
         .target(name: "VisageRecognition",
-                dependencies: ["VisageCore", "VisageImaging", "VisageFaces", "VisageSearch", "VisageClustering",
-                               "VisageStore", "VisageXMP"]),
+                dependencies: ["VisageCore", "VisageImaging", "VisageFaces", "VisageModels", "VisageSearch",
+                               "VisageClustering", "VisageStore", "VisageXMP"]),
 
         // HTTP: the seed's API on Hummingbird 2.
         .target(name: "VisageServer",

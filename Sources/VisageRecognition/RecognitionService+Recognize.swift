@@ -3,6 +3,7 @@ import VisageClustering
 import VisageCore
 import VisageFaces
 import VisageImaging
+import VisageModels
 import VisageSearch
 import VisageStore
 import VisageXMP
@@ -17,6 +18,8 @@ extension RecognitionService {
         let faces = try analyzer.analyze(decoded, options: configuration.analysis)
         let matching = RegionMatcher().match(regions: regions, faces: faces.map(\.detection.box),
                                              imageWidth: decoded.header.width, imageHeight: decoded.header.height)
+        // The file's hash lets a photo manager tell an edited file from the one analysed.
+        let contentHash = try? FileDigest.of(URL(fileURLWithPath: request.imagePath)).sha256
         let newFaces = try zip(faces, matching.faces).map { face, match in
             try NewFace(face, label: match?.name.map { FaceLabel(name: $0, source: .xmp) })
         }
@@ -25,7 +28,7 @@ extension RecognitionService {
             let outcome = try store.transaction { tx in
                 let saved = try tx.saveAnalysis(imageID: imageID, path: request.imagePath, width: decoded.header.width,
                                                 height: decoded.header.height, orientation: decoded.header.orientation.rawValue,
-                                                contentHash: nil, faces: newFaces, model: embeddingModel)
+                                                contentHash: contentHash, faces: newFaces, model: embeddingModel)
                 let sameImage = Set(saved.faces.map(\.id) + saved.removedFaceIDs)
                 let decisions = try saved.faces.map { face in
                     try placeFace(face, imageRowID: saved.image.id, excluding: sameImage, in: tx)

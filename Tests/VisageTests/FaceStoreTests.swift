@@ -53,7 +53,7 @@ import VisageSearch
                 }
                 #expect(try db.indexes(on: "cluster").map(\.columns).contains(["name"]))
                 #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
-                #expect(try StoreSchema.migrator.appliedMigrations(db) == ["v1"])
+                #expect(try StoreSchema.migrator.appliedMigrations(db) == ["v1", "v2-pinned-clusters"])
             }
             // Opening again migrates nothing twice.
             _ = try FaceStore(path: path)
