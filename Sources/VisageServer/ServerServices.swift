@@ -15,20 +15,29 @@ public struct ServerServices: Sendable {
     public let decoder: ImageDecoder
     public let maxSide: Int
     private let queue = DispatchQueue(label: "visage.inference", attributes: .concurrent)
+    private let limit: WorkLimit
 
     public var analyzer: FaceAnalyzer { recognition.analyzer }
 
-    public init(recognition: RecognitionService, runtime: OnnxRuntime) {
+    /// `concurrentJobs`: images analysed at once (default: the number of cores); further
+    /// requests wait.
+    public init(recognition: RecognitionService, runtime: OnnxRuntime,
+                concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.recognition = recognition
+        limit = WorkLimit(limit: concurrentJobs)
         self.runtime = runtime
         decoder = recognition.configuration.decoder
         maxSide = recognition.configuration.maxSide
     }
 
     /// Runs blocking work (libvips, ONNX Runtime, SQLite) on a dispatch queue and awaits its result.
+    /// At most `concurrentJobs` run at once.
     func runBlocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try work() }) }
+        await limit.acquire()
+        let result = await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: Result { try work() }) }
         }
+        await limit.release()
+        return try result.get()
     }
 }

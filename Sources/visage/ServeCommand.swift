@@ -17,6 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port (default: PORT, VISAGE_PORT or 8000).")
     var port: Int?
 
+    @Option(help: "Images analysed at once; further requests wait (default: VISAGE_WORKERS or the number of cores).")
+    var workers: Int?
+
     @OptionGroup var data: DataOptions
 
     func run() async throws {
@@ -27,7 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
         let recognition: RecognitionService
         do { recognition = try data.loadRecognition() } catch { exitWithError(error) }
         logger.info("data in \(data.resolvedDataDirectory.path): \(recognition.indexedFaceCount) faces of \(recognition.embeddingModel)")
-        let services = ServerServices(recognition: recognition, runtime: try OnnxRuntime.load())
+        let jobs = workers ?? environment["VISAGE_WORKERS"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
+        let services = ServerServices(recognition: recognition, runtime: try OnnxRuntime.load(), concurrentJobs: jobs)
         let listenPort = port ?? environment["PORT"].flatMap(Int.init) ?? environment["VISAGE_PORT"].flatMap(Int.init) ?? 8000
         let app = VisageApplication.build(services: services, host: host ?? environment["VISAGE_HOST"] ?? "127.0.0.1",
                                           port: listenPort, logger: logger)
