@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import VisageCore
 
 extension Request {
@@ -7,6 +8,8 @@ extension Request {
     func decodeJSON<T: Decodable>(_ type: T.Type, context: VisageRequestContext) async throws -> T {
         do {
             return try await decode(as: type, context: context)
+        } catch is NIOTooManyBytesError {
+            throw VisageError("request_too_large", "the request body is over the limit of \(context.maxUploadSize) bytes")
         } catch {
             throw VisageError.invalidJSON(error)
         }

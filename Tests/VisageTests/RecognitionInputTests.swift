@@ -157,6 +157,7 @@ import VisageImaging
             (.post, "/faces/recognize", ["image_id": "a", "image_path": photo], nil, .badRequest, "invalid_orientation"),
             (.post, "/faces/recognize", ["image_id": "", "image_path": photo, "orientation": 1], nil, .badRequest, "invalid_request"),
             (.post, "/faces/recognize", nil, "{\"image_id\": ", .badRequest, "invalid_json"),
+            (.post, "/faces/recognize", nil, "{\"image_id\": \"" + String(repeating: "x", count: 3 << 20) + "\"}", .contentTooLarge, "request_too_large"),
             (.post, "/faces/recognize", ["image_id": "a", "image_path": photo, "orientation": 1, "xmp_regions": ["RegionList": "x"]], nil, .badRequest, "invalid_json"),
             (.get, "/faceinfo?cluster_id=cluster_000000000000", nil, nil, .notFound, "cluster_not_found"),
             (.post, "/faces/clusters/cluster_000000000000/name", ["name": "X"], nil, .notFound, "cluster_not_found"),
