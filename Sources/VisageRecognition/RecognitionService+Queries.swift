@@ -87,7 +87,7 @@ extension RecognitionService {
     }
 
     private static func listing(_ faces: [StoredFace], in tx: FaceStoreTransaction) throws -> [FaceListing] {
-        let images = Dictionary(uniqueKeysWithValues: try tx.images().map { ($0.id, $0) })
+        let images = try tx.images(rowIDs: Set(faces.map(\.imageRowID)))
         return faces.map { face in
             let image = images[face.imageRowID]
             return FaceListing(faceID: face.id, imageID: image?.imageID ?? "", imagePath: image?.path ?? "",
@@ -103,7 +103,7 @@ extension RecognitionService {
         guard (16...1024).contains(size) else { throw VisageError("invalid_request", "size must be from 16 to 1024 pixels") }
         let (face, image) = try store.read { tx -> (StoredFace, StoredImage) in
             guard let face = try tx.face(id: faceID) else { throw VisageError("face_not_found", "no face with id \(faceID)") }
-            guard let image = try tx.images().first(where: { $0.id == face.imageRowID }) else {
+            guard let image = try tx.images(rowIDs: [face.imageRowID])[face.imageRowID] else {
                 throw VisageError("face_not_found", "face \(faceID) has no image")
             }
             return (face, image)

@@ -73,6 +73,12 @@ extension FaceStoreTransaction {
         return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as Int64, $0[1] as String) })
     }
 
+    /// The images with the given row ids (`StoredFace.imageRowID`), by row id.
+    public func images(rowIDs: Set<Int64>) throws -> [Int64: StoredImage] {
+        let images = try StoredImage.fetchAll(db, keys: Array(rowIDs))
+        return Dictionary(uniqueKeysWithValues: images.map { ($0.id, $0) })
+    }
+
     /// All stored images, in row order.
     public func images() throws -> [StoredImage] {
         try StoredImage.order(Column("id")).fetchAll(db)
