@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Domain: plain value types shared by every module. Imports Foundation only.
@@ -62,6 +63,12 @@ let package = Package(
                 dependencies: ["VisageCore", "VisageImaging", "VisageFaces", "VisageModels", "VisageSearch",
                                "VisageClustering", "VisageStore", "VisageXMP"]),
 
+        // Image input for every endpoint: paths confined to roots, URLs with SSRF checks, base64,
+        // uploads; one set of limits and a content check on what arrived.
+        .target(name: "VisageInput",
+                dependencies: ["VisageCore", "VisageImaging",
+                               .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+
         // HTTP: the seed's API on Hummingbird 2.
         .target(name: "VisageServer",
                 dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
@@ -80,7 +87,7 @@ let package = Package(
 
         .testTarget(name: "VisageTests",
                     dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels",
-                                   "VisageFaces", "VisageSearch", "VisageClustering", "VisageStore", "VisageXMP", "VisageServer", "VisageRecognition", "visage",
+                                   "VisageFaces", "VisageSearch", "VisageClustering", "VisageStore", "VisageXMP", "VisageServer", "VisageRecognition", "visage", "VisageInput",
                                    .product(name: "GRDB", package: "GRDB.swift"),
                                    .product(name: "HummingbirdTesting", package: "hummingbird"),
                                    .product(name: "HTTPTypes", package: "swift-http-types")],

@@ -1,0 +1,49 @@
+import Foundation
+import VisageCore
+
+/// Base64 and `data:` URIs. The media type in a data URI is ignored: like a file extension it
+/// is the sender's claim, and the content check decides the format.
+enum Base64Input {
+    static func decode(_ text: String, maxBytes: Int) throws -> Data {
+        var payload = Substring(text)
+        if payload.prefix(5).lowercased() == "data:" {
+            guard let comma = payload.firstIndex(of: ",") else {
+                throw VisageError("invalid_base64", "the data URI has no comma before its data")
+            }
+            let parameters = payload[payload.index(payload.startIndex, offsetBy: 5)..<comma]
+            guard parameters.split(separator: ";").contains(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() == "base64" }) else {
+                throw VisageError("invalid_base64", "the data URI is not base64-encoded (it needs ;base64, before the data)")
+            }
+            payload = payload[payload.index(after: comma)...]
+        }
+        // Clients wrap lines, indent JSON strings and use the URL-safe alphabet; accept all of it
+        // but nothing else, so garbage is an error rather than silently skipped.
+        var cleaned = String.UnicodeScalarView()
+        cleaned.reserveCapacity(payload.utf8.count)
+        for scalar in payload.unicodeScalars where !CharacterSet.whitespacesAndNewlines.contains(scalar) {
+            switch scalar {
+            case "-": cleaned.append("+")
+            case "_": cleaned.append("/")
+            default: cleaned.append(scalar)
+            }
+        }
+        guard !cleaned.isEmpty else { throw VisageError("image_empty", "the base64 image is empty") }
+        // Refuse before decoding: the decoded size is known from the length.
+        let estimated = cleaned.count / 4 * 3
+        if estimated > maxBytes {
+            throw VisageError("image_too_large", "the base64 image is about \(estimated) bytes, over the limit of \(maxBytes) bytes (VISAGE_MAX_IMAGE_BYTES)")
+        }
+        var base64 = String(cleaned)
+        switch base64.utf8.count % 4 {
+        case 2: base64 += "=="
+        case 3: base64 += "="
+        case 1: throw VisageError("invalid_base64", "the base64 data has a length no encoding produces (truncated?)")
+        default: break
+        }
+        guard let data = Data(base64Encoded: base64) else {
+            throw VisageError("invalid_base64", "the image is not valid base64 (characters outside A-Z a-z 0-9 + / = or misplaced padding)")
+        }
+        guard !data.isEmpty else { throw VisageError("image_empty", "the base64 image is empty") }
+        return data
+    }
+}
