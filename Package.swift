@@ -72,7 +72,7 @@ let package = Package(
         // HTTP: the seed's API on Hummingbird 2.
         .target(name: "VisageServer",
                 dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
-                               "VisageRecognition", "VisageXMP",
+                               "VisageRecognition", "VisageXMP", "VisageInput",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HTTPTypes", package: "swift-http-types"),
                                .product(name: "NIOCore", package: "swift-nio")],
@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(name: "visage",
                           dependencies: ["VisageCore", "VisageImaging", "VisageInference",
                                          "VisageModels", "VisageFaces", "VisageSearch", "VisageServer",
-                                         "VisageRecognition", "VisageStore", "VisageXMP",
+                                         "VisageRecognition", "VisageStore", "VisageXMP", "VisageInput",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "VisageTests",

@@ -119,9 +119,11 @@ int visage_vips_decode(const char *path, const void *data, size_t length, int ma
     int target = max_side > 0 ? max_side : 10000000;
     VipsImage *decoded = NULL;
     int status = data
+        // The buffer loader ignores thumbnail's own fail_on (a truncated JPEG would decode with
+        // grey rows), so it also goes to the loader through the option string.
         ? vips_thumbnail_buffer((void *)data, length, &decoded, target, "height", target,
                                 "size", VIPS_SIZE_DOWN, "no_rotate", !autorotate,
-                                "fail_on", VIPS_FAIL_ON_ERROR, NULL)
+                                "fail_on", VIPS_FAIL_ON_ERROR, "option_string", "fail_on=error", NULL)
         : vips_thumbnail(path, &decoded, target, "height", target, "size", VIPS_SIZE_DOWN,
                          "no_rotate", !autorotate, "fail_on", VIPS_FAIL_ON_ERROR, NULL);
     if (status) return fail(error);

@@ -13,9 +13,11 @@ struct APIErrorBody: ResponseEncodable {
 
     let error: Detail
     let requestID: String
+    /// When the error happened, as seed 004's error body has it ("2025-10-25 21:00:00 UTC").
+    var timestamp: String = ServiceTimestamp.now()
 
     enum CodingKeys: String, CodingKey {
-        case error
+        case error, timestamp
         case requestID = "request_id"
     }
 }
@@ -28,9 +30,14 @@ enum APIErrorStatus {
             return .notFound
         case "merge_name_conflict", "embedding_model_mismatch": return .conflict
         case "image_too_large", "request_too_large": return .contentTooLarge
+        case "request_timeout": return .requestTimeout
+        case "path_not_allowed", "url_not_allowed": return .forbidden
+        case "url_unreachable", "url_http_error": return .badGateway
+        case "url_timeout": return .gatewayTimeout
         case "image_format_unsupported", "image_truncated", "image_corrupt", "image_empty", "image_not_a_file",
              "image_unreadable", "invalid_json", "invalid_request", "invalid_orientation", "invalid_name",
-             "face_ambiguous", "face_not_in_cluster", "invalid_constraint", "annotation_disabled":
+             "face_ambiguous", "face_not_in_cluster", "invalid_constraint", "annotation_disabled",
+             "invalid_base64", "url_invalid", "url_scheme_not_allowed", "url_too_many_redirects", "too_many_images":
             return .badRequest
         case "models_not_ready": return .serviceUnavailable
         default: return .internalServerError
@@ -49,5 +56,16 @@ extension VisageError {
         default: detail = "\(error)"
         }
         return VisageError("invalid_json", "request body: \(detail)")
+    }
+}
+
+/// Seed 004's timestamp format: "2025-10-25 21:00:00 UTC".
+enum ServiceTimestamp {
+    static func now() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
+        return formatter.string(from: Date())
     }
 }

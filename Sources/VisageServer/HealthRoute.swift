@@ -12,9 +12,14 @@ struct HealthResponse: ResponseEncodable {
     let versions: [String: String]
     let modelsLoaded: [String: Bool]
     let modelsUsed: [String: String]
+    /// Seed 004's fields: when, which Visage, which face models.
+    let timestamp = ServiceTimestamp.now()
+    let version = ServerServices.visageVersion
+    let faceDetectionModel: String
 
     enum CodingKeys: String, CodingKey {
-        case status, device, versions
+        case status, device, versions, timestamp, version
+        case faceDetectionModel = "face_detection_model"
         case cudaAvailable = "cuda_available"
         case gpuInfo = "gpu_info"
         case modelsLoaded = "models_loaded"
@@ -31,6 +36,9 @@ struct HealthResponse: ResponseEncodable {
         try container.encode(versions, forKey: .versions)
         try container.encode(modelsLoaded, forKey: .modelsLoaded)
         try container.encode(modelsUsed, forKey: .modelsUsed)
+        try container.encode(timestamp, forKey: .timestamp)
+        try container.encode(version, forKey: .version)
+        try container.encode(faceDetectionModel, forKey: .faceDetectionModel)
     }
 
     init(services: ServerServices) {
@@ -44,5 +52,25 @@ struct HealthResponse: ResponseEncodable {
                     "libvips": ImageDecoder.libraryVersion]
         modelsLoaded = ["face": true, "clip": false, "caption": false]
         modelsUsed = analyzer.modelsUsed
+        faceDetectionModel = [modelsUsed["face_embedding"], modelsUsed["face_detection"]].compactMap { $0 }.joined(separator: " + ")
+    }
+}
+
+/// `GET /ready` (seed 004): 200 once the models are loaded. `visage serve` loads them before it
+/// listens, so a server that answers is ready; the endpoint exists for orchestrators that probe
+/// readiness and liveness separately.
+struct ReadyResponse: ResponseEncodable {
+    let status = "ready"
+    let timestamp = ServiceTimestamp.now()
+    let version = ServerServices.visageVersion
+    let faceDetectionModel: String
+
+    enum CodingKeys: String, CodingKey {
+        case status, timestamp, version
+        case faceDetectionModel = "face_detection_model"
+    }
+
+    init(services: ServerServices) {
+        faceDetectionModel = HealthResponse(services: services).faceDetectionModel
     }
 }

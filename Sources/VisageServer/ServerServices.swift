@@ -3,6 +3,7 @@ import Foundation
 import VisageFaces
 import VisageImaging
 import VisageInference
+import VisageInput
 import VisageRecognition
 
 /// What request handlers share: the recognition service (with its loaded pipeline and store)
@@ -11,6 +12,10 @@ public struct ServerServices: Sendable {
     public static let visageVersion = "0.1.0"
 
     public let recognition: RecognitionService
+    /// Turns URLs, base64 and uploads into checked image bytes (seed 004's inputs).
+    public let fetcher: ImageFetcher
+    public let extractor: FaceExtractor
+    public let extraction: ExtractionSettings
     public let runtime: OnnxRuntime
     public let decoder: ImageDecoder
     public let maxSide: Int
@@ -21,9 +26,14 @@ public struct ServerServices: Sendable {
 
     /// `concurrentJobs`: images analysed at once (default: the number of cores); further
     /// requests wait.
-    public init(recognition: RecognitionService, runtime: OnnxRuntime,
+    public init(recognition: RecognitionService, runtime: OnnxRuntime, fetcher: ImageFetcher,
+                extraction: ExtractionSettings = ExtractionSettings(),
                 concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.recognition = recognition
+        self.fetcher = fetcher
+        self.extraction = extraction
+        extractor = FaceExtractor(analyzer: recognition.analyzer, workers: concurrentJobs,
+                                  maxSide: recognition.configuration.maxSide)
         limit = WorkLimit(limit: concurrentJobs)
         self.runtime = runtime
         decoder = recognition.configuration.decoder

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import VisageInference
+import VisageInput
 import VisageRecognition
 import VisageServer
 
@@ -31,11 +32,14 @@ struct ServeCommand: AsyncParsableCommand {
         do { recognition = try data.loadRecognition() } catch { exitWithError(error) }
         logger.info("data in \(data.resolvedDataDirectory.path): \(recognition.indexedFaceCount) faces of \(recognition.embeddingModel)")
         let jobs = workers ?? environment["VISAGE_WORKERS"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
-        let services = ServerServices(recognition: recognition, runtime: try OnnxRuntime.load(), concurrentJobs: jobs)
+        let fetcher = ImageFetcher(policy: InputPolicy.fromEnvironment())
+        let services = ServerServices(recognition: recognition, runtime: try OnnxRuntime.load(), fetcher: fetcher,
+                                      extraction: ExtractionSettings.fromEnvironment(), concurrentJobs: jobs)
         let listenPort = port ?? environment["PORT"].flatMap(Int.init) ?? environment["VISAGE_PORT"].flatMap(Int.init) ?? 8000
         let app = VisageApplication.build(services: services, host: host ?? environment["VISAGE_HOST"] ?? "127.0.0.1",
-                                          port: listenPort, logger: logger)
+                                          port: listenPort, allowedOrigins: environment["ALLOWED_ORIGINS"], logger: logger)
         // runService handles SIGINT/SIGTERM: stops accepting, finishes in-flight requests, exits.
         try await app.runService()
+        try await fetcher.shutdown()
     }
 }

@@ -12,6 +12,8 @@ import Testing
     /// OpenAPI paths. A new route must be added here, to openapi.json and to docs/API.md.
     static let routes: [(method: String, path: String)] = [
         ("GET", "/health"),
+        ("GET", "/ready"),
+        ("POST", "/extract-faces"),
         ("GET", "/openapi.json"),
         ("POST", "/faces/detect"),
         ("POST", "/faces/recognize"),

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import VisageFaces
 import VisageInference
+import VisageInput
 import VisageModels
 import VisageRecognition
 import VisageStore
@@ -21,11 +22,16 @@ enum TestServices {
                                  options: SessionOptions(intraOpThreads: 1, device: .cpu))
     }()
 
+    /// One fetcher for the process, with the default (strict) policy: an `HTTPClient` must be
+    /// shut down before it is released, and a static one never is.
+    static let fetcher = ImageFetcher(policy: InputPolicy())
+
     /// Services over `store` (a fresh in-memory one by default).
-    static func make(store: FaceStore? = nil, annotatedDirectory: URL? = nil) throws -> ServerServices {
+    static func make(store: FaceStore? = nil, annotatedDirectory: URL? = nil, fetcher: ImageFetcher = fetcher,
+                     extraction: ExtractionSettings = ExtractionSettings()) throws -> ServerServices {
         let recognition = try RecognitionService(analyzer: analyzer, store: store ?? FaceStore.inMemory(),
                                                  configuration: RecognitionConfiguration(annotatedImagesDirectory: annotatedDirectory))
-        return ServerServices(recognition: recognition, runtime: runtime)
+        return ServerServices(recognition: recognition, runtime: runtime, fetcher: fetcher, extraction: extraction)
     }
 
     /// A new empty directory under the system's temporary directory.
