@@ -54,16 +54,13 @@ public struct FaceExtractor: Sendable {
         let perImage = PerImageResults(count: images.count)
         let options = AnalysisOptions(embeddings: true, minFaceSize: minFaceSize)
         let analyzer = analyzer
-        let next = NextIndex()
-        DispatchQueue.concurrentPerform(iterations: min(workers, max(images.count, 1))) { _ in
-            while let index = next.take(below: images.count) {
-                perImage.set(index, Result {
-                    let decoded = try images[index]()
-                    return try analyzer.analyze(decoded, options: options).map { face in
-                        try Self.candidate(face, in: decoded, imageIndex: index)
-                    }
-                }.mapError { $0 as? VisageError ?? VisageError("internal_error", "\($0)") })
-            }
+        ParallelMap.run(count: images.count, workers: workers) { index in
+            perImage.set(index, Result {
+                let decoded = try images[index]()
+                return try analyzer.analyze(decoded, options: options).map { face in
+                    try Self.candidate(face, in: decoded, imageIndex: index)
+                }
+            }.mapError { $0 as? VisageError ?? VisageError("internal_error", "\($0)") })
         }
 
         var candidates: [Candidate] = [], errors: [Int: VisageError] = [:]
@@ -102,20 +99,6 @@ public struct FaceExtractor: Sendable {
                          quality: FaceQuality.score(confidence: face.detection.confidence, shortSide: min(box.width, box.height),
                                                     yaw: face.pose.yaw, pitch: face.pose.pitch),
                          imageIndex: imageIndex)
-    }
-}
-
-/// Hands out 0, 1, 2, ... to concurrent workers.
-private final class NextIndex: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-
-    func take(below count: Int) -> Int? {
-        lock.withLock {
-            guard next < count else { return nil }
-            defer { next += 1 }
-            return next
-        }
     }
 }
 

@@ -48,7 +48,7 @@ extension RecognitionService {
             try tx.deleteEmptyClusters()
             let after = try tx.clusters().filter { $0.embeddingModel == embeddingModel }.count
             let summary = ReclusterSummary(faces: faces.count, clustersBefore: clustersBefore.count, clustersAfter: after,
-                                           facesMoved: moved, seconds: Self.seconds(since: start))
+                                           facesMoved: moved, seconds: (ContinuousClock.now - start).inSeconds)
             try tx.appendAudit(action: "recluster", detail: ["faces": faces.count, "clusters_before": clustersBefore.count,
                                                              "clusters_after": after, "faces_moved": moved])
             return summary
@@ -81,11 +81,6 @@ extension RecognitionService {
         let created = try tx.createCluster(model: embeddingModel, name: name)
         used.insert(created.id)
         return created.id
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }
 

@@ -150,7 +150,7 @@ extension RecognitionService {
         let embedding = face.embedding
         let scored = candidates.map { cluster -> (Cluster, [Neighbor], Float) in
             let agreeing = neighbors.filter { clusterOf[$0.id] == cluster.id }
-            let centroidSimilarity = cluster.centroid.map { zip($0, embedding).reduce(0) { $0 + $1.0 * $1.1 } } ?? 0
+            let centroidSimilarity = cluster.centroid == nil ? 0 : Self.similarity(cluster.centroid, embedding)
             return (cluster, agreeing, centroidSimilarity)
         }
         guard let best = scored.max(by: { a, b in

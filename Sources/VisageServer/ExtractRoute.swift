@@ -95,8 +95,7 @@ struct ExtractRoute {
         let errors = result.imageErrors.keys.sorted().map { index in
             ExtractResponse.ImageError(index: index, code: result.imageErrors[index]!.code, message: result.imageErrors[index]!.message)
         }
-        let elapsed = ContinuousClock.now - start
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let milliseconds = (ContinuousClock.now - start).inSeconds * 1000
         return try Response.json(ExtractResponse(faces: faces, totalFacesDetected: result.totalFacesDetected, uniqueFaces: faces.count,
                                                  imagesProcessed: result.imagesProcessed, errors: errors,
                                                  requestID: context.requestID, processingTimeMs: FacePayload.rounded(milliseconds, places: 1)))
