@@ -171,6 +171,23 @@ import VisageStore
             #expect(json["face_count"] as? Int == members.count - 1)
             (status, json) = try await HTTPJSON.call(client, .delete, "/faces/\(members[0])")
             #expect(status == .notFound && (json["error"] as? [String: Any])?["code"] as? String == "face_not_found")
+
+            // Two people with different names are not merged silently.
+            let other = try await HTTPJSON.call(client, .post, "/faces/clusters/\(cluster)/split",
+                                                ["face_ids": [members[1]], "name": "Someone Else"]).json
+            let otherCluster = other["cluster_id"] as! String
+            (status, json) = try await HTTPJSON.call(client, .post, "/faces/clusters/merge",
+                                                     ["source_cluster_id": otherCluster, "target_cluster_id": cluster])
+            #expect(status == .conflict && (json["error"] as? [String: Any])?["code"] as? String == "merge_name_conflict")
+
+            // Forgetting an image removes its faces from its people.
+            let image = "/images/" + obama.last!.imageID.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let before = try await HTTPJSON.call(client, .get, image).json["face_count"] as? Int
+            #expect((before ?? 0) >= 1)
+            (status, json) = try await HTTPJSON.call(client, .delete, image)
+            #expect(status == .ok && json["faces"] as? Int == before)
+            (status, json) = try await HTTPJSON.call(client, .get, image)
+            #expect(status == .notFound && (json["error"] as? [String: Any])?["code"] as? String == "image_unknown")
         }
     }
 }
