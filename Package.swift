@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
     ],
     targets: [
         // Domain: plain value types shared by every module. Imports Foundation only.
@@ -75,7 +76,8 @@ let package = Package(
                                "VisageRecognition", "VisageXMP", "VisageInput",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HTTPTypes", package: "swift-http-types"),
-                               .product(name: "NIOCore", package: "swift-nio")],
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "MultipartKit", package: "multipart-kit")],
                 resources: [.copy("Resources/openapi.json")]),
 
         // Command line.

@@ -26,7 +26,8 @@ enum APIErrorStatus {
     /// Caller mistakes are 4xx, our own faults 5xx. Codes not listed are treated as ours.
     static func status(for code: String) -> HTTPResponse.Status {
         switch code {
-        case "image_not_found", "not_found", "cluster_not_found", "face_not_found", "person_not_found", "image_unknown":
+        case "image_not_found", "not_found", "cluster_not_found", "face_not_found", "person_not_found", "image_unknown",
+             "collection_not_found":
             return .notFound
         case "merge_name_conflict", "embedding_model_mismatch": return .conflict
         case "image_too_large", "request_too_large": return .contentTooLarge
@@ -37,7 +38,8 @@ enum APIErrorStatus {
         case "image_format_unsupported", "image_truncated", "image_corrupt", "image_empty", "image_not_a_file",
              "image_unreadable", "invalid_json", "invalid_request", "invalid_orientation", "invalid_name",
              "face_ambiguous", "face_not_in_cluster", "invalid_constraint", "annotation_disabled",
-             "invalid_base64", "url_invalid", "url_scheme_not_allowed", "url_too_many_redirects", "too_many_images":
+             "invalid_base64", "url_invalid", "url_scheme_not_allowed", "url_too_many_redirects", "too_many_images",
+             "invalid_multipart", "invalid_collection", "embedding_dimension_mismatch":
             return .badRequest
         case "models_not_ready": return .serviceUnavailable
         default: return .internalServerError

@@ -15,6 +15,8 @@ public struct ServerServices: Sendable {
     /// Turns URLs, base64 and uploads into checked image bytes (seed 004's inputs).
     public let fetcher: ImageFetcher
     public let extractor: FaceExtractor
+    /// Seed 002's searchable face collections.
+    public let faceDatabase: FaceDatabaseService
     public let extraction: ExtractionSettings
     public let runtime: OnnxRuntime
     public let decoder: ImageDecoder
@@ -26,10 +28,11 @@ public struct ServerServices: Sendable {
 
     /// `concurrentJobs`: images analysed at once (default: the number of cores); further
     /// requests wait.
-    public init(recognition: RecognitionService, runtime: OnnxRuntime, fetcher: ImageFetcher,
+    public init(recognition: RecognitionService, faceDatabase: FaceDatabaseService, runtime: OnnxRuntime, fetcher: ImageFetcher,
                 extraction: ExtractionSettings = ExtractionSettings(),
                 concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.recognition = recognition
+        self.faceDatabase = faceDatabase
         self.fetcher = fetcher
         self.extraction = extraction
         extractor = FaceExtractor(analyzer: recognition.analyzer, workers: concurrentJobs,

@@ -15,6 +15,7 @@ public enum VisageApplication {
         let detect = DetectRoute(services: services)
         router.post("faces/detect") { request, context in try await detect.handle(request, context: context) }
         PeopleRoutes(services: services).register(on: router)
+        FaceDatabaseRoutes(services: services).register(on: router)
         router.get("ready") { _, _ in ReadyResponse(services: services) }
         let extract = ExtractRoute(services: services)
         router.post("extract-faces") { request, context in try await extract.handle(request, context: context) }

@@ -7,6 +7,7 @@ enum StoreSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createVersion1)
         migrator.registerMigration("v2-pinned-clusters", migrate: addPinnedClusters)
+        migrator.registerMigration("v3-face-collections", migrate: addFaceCollections)
         return migrator
     }
 
@@ -91,5 +92,34 @@ enum StoreSchema {
             table.add(column: "pinned", .boolean).notNull().defaults(to: false)
         }
         try db.execute(sql: "UPDATE cluster SET pinned = 1 WHERE name IS NOT NULL")
+    }
+
+    /// The face database of seed 002: images the caller adds to a named collection, and their
+    /// faces, searched by embedding. Kept apart from the people tables: adding an image to a
+    /// collection never changes anyone's clusters.
+    private static func addFaceCollections(_ db: Database) throws {
+        try db.create(table: "collection_image") { table in
+            table.autoIncrementedPrimaryKey("id")
+            table.column("collection", .text).notNull()
+            table.column("image_id", .text).notNull()
+            table.column("file", .text).notNull()
+            table.column("width", .integer).notNull()
+            table.column("height", .integer).notNull()
+            table.column("added_at", .datetime).notNull()
+            table.uniqueKey(["collection", "image_id"])
+        }
+
+        try db.create(table: "collection_face") { table in
+            table.autoIncrementedPrimaryKey("id")
+            table.column("image_row_id", .integer).notNull().indexed()
+                .references("collection_image", onDelete: .cascade)
+            table.column("box_x", .double).notNull()
+            table.column("box_y", .double).notNull()
+            table.column("box_width", .double).notNull()
+            table.column("box_height", .double).notNull()
+            table.column("confidence", .double).notNull()
+            table.column("embedding", .blob).notNull()  // float32, little-endian
+            table.column("embedding_model", .text).notNull()
+        }
     }
 }

@@ -6,6 +6,7 @@ import VisageInference
 import VisageInput
 import VisageRecognition
 import VisageServer
+import VisageStore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,12 +29,15 @@ struct ServeCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         var logger = Logger(label: "visage")
         logger.logLevel = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
-        let recognition: RecognitionService
-        do { recognition = try data.loadRecognition() } catch { exitWithError(error) }
+        let recognition: RecognitionService, faceDatabase: FaceDatabaseService
+        do {
+            recognition = try data.loadRecognition()
+            faceDatabase = FaceDatabaseService(analyzer: recognition.analyzer, collections: try FaceCollections(store: recognition.store))
+        } catch { exitWithError(error) }
         logger.info("data in \(data.resolvedDataDirectory.path): \(recognition.indexedFaceCount) faces of \(recognition.embeddingModel)")
         let jobs = workers ?? environment["VISAGE_WORKERS"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
         let fetcher = ImageFetcher(policy: InputPolicy.fromEnvironment())
-        let services = ServerServices(recognition: recognition, runtime: try OnnxRuntime.load(), fetcher: fetcher,
+        let services = ServerServices(recognition: recognition, faceDatabase: faceDatabase, runtime: try OnnxRuntime.load(), fetcher: fetcher,
                                       extraction: ExtractionSettings.fromEnvironment(), concurrentJobs: jobs)
         let listenPort = port ?? environment["PORT"].flatMap(Int.init) ?? environment["VISAGE_PORT"].flatMap(Int.init) ?? 8000
         let app = VisageApplication.build(services: services, host: host ?? environment["VISAGE_HOST"] ?? "127.0.0.1",

@@ -29,9 +29,11 @@ enum TestServices {
     /// Services over `store` (a fresh in-memory one by default).
     static func make(store: FaceStore? = nil, annotatedDirectory: URL? = nil, fetcher: ImageFetcher = fetcher,
                      extraction: ExtractionSettings = ExtractionSettings()) throws -> ServerServices {
-        let recognition = try RecognitionService(analyzer: analyzer, store: store ?? FaceStore.inMemory(),
+        let store = try store ?? FaceStore.inMemory()
+        let recognition = try RecognitionService(analyzer: analyzer, store: store,
                                                  configuration: RecognitionConfiguration(annotatedImagesDirectory: annotatedDirectory))
-        return ServerServices(recognition: recognition, runtime: runtime, fetcher: fetcher, extraction: extraction)
+        let faceDatabase = FaceDatabaseService(analyzer: analyzer, collections: try FaceCollections(store: store))
+        return ServerServices(recognition: recognition, faceDatabase: faceDatabase, runtime: runtime, fetcher: fetcher, extraction: extraction)
     }
 
     /// A new empty directory under the system's temporary directory.

@@ -1,0 +1,183 @@
+import Foundation
+import GRDB
+import VisageCore
+import VisageSearch
+
+/// The SQLite face database: collection images and faces in the store's file, searched through
+/// one exact vector index per collection and embedding model, held in memory.
+///
+/// The indexes are built from the file when this is created and then kept in step with it:
+/// writes are serialised, and each write updates the indexes right after its transaction
+/// commits. A search that races a delete may find a face whose row has just gone; such faces are
+/// dropped from its results, so a search never returns a face the file no longer holds.
+public final class FaceCollections: FaceCollectionStore, @unchecked Sendable {
+    // @unchecked: `indexes` is only touched under `indexLock`; writes are serialised by `writeLock`.
+    private let store: FaceStore
+    private let writeLock = NSLock()
+    private let indexLock = NSLock()
+    private var indexes: [IndexKey: ExactVectorIndex] = [:]
+
+    private struct IndexKey: Hashable {
+        var collection: String
+        var model: String
+    }
+
+    public init(store: FaceStore) throws {
+        self.store = store
+        try store.read { transaction in
+            let sizes = try Row.fetchAll(transaction.db, sql: """
+                SELECT i.collection, f.embedding_model, COUNT(*), MIN(LENGTH(f.embedding)) FROM collection_face f
+                JOIN collection_image i ON i.id = f.image_row_id GROUP BY i.collection, f.embedding_model
+                """)
+            for row in sizes {
+                let key = IndexKey(collection: row[0], model: row[1])
+                indexes[key] = ExactVectorIndex(dimensions: max(1, EmbeddingBlob.dimensions(ofByteCount: row[3])), capacity: row[2])
+            }
+            let rows = try Row.fetchCursor(transaction.db, sql: """
+                SELECT f.id, f.embedding, i.collection, f.embedding_model FROM collection_face f
+                JOIN collection_image i ON i.id = f.image_row_id
+                """)
+            while let row = try rows.next() {
+                try indexes[IndexKey(collection: row[2], model: row[3])]!.upsert(id: row[0], vector: EmbeddingBlob.decode(row[1]))
+            }
+        }
+    }
+
+    public func add(_ new: NewCollectionImage) throws -> AddedCollectionImage {
+        let collection = try CollectionName.validated(new.collection)
+        guard !new.imageID.isEmpty else { throw VisageError("invalid_request", "image_id can't be empty") }
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        let key = IndexKey(collection: collection, model: new.embeddingModel)
+        let dimensions = index(key)?.dimensions ?? new.faces.first?.embedding.count ?? 0
+        if let face = new.faces.first(where: { $0.embedding.count != dimensions || $0.embedding.isEmpty }) {
+            throw VisageError("embedding_dimension_mismatch",
+                              "a \(face.embedding.count)-dimensional embedding can't join collection \(collection)'s \(dimensions)-dimensional \(new.embeddingModel) faces")
+        }
+        let (added, removedIDs) = try store.transaction { transaction in
+            let removed = try Self.removeImage(collection: collection, imageID: new.imageID, in: transaction.db)
+            var image = CollectionImage(id: 0, collection: collection, imageID: new.imageID, file: new.file,
+                                        width: new.width, height: new.height, addedAt: Date())
+            image.id = try image.insertAssigningID(transaction.db)
+            let faces = try new.faces.map { face in
+                var record = CollectionFace(face, imageRowID: image.id, model: new.embeddingModel)
+                record.id = try record.insertAssigningID(transaction.db)
+                return record
+            }
+            return (AddedCollectionImage(image: image, faces: faces, replacedFaces: removed?.faceIDs.count ?? 0, replaced: removed != nil),
+                    removed?.faces ?? [])
+        }
+        removeFromIndexes(removedIDs, collection: collection)
+        if !added.faces.isEmpty {
+            let target = indexLock.withLock {
+                if let existing = indexes[key] { return existing }
+                let created = ExactVectorIndex(dimensions: dimensions)
+                indexes[key] = created
+                return created
+            }
+            for face in added.faces { try target.upsert(id: face.id, vector: face.embedding) }
+        }
+        return added
+    }
+
+    public func search(collection: String, model: String, queries: [[Float]], minSimilarity: Float, limit: Int) throws -> [[CollectionMatch]] {
+        let collection = try CollectionName.validated(collection)
+        guard let index = index(IndexKey(collection: collection, model: model)), limit > 0 else {
+            return queries.map { _ in [] }
+        }
+        let neighbors = queries.map { index.search($0, minSimilarity: minSimilarity, limit: limit) }
+        let ids = Set(neighbors.joined().map(\.id))
+        guard !ids.isEmpty else { return queries.map { _ in [] } }
+        let found = try store.read { transaction in
+            try Row.fetchAll(transaction.db, sql: """
+                SELECT f.id, i.image_id, i.file, f.box_x, f.box_y, f.box_width, f.box_height FROM collection_face f
+                JOIN collection_image i ON i.id = f.image_row_id WHERE f.id IN (\(databaseQuestionMarks(count: ids.count)))
+                """, arguments: StatementArguments(Array(ids)))
+        }
+        let rowsByID = Dictionary(uniqueKeysWithValues: found.map { ($0[0] as Int64, $0) })
+        return neighbors.map { list in
+            list.compactMap { neighbor in
+                guard let row = rowsByID[neighbor.id] else { return nil }
+                return CollectionMatch(faceID: neighbor.id, imageID: row[1], file: row[2],
+                                       box: BoundingBox(x: row[3], y: row[4], width: row[5], height: row[6]),
+                                       similarity: neighbor.similarity)
+            }
+        }
+    }
+
+    public func image(collection: String, imageID: String) throws -> (image: CollectionImage, faces: [CollectionFace])? {
+        let collection = try CollectionName.validated(collection)
+        return try store.read { transaction in
+            guard let image = try Self.imageRecord(collection: collection, imageID: imageID, in: transaction.db) else { return nil }
+            let faces = try CollectionFace.filter(CollectionFace.SQLColumns.imageRowID == image.id)
+                .order(CollectionFace.SQLColumns.id).fetchAll(transaction.db)
+            return (image, faces)
+        }
+    }
+
+    public func deleteImage(collection: String, imageID: String) throws -> Int? {
+        let collection = try CollectionName.validated(collection)
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        guard let removed = try store.transaction({ try Self.removeImage(collection: collection, imageID: imageID, in: $0.db) }) else {
+            return nil
+        }
+        removeFromIndexes(removed.faces, collection: collection)
+        return removed.faceIDs.count
+    }
+
+    public func deleteCollection(_ collection: String) throws -> Int? {
+        let collection = try CollectionName.validated(collection)
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        let deleted = try store.transaction { transaction in
+            try transaction.db.execute(sql: "DELETE FROM collection_image WHERE collection = ?", arguments: [collection])
+            return transaction.db.changesCount
+        }
+        guard deleted > 0 else { return nil }
+        indexLock.withLock { indexes = indexes.filter { $0.key.collection != collection } }
+        return deleted
+    }
+
+    public func collections() throws -> [CollectionSummary] {
+        try store.read { transaction in
+            try Row.fetchAll(transaction.db, sql: """
+                SELECT i.collection, COUNT(DISTINCT i.id), COUNT(f.id) FROM collection_image i
+                LEFT JOIN collection_face f ON f.image_row_id = i.id GROUP BY i.collection ORDER BY i.collection
+                """).map { CollectionSummary(name: $0[0], images: $0[1], faces: $0[2]) }
+        }
+    }
+
+    public func faceCount(collection: String, model: String) -> Int {
+        index(IndexKey(collection: collection, model: model))?.count ?? 0
+    }
+
+    // MARK: Helpers
+
+    private func index(_ key: IndexKey) -> ExactVectorIndex? {
+        indexLock.withLock { indexes[key] }
+    }
+
+    /// Faces go from every model's index of the collection: an image's old faces may be of
+    /// another model than its new ones.
+    private func removeFromIndexes(_ faces: [(id: Int64, model: String)], collection: String) {
+        for face in faces {
+            index(IndexKey(collection: collection, model: face.model))?.remove(id: face.id)
+        }
+    }
+
+    private static func imageRecord(collection: String, imageID: String, in db: Database) throws -> CollectionImage? {
+        try CollectionImage.filter(CollectionImage.SQLColumns.collection == collection && CollectionImage.SQLColumns.imageID == imageID)
+            .fetchOne(db)
+    }
+
+    /// Deletes the image (its faces go with it, by cascade); nil when there was none.
+    private static func removeImage(collection: String, imageID: String, in db: Database) throws
+        -> (faceIDs: [Int64], faces: [(id: Int64, model: String)])? {
+        guard let image = try imageRecord(collection: collection, imageID: imageID, in: db) else { return nil }
+        let faces = try Row.fetchAll(db, sql: "SELECT id, embedding_model FROM collection_face WHERE image_row_id = ?",
+                                     arguments: [image.id]).map { (id: $0[0] as Int64, model: $0[1] as String) }
+        _ = try image.delete(db)
+        return (faces.map(\.id), faces)
+    }
+}
