@@ -71,6 +71,22 @@ struct ImageRequest {
         }
     }
 
+    /// JSON `true`/`false`, or the text `true`, `false`, `1`, `0` from a form.
+    func bool(_ key: String) throws -> Bool? {
+        switch values[key] {
+        case nil, is NSNull: return nil
+        case let number as NSNumber where Self.isBool(number): return number.boolValue
+        case let text as String:
+            switch text.lowercased() {
+            case "true", "1": return true
+            case "false", "0": return false
+            default: break
+            }
+        default: break
+        }
+        throw VisageError("invalid_request", "\(key) must be true or false")
+    }
+
     func double(_ key: String) throws -> Double? {
         switch values[key] {
         case nil, is NSNull: return nil

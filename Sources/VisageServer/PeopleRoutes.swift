@@ -110,6 +110,8 @@ struct PeopleRoutes {
         guard let orientation = body.orientation else {
             throw VisageError("invalid_orientation", "orientation is required: the EXIF orientation (1-8) the caller read")
         }
+        // The path must pass the input policy (roots, regular file, size, format) like every image.
+        _ = try await services.fetcher.load(.path(body.imagePath))
         let recognizeRequest = RecognizeRequest(imageID: body.imageID, imagePath: body.imagePath, orientation: orientation,
                                                 xmpRegions: body.xmpRegions, saveAnnotated: body.saveAnnotated ?? false)
         let result = try await run { try $0.recognize(recognizeRequest) }

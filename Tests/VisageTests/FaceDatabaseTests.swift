@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import VisageInput
 import VisageStore
 @testable import VisageServer
 
@@ -184,6 +185,28 @@ import VisageStore
             // A search of an empty collection is not an error: there is nothing to match.
             let empty = try await HTTPJSON.call(client, .post, "/facedb/search", ["image_path": photo, "collection": "nobody"])
             #expect(empty.status == .ok && empty.json["searched_faces"] as? Int == 0)
+        }
+    }
+
+    /// With `VISAGE_INPUT_ROOTS` set, every endpoint that reads server-side paths is confined.
+    @Test func pathRootsConfineEveryEndpoint() async throws {
+        let inside = Self.identityRoot.appendingPathComponent("face_recognition/examples/knn_examples/train/obama/obama.jpg").path
+        let outside = CLI.testdata.appendingPathComponent("faces_group/face_recognition_obama_and_biden.jpg").path
+        try await ImageInputTests.withFetcher(InputPolicy(pathRoots: [Self.identityRoot.path])) { fetcher in
+            let app = VisageApplication.build(services: try TestServices.make(fetcher: fetcher))
+            try await app.test(.router) { client in
+                let requests: [(String, [String: Any])] = [
+                    ("/faces/detect", [:]), ("/facedb/images", ["image_id": "a"]), ("/facedb/search", [:]),
+                    ("/faces/recognize", ["image_id": "a", "orientation": 1]),
+                ]
+                for (uri, fields) in requests {
+                    let refused = try await HTTPJSON.call(client, .post, uri, fields.merging(["image_path": outside]) { $1 })
+                    #expect(refused.status == .forbidden && (refused.json["error"] as? [String: Any])?["code"] as? String == "path_not_allowed",
+                            "\(uri): \(refused.json)")
+                    let allowed = try await HTTPJSON.call(client, .post, uri, fields.merging(["image_path": inside]) { $1 })
+                    #expect(allowed.status == .ok, "\(uri): \(allowed.json)")
+                }
+            }
         }
     }
 

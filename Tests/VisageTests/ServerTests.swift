@@ -52,6 +52,21 @@ import VisageModels
                 #expect((faces.first?["embedding"] as? [Double])?.count == 128)
                 #expect(json["width"] as? Int == 2000)
             }
+            // The same photo uploaded, and as base64: the same faces, named by the upload.
+            var upload = MultipartBody()
+            upload.file("image", filename: "obama_and_biden.jpg", try Data(contentsOf: URL(fileURLWithPath: path)))
+            upload.field("embeddings", "false")
+            try await client.execute(uri: "/faces/detect", method: .post, headers: [.contentType: upload.contentType],
+                                     body: upload.buffer) { response in
+                let json = Self.json(response)
+                #expect(response.status == .ok && (json["faces"] as? [Any])?.count == 3, "\(json)")
+                #expect(json["path"] as? String == "obama_and_biden.jpg")
+            }
+            let base64 = try Data(contentsOf: URL(fileURLWithPath: path)).base64EncodedString()
+            try await client.execute(uri: "/faces/detect", method: .post, headers: [.contentType: "application/json"],
+                                     body: Self.body(["image_base64": base64])) { response in
+                #expect(response.status == .ok && (Self.json(response)["faces"] as? [Any])?.count == 3)
+            }
         }
     }
 
@@ -62,7 +77,8 @@ import VisageModels
             (Self.body(["image_path": "/nonexistent/photo.jpg"]), .notFound, "image_not_found"),
             (Self.body(["image_path": corrupt]), .badRequest, "image_truncated"),
             (ByteBuffer(string: "{not json"), .badRequest, "invalid_json"),
-            (Self.body(["embeddings": true]), .badRequest, "invalid_json"),
+            (Self.body(["embeddings": true]), .badRequest, "invalid_request"),  // no image
+            (Self.body(["image_path": corrupt, "embeddings": "maybe"]), .badRequest, "invalid_request"),
         ]
         try await app.test(.router) { client in
             for testCase in cases {
