@@ -5,23 +5,6 @@ import VisageImaging
 import VisageInput
 import VisageRecognition
 
-/// `POST /extract-faces` (seed 004): unique faces of a batch of images given as URLs or base64.
-struct ExtractRequest: Decodable {
-    struct Image: Decodable {
-        let imageURL: String?
-        let imageBase64: String?
-        enum CodingKeys: String, CodingKey { case imageURL = "image_url", imageBase64 = "image_base64" }
-    }
-
-    let images: [Image]
-    let similarityThreshold: Double?
-    let minFaceSize: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case images, similarityThreshold = "similarity_threshold", minFaceSize = "min_face_size"
-    }
-}
-
 /// The seed's response, plus `errors`: the images that could not be used, each with its index
 /// in the request and an error code, so one bad image never fails the batch.
 struct ExtractResponse: Encodable {
@@ -60,25 +43,29 @@ struct ExtractResponse: Encodable {
     }
 }
 
+/// `POST /extract-faces` (seed 004): unique faces of a batch of images. The seed's JSON body
+/// `{"images": [{"image_url": ...} | {"image_base64": ...}], "similarity_threshold", "min_face_size"}`,
+/// or `multipart/form-data` with one file part per image and the two numbers as fields.
 struct ExtractRoute {
     let services: ServerServices
 
     func handle(_ request: Request, context: VisageRequestContext) async throws -> Response {
         let start = ContinuousClock.now
-        let body = try await request.decodeJSON(ExtractRequest.self, context: context)
+        let form = try await ImageRequest.read(request, context: context)
+        let images = try Self.inputs(form)
         let settings = services.extraction
-        guard !body.images.isEmpty else { throw VisageError("invalid_request", "images must list at least one image") }
-        guard body.images.count <= settings.maxImagesPerRequest else {
-            throw VisageError("too_many_images", "\(body.images.count) images; at most \(settings.maxImagesPerRequest) per request")
+        guard !images.isEmpty else { throw VisageError("invalid_request", "images must list at least one image") }
+        guard images.count <= settings.maxImagesPerRequest else {
+            throw VisageError("too_many_images", "\(images.count) images; at most \(settings.maxImagesPerRequest) per request")
         }
-        let threshold = body.similarityThreshold ?? settings.similarityThreshold
+        let threshold = try form.double("similarity_threshold") ?? settings.similarityThreshold
         guard (0...1).contains(threshold) else { throw VisageError("invalid_request", "similarity_threshold must be from 0 to 1") }
-        let minFaceSize = body.minFaceSize ?? settings.minFaceSize
+        let minFaceSize = try form.double("min_face_size") ?? settings.minFaceSize
         guard minFaceSize >= 0, minFaceSize.isFinite else { throw VisageError("invalid_request", "min_face_size must be 0 or more") }
 
         let services = services
         let result = try await Self.withTimeout(settings.requestTimeout) {
-            let loaded = await Self.load(body.images, fetcher: services.fetcher)
+            let loaded = await Self.load(images, fetcher: services.fetcher)
             let decoder = services.decoder, maxSide = services.maxSide, fetcher = services.fetcher
             let loaders: [@Sendable () throws -> DecodedImage] = loaded.map { result in
                 { try fetcher.decode(try result.get(), decoder: decoder, maxSide: maxSide) }
@@ -101,25 +88,34 @@ struct ExtractRoute {
                                                  requestID: context.requestID, processingTimeMs: FacePayload.rounded(milliseconds, places: 1)))
     }
 
+    /// The batch: uploaded files in order, then the JSON `images` entries. An entry that is not
+    /// exactly one of `image_url` and `image_base64` fails alone, like an image that won't load.
+    static func inputs(_ form: ImageRequest) throws -> [Result<ImageInput, VisageError>] {
+        let uploads = form.uploads.map { Result<ImageInput, VisageError>.success(.bytes($0.data, filename: $0.filename)) }
+        let entries = try form.array("images") ?? []
+        return uploads + entries.map { entry in
+            let image = entry as? [String: Any] ?? [:]
+            switch (image["image_url"], image["image_base64"]) {
+            case (let url as String, nil): return .success(.url(url))
+            case (nil, let base64 as String): return .success(.base64(base64))
+            default: return .failure(VisageError("invalid_request", "each image needs exactly one of image_url and image_base64, as a string"))
+            }
+        }
+    }
+
     /// Downloads and checks every image concurrently; each result stands alone.
-    static func load(_ images: [ExtractRequest.Image], fetcher: ImageFetcher) async -> [Result<LoadedImage, VisageError>] {
+    static func load(_ inputs: [Result<ImageInput, VisageError>], fetcher: ImageFetcher) async -> [Result<LoadedImage, VisageError>] {
         await withTaskGroup(of: (Int, Result<LoadedImage, VisageError>).self) { group in
-            for (index, image) in images.enumerated() {
+            for (index, input) in inputs.enumerated() {
                 group.addTask {
                     do {
-                        let input: ImageInput
-                        switch (image.imageURL, image.imageBase64) {
-                        case (let url?, nil): input = .url(url)
-                        case (nil, let base64?): input = .base64(base64)
-                        default: throw VisageError("invalid_request", "each image needs exactly one of image_url and image_base64")
-                        }
-                        return (index, .success(try await fetcher.load(input)))
+                        return (index, .success(try await fetcher.load(try input.get())))
                     } catch {
                         return (index, .failure(error as? VisageError ?? VisageError("internal_error", "\(error)")))
                     }
                 }
             }
-            var results = [Result<LoadedImage, VisageError>](repeating: .failure(VisageError("internal_error", "not loaded")), count: images.count)
+            var results = [Result<LoadedImage, VisageError>](repeating: .failure(VisageError("internal_error", "not loaded")), count: inputs.count)
             for await (index, result) in group { results[index] = result }
             return results
         }

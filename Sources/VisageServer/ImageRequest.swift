@@ -71,6 +71,15 @@ struct ImageRequest {
         }
     }
 
+    /// A JSON array (multipart forms have none).
+    func array(_ key: String) throws -> [Any]? {
+        switch values[key] {
+        case nil, is NSNull: return nil
+        case let array as [Any]: return array
+        default: throw VisageError("invalid_request", "\(key) must be an array")
+        }
+    }
+
     /// JSON `true`/`false`, or the text `true`, `false`, `1`, `0` from a form.
     func bool(_ key: String) throws -> Bool? {
         switch values[key] {

@@ -59,6 +59,36 @@ import VisageImaging
         }
     }
 
+    /// The same batch as uploads: one file part per image, the numbers as form fields, and a
+    /// JSON-only entry mistake (an image with both fields) failing alone.
+    @Test func multipartUploadsAreABatch() async throws {
+        let app = VisageApplication.build(services: try TestServices.make())
+        let obamaAndBiden = try Data(contentsOf: CLI.testdata.appendingPathComponent("faces_group/face_recognition_obama_and_biden.jpg"))
+        var form = MultipartBody()
+        form.file("images", filename: "a.jpg", obamaAndBiden, type: "image/jpeg")
+        form.file("images", filename: "b.jpg", obamaAndBiden, type: "image/jpeg")
+        form.file("images", filename: "broken.jpg", try Data(contentsOf: CLI.testdata.appendingPathComponent("formats/corrupt/sharp_truncated.jpg")))
+        form.field("similarity_threshold", "0.4")
+        form.field("min_face_size", "20")
+        let (body, contentType) = (form.buffer, form.contentType)
+        try await app.test(.router) { client in
+            let (status, json) = try await client.execute(uri: "/extract-faces", method: .post, headers: [.contentType: contentType],
+                                                          body: body) { ($0.status, HTTPJSON.object($0)) }
+            #expect(status == .ok, "\(json)")
+            #expect(json["images_processed"] as? Int == 2)
+            #expect((json["errors"] as? [[String: Any]])?.map { $0["index"] as? Int } == [2])
+            // Two copies of one photo: each face is found twice and kept once.
+            #expect(json["total_faces_detected"] as? Int == 2 * (json["unique_faces"] as? Int ?? 0))
+            #expect((json["faces"] as? [[String: Any]])?.allSatisfy { $0["occurrences"] as? Int == 2 } == true)
+
+            let mixed = try await HTTPJSON.call(client, .post, "/extract-faces", ["images": [
+                ["image_base64": obamaAndBiden.base64EncodedString()], ["image_base64": "AAAA", "image_url": "http://example.com/x.jpg"], [:],
+            ]])
+            #expect(mixed.status == .ok && mixed.json["images_processed"] as? Int == 1)
+            #expect((mixed.json["errors"] as? [[String: Any]])?.map { $0["code"] as? String } == ["invalid_request", "invalid_request"])
+        }
+    }
+
     @Test func limitsReadinessAndCORS() async throws {
         let services = try TestServices.make(extraction: ExtractionSettings(maxImagesPerRequest: 2))
         let app = VisageApplication.build(services: services, allowedOrigins: "https://photos.example")
