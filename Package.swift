@@ -85,7 +85,9 @@ let package = Package(
                           dependencies: ["VisageCore", "VisageImaging", "VisageInference",
                                          "VisageModels", "VisageFaces", "VisageSearch", "VisageServer",
                                          "VisageRecognition", "VisageStore", "VisageXMP", "VisageInput",
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                         // Only for bench-facedb's baseline, a scan of the SQLite file.
+                                         .product(name: "GRDB", package: "GRDB.swift")]),
 
         .testTarget(name: "VisageTests",
                     dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels",

@@ -13,7 +13,7 @@ struct DetectRoute {
     let services: ServerServices
 
     func handle(_ request: Request, context: VisageRequestContext) async throws -> Response {
-        let form = try await ImageRequest.read(request, context: context)
+        let form = try await ImageRequest.read(request, maxBytes: services.extraction.maxRequestBytes)
         let input = try form.image()
         let embeddings = try form.bool("embeddings") ?? false
         let loaded = try await services.fetcher.load(input)

@@ -51,7 +51,7 @@ struct ExtractRoute {
 
     func handle(_ request: Request, context: VisageRequestContext) async throws -> Response {
         let start = ContinuousClock.now
-        let form = try await ImageRequest.read(request, context: context)
+        let form = try await ImageRequest.read(request, maxBytes: services.extraction.maxRequestBytes)
         let images = try Self.inputs(form)
         let settings = services.extraction
         guard !images.isEmpty else { throw VisageError("invalid_request", "images must list at least one image") }

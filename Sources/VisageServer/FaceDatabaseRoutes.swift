@@ -46,7 +46,7 @@ struct FaceDatabaseRoutes {
     }
 
     private func add(_ request: Request, _ context: VisageRequestContext) async throws -> Response {
-        let form = try await ImageRequest.read(request, context: context)
+        let form = try await ImageRequest.read(request, maxBytes: services.extraction.maxRequestBytes)
         let collection = try Self.collection(try form.string("collection"))
         guard let imageID = try form.string("image_id"), !imageID.isEmpty else {
             throw VisageError("invalid_request", "image_id is required: the id your system knows the image by")
@@ -66,7 +66,7 @@ struct FaceDatabaseRoutes {
 
     private func search(_ request: Request, _ context: VisageRequestContext) async throws -> Response {
         let start = ContinuousClock.now
-        let form = try await ImageRequest.read(request, context: context)
+        let form = try await ImageRequest.read(request, maxBytes: services.extraction.maxRequestBytes)
         let collection = try Self.collection(try form.string("collection"))
         let minSimilarity = try Self.threshold(form)
         let topK = try form.int("top_k") ?? 10

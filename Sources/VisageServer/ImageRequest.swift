@@ -25,12 +25,14 @@ struct ImageRequest {
         let data: Data
     }
 
-    static func read(_ request: Request, context: VisageRequestContext) async throws -> ImageRequest {
+    /// `maxBytes`: the body limit (`ExtractionSettings.maxRequestBytes`), larger than the 2 MiB
+    /// of endpoints that take no images.
+    static func read(_ request: Request, maxBytes: Int) async throws -> ImageRequest {
         let body: ByteBuffer
         do {
-            body = try await request.body.collect(upTo: context.maxUploadSize)
+            body = try await request.body.collect(upTo: maxBytes)
         } catch is NIOTooManyBytesError {
-            throw VisageError("request_too_large", "the request body is over the limit of \(context.maxUploadSize) bytes")
+            throw VisageError("request_too_large", "the request body is over the limit of \(maxBytes) bytes (VISAGE_MAX_REQUEST_BYTES)")
         }
         let contentType = request.headers[.contentType] ?? ""
         if contentType.lowercased().hasPrefix("multipart/form-data") {

@@ -11,6 +11,9 @@ public protocol FaceCollectionStore: Sendable {
     /// Adds the image and its faces, replacing what the collection held under `imageID` (its old
     /// faces and their ids), in one transaction.
     func add(_ image: NewCollectionImage) throws -> AddedCollectionImage
+    /// Adds the images in one transaction, in order (a later image with the same id replaces an
+    /// earlier one).
+    func add(_ images: [NewCollectionImage]) throws -> [AddedCollectionImage]
     /// For each query embedding, the stored faces of `collection` embedded by `model` with cosine
     /// similarity >= `minSimilarity`, best first, at most `limit` of them.
     func search(collection: String, model: String, queries: [[Float]], minSimilarity: Float, limit: Int) throws -> [[CollectionMatch]]

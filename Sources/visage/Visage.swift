@@ -7,5 +7,5 @@ struct Visage: AsyncParsableCommand {
         abstract: "Photo analysis and face recognition.",
         subcommands: [AnalyzeCommand.self, ServeCommand.self, ImportXMPCommand.self, ReclusterCommand.self, ReindexCommand.self,
                       ModelsCommand.self, BenchCommand.self,
-                      BenchSearchCommand.self])
+                      BenchSearchCommand.self, BenchFaceDatabaseCommand.self])
 }

@@ -90,7 +90,7 @@ import VisageImaging
     }
 
     @Test func limitsReadinessAndCORS() async throws {
-        let services = try TestServices.make(extraction: ExtractionSettings(maxImagesPerRequest: 2))
+        let services = try TestServices.make(extraction: ExtractionSettings(maxImagesPerRequest: 2, maxRequestBytes: 64 * 1024))
         let app = VisageApplication.build(services: services, allowedOrigins: "https://photos.example")
         try await app.test(.router) { client in
             let three = Array(repeating: ["image_base64": "AAAA"], count: 3)
@@ -99,6 +99,15 @@ import VisageImaging
             #expect(json["timestamp"] as? String != nil && json["request_id"] as? String != nil)
             (status, json) = try await HTTPJSON.call(client, .post, "/extract-faces", ["images": [["image_base64": "AAAA"]], "similarity_threshold": 2])
             #expect(status == .badRequest && (json["error"] as? [String: Any])?["code"] as? String == "invalid_request")
+            // Over VISAGE_MAX_REQUEST_BYTES: 413, on uploads as on JSON.
+            (status, json) = try await HTTPJSON.call(client, .post, "/extract-faces", ["images": [["image_base64": String(repeating: "A", count: 100_000)]]])
+            #expect(status == .contentTooLarge && (json["error"] as? [String: Any])?["code"] as? String == "request_too_large")
+            var upload = MultipartBody()
+            upload.field("image_id", "big")
+            upload.file("image", filename: "big.jpg", Data(count: 100_000))
+            let uploaded = try await client.execute(uri: "/facedb/images", method: .post, headers: [.contentType: upload.contentType],
+                                                    body: upload.buffer) { $0.status }
+            #expect(uploaded == .contentTooLarge)
             (status, json) = try await HTTPJSON.call(client, .get, "/ready")
             #expect(status == .ok && json["status"] as? String == "ready" && json["version"] as? String == ServerServices.visageVersion)
             try await client.execute(uri: "/extract-faces", method: .options,

@@ -44,7 +44,7 @@ import VisageSearch
         try Self.withTemporaryDatabase { path in
             let store = try FaceStore(path: path)
             try store.writer.read { db in
-                for table in ["image", "face", "cluster", "face_constraint", "audit"] {
+                for table in ["image", "face", "cluster", "face_constraint", "audit", "collection_image", "collection_face"] {
                     #expect(try db.tableExists(table), "\(table)")
                 }
                 let faceIndexes = try db.indexes(on: "face").map(\.columns)
@@ -53,7 +53,9 @@ import VisageSearch
                 }
                 #expect(try db.indexes(on: "cluster").map(\.columns).contains(["name"]))
                 #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
-                #expect(try StoreSchema.migrator.appliedMigrations(db) == ["v1", "v2-pinned-clusters"])
+                #expect(try db.indexes(on: "collection_image").contains { $0.isUnique && $0.columns == ["collection", "image_id"] })
+                #expect(try db.indexes(on: "collection_face").map(\.columns).contains(["image_row_id"]))
+                #expect(try StoreSchema.migrator.appliedMigrations(db) == ["v1", "v2-pinned-clusters", "v3-face-collections"])
             }
             // Opening again migrates nothing twice.
             _ = try FaceStore(path: path)

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import VisageCore
+import VisageStore
+
+/// The face database's storage layer: the vector indexes follow every committed write, batches
+/// are one transaction, and a refused batch leaves nothing behind.
+@Suite struct FaceCollectionsTests {
+    static func unit(_ values: [Float]) -> [Float] {
+        let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return values.map { $0 / norm }
+    }
+
+    static func image(_ id: String, collection: String = "c", _ embeddings: [[Float]]) -> NewCollectionImage {
+        NewCollectionImage(collection: collection, imageID: id, file: "\(id).jpg", width: 100, height: 100, embeddingModel: "m",
+                           faces: embeddings.map { NewCollectionFace(box: BoundingBox(x: 1, y: 2, width: 3, height: 4), confidence: 0.9, embedding: $0) })
+    }
+
+    @Test func batchesReplaceInOrderAndTheIndexFollows() throws {
+        let collections = try FaceCollections(store: try FaceStore.inMemory())
+        let east = Self.unit([1, 0, 0]), north = Self.unit([0, 1, 0]), up = Self.unit([0, 0, 1])
+        // "a" twice in one batch: the second replaces the first, as two requests would.
+        let added = try collections.add([Self.image("a", [east]), Self.image("b", [north, up]), Self.image("a", [up])])
+        #expect(added.map(\.replaced) == [false, false, true])
+        #expect(collections.faceCount(collection: "c", model: "m") == 3)
+        let eastMatches = try collections.search(collection: "c", model: "m", queries: [east], minSimilarity: 0.5, limit: 10)
+        #expect(eastMatches == [[]], "a's first face was replaced")
+        let upMatches = try collections.search(collection: "c", model: "m", queries: [up], minSimilarity: 0.5, limit: 10)[0]
+        #expect(Set(upMatches.map(\.imageID)) == ["a", "b"])
+        #expect(upMatches.allSatisfy { abs($0.similarity - 1) < 1e-5 && $0.distance < 1e-2 })
+        // Another model's faces are never compared with these.
+        #expect(try collections.search(collection: "c", model: "other", queries: [up], minSimilarity: -1, limit: 10) == [[]])
+
+        #expect(try collections.deleteImage(collection: "c", imageID: "b") == 2)
+        #expect(try collections.deleteImage(collection: "c", imageID: "b") == nil)
+        #expect(collections.faceCount(collection: "c", model: "m") == 1)
+        #expect(try collections.collections() == [CollectionSummary(name: "c", images: 1, faces: 1)])
+    }
+
+    @Test func aRefusedBatchStoresNothing() throws {
+        let collections = try FaceCollections(store: try FaceStore.inMemory())
+        _ = try collections.add(Self.image("a", [Self.unit([1, 0, 0])]))
+        let error = #expect(throws: VisageError.self) {
+            try collections.add([Self.image("b", [Self.unit([0, 1, 0])]), Self.image("c", [Self.unit([1, 1, 0, 0])])])
+        }
+        #expect(error?.code == "embedding_dimension_mismatch")
+        #expect(try collections.collections() == [CollectionSummary(name: "c", images: 1, faces: 1)])
+        #expect(collections.faceCount(collection: "c", model: "m") == 1)
+        #expect(throws: VisageError.self) { try collections.add(Self.image("d", collection: "no spaces", [])) }
+    }
+
+    @Test func indexesAreRebuiltFromTheFile() throws {
+        let directory = TestServices.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("visage.sqlite").path
+        do {
+            let collections = try FaceCollections(store: try FaceStore(path: path))
+            _ = try collections.add([Self.image("a", [Self.unit([1, 0, 0])]), Self.image("b", collection: "d", [Self.unit([0, 1, 0])])])
+            #expect(try collections.deleteCollection("d") == 1)
+        }
+        let reopened = try FaceCollections(store: try FaceStore(path: path))
+        #expect(reopened.faceCount(collection: "c", model: "m") == 1 && reopened.faceCount(collection: "d", model: "m") == 0)
+        let match = try reopened.search(collection: "c", model: "m", queries: [Self.unit([1, 0.1, 0])], minSimilarity: 0.9, limit: 5)[0]
+        #expect(match.map(\.imageID) == ["a"] && match.first?.file == "a.jpg")
+    }
+}
