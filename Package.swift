@@ -73,7 +73,7 @@ let package = Package(
         // HTTP: the seed's API on Hummingbird 2.
         .target(name: "VisageServer",
                 dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
-                               "VisageRecognition", "VisageXMP", "VisageInput",
+                               "VisageRecognition", "VisageStore", "VisageXMP", "VisageInput",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HTTPTypes", package: "swift-http-types"),
                                .product(name: "NIOCore", package: "swift-nio"),

@@ -8,7 +8,7 @@ import Testing
 /// The published API description (`GET /openapi.json`, from Resources/openapi.json) and the
 /// reference (docs/API.md) stay in step with the routes the router registers.
 @Suite struct OpenAPITests {
-    /// Every route registered in VisageApplication.swift and PeopleRoutes.swift, written as
+    /// Every route registered in VisageApplication.swift, PeopleRoutes.swift and FaceDatabaseRoutes.swift, written as
     /// OpenAPI paths. A new route must be added here, to openapi.json and to docs/API.md.
     static let routes: [(method: String, path: String)] = [
         ("GET", "/health"),
@@ -31,6 +31,12 @@ import Testing
         ("GET", "/images/{image_id}"),
         ("DELETE", "/images/{image_id}"),
         ("POST", "/faces/recluster"),
+        ("POST", "/facedb/images"),
+        ("POST", "/facedb/search"),
+        ("GET", "/facedb/collections"),
+        ("GET", "/facedb/images/{image_id}"),
+        ("DELETE", "/facedb/images/{image_id}"),
+        ("DELETE", "/facedb/collections/{collection}"),
     ]
 
     static let httpMethods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
