@@ -17,14 +17,17 @@ enum Base64Input {
             payload = payload[payload.index(after: comma)...]
         }
         // Clients wrap lines, indent JSON strings and use the URL-safe alphabet; accept all of it
-        // but nothing else, so garbage is an error rather than silently skipped.
-        var cleaned = String.UnicodeScalarView()
-        cleaned.reserveCapacity(payload.utf8.count)
-        for scalar in payload.unicodeScalars where !CharacterSet.whitespacesAndNewlines.contains(scalar) {
-            switch scalar {
-            case "-": cleaned.append("+")
-            case "_": cleaned.append("/")
-            default: cleaned.append(scalar)
+        // but nothing else, so garbage is an error rather than silently skipped. Done on UTF-8
+        // bytes: a batch carries megabytes of base64, and per-character String work cost more
+        // than decoding the images.
+        var cleaned = [UInt8]()
+        cleaned.reserveCapacity(payload.utf8.count + 2)
+        for byte in payload.utf8 {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), 0x0B, 0x0C: continue
+            case UInt8(ascii: "-"): cleaned.append(UInt8(ascii: "+"))
+            case UInt8(ascii: "_"): cleaned.append(UInt8(ascii: "/"))
+            default: cleaned.append(byte)
             }
         }
         guard !cleaned.isEmpty else { throw VisageError("image_empty", "the base64 image is empty") }
@@ -33,14 +36,13 @@ enum Base64Input {
         if estimated > maxBytes {
             throw VisageError("image_too_large", "the base64 image is about \(estimated) bytes, over the limit of \(maxBytes) bytes (VISAGE_MAX_IMAGE_BYTES)")
         }
-        var base64 = String(cleaned)
-        switch base64.utf8.count % 4 {
-        case 2: base64 += "=="
-        case 3: base64 += "="
+        switch cleaned.count % 4 {
+        case 2: cleaned += [UInt8(ascii: "="), UInt8(ascii: "=")]
+        case 3: cleaned.append(UInt8(ascii: "="))
         case 1: throw VisageError("invalid_base64", "the base64 data has a length no encoding produces (truncated?)")
         default: break
         }
-        guard let data = Data(base64Encoded: base64) else {
+        guard let data = Data(base64Encoded: Data(cleaned)) else {
             throw VisageError("invalid_base64", "the image is not valid base64 (characters outside A-Z a-z 0-9 + / = or misplaced padding)")
         }
         guard !data.isEmpty else { throw VisageError("image_empty", "the base64 image is empty") }
