@@ -77,9 +77,8 @@ struct BenchSearchCommand: ParsableCommand {
             latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             precondition(found.count == min(k, size))
         }
-        latencies.sort()
-        let p99Index = min(latencies.count - 1, Int((Double(latencies.count) * 0.99).rounded(.up)) - 1)
-        return Figures(buildSeconds: buildSeconds, p50: latencies[latencies.count / 2], p99: latencies[p99Index],
+        let latency = Latency(latencies)
+        return Figures(buildSeconds: buildSeconds, p50: latency.p50, p99: latency.p99,
                        indexBytes: Double(size * dimensions * MemoryLayout<Float>.size), residentBytes: resident)
     }
 }

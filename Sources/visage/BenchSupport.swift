@@ -57,3 +57,15 @@ enum ResidentMemory {
         #endif
     }
 }
+
+/// p50 and p99 of a list of timings (nearest rank).
+struct Latency {
+    var p50: Double
+    var p99: Double
+
+    init(_ seconds: [Double]) {
+        let sorted = seconds.sorted()
+        p50 = sorted[sorted.count / 2]
+        p99 = sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.99).rounded(.up)) - 1)]
+    }
+}
