@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark `POST /faces/recognize` of `visage serve` under concurrent load on loopback.
 
-Starts `visage serve --port P --data <fresh temp dir>`, waits for `GET /health` to answer 200,
+Starts `visage serve --port P --data <fresh temp dir>`, waits for `GET /ready` to answer 200,
 then posts every image under a folder once per client count, with that many concurrent clients.
 Each round uses its own image_id prefix (`r{clients}/{relpath}`), so every request is a new
 analysis. A last round re-posts the 1-client round's image_ids (the re-analysis path: the image's
@@ -48,7 +48,7 @@ def parse_args():
                         help="concurrency of the re-post round (default: 1, comparable to the baseline)")
     parser.add_argument("--timeout", type=float, default=300, help="per-request timeout in seconds (default: 300)")
     parser.add_argument("--health-timeout", type=float, default=120,
-                        help="seconds to wait for GET /health to answer 200 (default: 120)")
+                        help="seconds to wait for GET /ready to answer 200 (default: 120)")
     return parser.parse_args()
 
 
@@ -110,15 +110,17 @@ class Server:
         deadline = time.monotonic() + health_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"visage serve exited with {self.process.returncode} before answering /health")
+                raise RuntimeError(f"visage serve exited with {self.process.returncode} before it was ready")
             try:
-                with urllib.request.urlopen(self.base + "/health", timeout=5) as response:
+                # The port answers while the models load; /ready says when they have.
+                with urllib.request.urlopen(self.base + "/ready", timeout=5) as response:
                     if response.status == 200:
-                        return json.load(response)
+                        with urllib.request.urlopen(self.base + "/health", timeout=5) as health:
+                            return json.load(health)
             except (urllib.error.URLError, ConnectionError, OSError):
                 pass
             time.sleep(0.25)
-        raise RuntimeError(f"GET /health did not answer 200 within {health_timeout:.0f} s")
+        raise RuntimeError(f"GET /ready did not answer 200 within {health_timeout:.0f} s")
 
     def log_tail(self, lines=30):
         try:

@@ -56,9 +56,8 @@ struct HealthResponse: ResponseEncodable {
     }
 }
 
-/// `GET /ready` (seed 004): 200 once the models are loaded. `visage serve` loads them before it
-/// listens, so a server that answers is ready; the endpoint exists for orchestrators that probe
-/// readiness and liveness separately.
+/// `GET /ready` (seed 004): 200 once the models are loaded. While `visage serve` is still loading
+/// them, `ServerStartup` answers 503 `models_not_ready` instead.
 struct ReadyResponse: ResponseEncodable {
     let status = "ready"
     let timestamp = ServiceTimestamp.now()

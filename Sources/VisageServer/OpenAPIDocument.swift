@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 
 /// The OpenAPI 3.1 description of the HTTP API, served at `GET /openapi.json`. Kept as a
 /// resource file (Resources/openapi.json) so it is reviewed as the document clients read; a
@@ -11,4 +12,10 @@ enum OpenAPIDocument {
         }
         return data
     }()
+}
+
+extension OpenAPIDocument {
+    static func response() -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
+    }
 }

@@ -29,19 +29,26 @@ struct ServeCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         var logger = Logger(label: "visage")
         logger.logLevel = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
-        let recognition: RecognitionService, faceDatabase: FaceDatabaseService
-        do {
-            recognition = try data.loadRecognition()
-            faceDatabase = FaceDatabaseService(analyzer: recognition.analyzer, collections: try FaceCollections(store: recognition.store))
-        } catch { exitWithError(error) }
-        logger.info("data in \(data.resolvedDataDirectory.path): \(recognition.indexedFaceCount) faces of \(recognition.embeddingModel)")
         let jobs = workers ?? environment["VISAGE_WORKERS"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
         let fetcher = ImageFetcher(policy: InputPolicy.fromEnvironment())
-        let services = ServerServices(recognition: recognition, faceDatabase: faceDatabase, runtime: try OnnxRuntime.load(), fetcher: fetcher,
-                                      extraction: ExtractionSettings.fromEnvironment(), concurrentJobs: jobs)
         let listenPort = port ?? environment["PORT"].flatMap(Int.init) ?? environment["VISAGE_PORT"].flatMap(Int.init) ?? 8000
-        let app = VisageApplication.build(services: services, host: host ?? environment["VISAGE_HOST"] ?? "127.0.0.1",
-                                          port: listenPort, allowedOrigins: environment["ALLOWED_ORIGINS"], logger: logger)
+        let (app, startup) = VisageApplication.buildStarting(host: host ?? environment["VISAGE_HOST"] ?? "127.0.0.1", port: listenPort,
+                                                             allowedOrigins: environment["ALLOWED_ORIGINS"], logger: logger)
+        // The port answers at once (/health: loading, /ready: 503) while the models load and the
+        // vector indexes are read from the database, on a thread of their own.
+        let data = data, extraction = ExtractionSettings.fromEnvironment(), startupLogger = logger
+        Thread.detachNewThread {
+            do {
+                let recognition = try data.loadRecognition()
+                let faceDatabase = FaceDatabaseService(analyzer: recognition.analyzer,
+                                                       collections: try FaceCollections(store: recognition.store))
+                startupLogger.info("data in \(data.resolvedDataDirectory.path): \(recognition.indexedFaceCount) faces of \(recognition.embeddingModel); ready")
+                startup.finish(with: ServerServices(recognition: recognition, faceDatabase: faceDatabase, runtime: try OnnxRuntime.load(),
+                                                    fetcher: fetcher, extraction: extraction, concurrentJobs: jobs))
+            } catch {
+                exitWithError(error)
+            }
+        }
         // runService handles SIGINT/SIGTERM: stops accepting, finishes in-flight requests, exits.
         try await app.runService()
         try await fetcher.shutdown()

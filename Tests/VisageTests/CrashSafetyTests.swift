@@ -26,7 +26,7 @@ import Testing
 
         func waitUntilHealthy() async throws {
             for _ in 0..<240 {
-                if let (status, _) = try? await request("GET", "/health"), status == 200 { return }
+                if let (status, _) = try? await request("GET", "/ready"), status == 200 { return }
                 try await Task.sleep(for: .milliseconds(250))
             }
             throw CancellationError()

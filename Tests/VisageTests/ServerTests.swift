@@ -39,6 +39,26 @@ import VisageModels
         }
     }
 
+    /// `visage serve` listens while it loads: alive (`/health` 200, `loading`) but not ready
+    /// (`/ready` and every other route 503 `models_not_ready`) until the services are in.
+    @Test func listensWhileLoadingThenServes() async throws {
+        let (app, startup) = VisageApplication.buildStarting()
+        try await app.test(.router) { client in
+            let loading = try await HTTPJSON.call(client, .get, "/health")
+            #expect(loading.status == .ok && loading.json["status"] as? String == "loading")
+            for (method, uri) in [(HTTPRequest.Method.get, "/ready"), (.post, "/faces/detect"), (.get, "/faceinfo"), (.post, "/facedb/search")] {
+                let (status, json) = try await HTTPJSON.call(client, method, uri, method == .post ? [:] : nil)
+                #expect(status == .serviceUnavailable && (json["error"] as? [String: Any])?["code"] as? String == "models_not_ready", "\(uri)")
+            }
+            #expect(try await HTTPJSON.call(client, .get, "/openapi.json").status == .ok)
+
+            startup.finish(with: Self.services)
+            #expect(try await HTTPJSON.call(client, .get, "/ready").status == .ok)
+            #expect(try await HTTPJSON.call(client, .get, "/health").json["status"] as? String == "healthy")
+            #expect(try await HTTPJSON.call(client, .get, "/no/such/route").status == .notFound)
+        }
+    }
+
     @Test func detectFindsFacesInAServerSidePhoto() async throws {
         let app = VisageApplication.build(services: Self.services)
         let path = CLI.testdata.appendingPathComponent("faces_group/face_recognition_obama_and_biden.jpg").path
