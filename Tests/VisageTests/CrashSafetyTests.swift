@@ -4,9 +4,9 @@ import FoundationNetworking
 #endif
 import Testing
 
-/// `visage serve` killed with SIGKILL in the middle of a stream of recognise requests: after a
-/// restart on the same data directory every acknowledged face is there, and no image is
-/// half-written.
+/// `visage serve` killed with SIGKILL in the middle of a stream of recognise and face-database
+/// requests: after a restart on the same data directory every acknowledged face is there, and no
+/// image is half-written.
 @Suite struct CrashSafetyTests {
     /// A `visage serve` process on a local port.
     final class Server: @unchecked Sendable {
@@ -66,9 +66,19 @@ import Testing
         let server = try Server(data: data)
         try await server.waitUntilHealthy()
 
-        let acknowledged = Acknowledged()
+        let acknowledged = Acknowledged(), acknowledgedInDatabase = Acknowledged()
         let clients = 3
         await withTaskGroup(of: Void.self) { group in
+            // Alongside, a client adding the same photos to the face database (seed 002).
+            group.addTask {
+                for path in photos {
+                    let imageID = String(path.dropFirst(root.path.count + 1))
+                    guard let (status, json) = try? await server.request("POST", "/facedb/images",
+                                                                         ["image_id": imageID, "image_path": path, "min_face_size": 0]),
+                          status == 200 else { return }
+                    await acknowledgedInDatabase.add(imageID, Set((json["face_ids"] as? [NSNumber] ?? []).map(\.int64Value)))
+                }
+            }
             for client in 0..<clients {
                 group.addTask {
                     for (i, path) in photos.enumerated() where i % clients == client {
@@ -84,6 +94,7 @@ import Testing
             group.addTask {
                 // Kill mid-stream, once some requests have been answered.
                 while await acknowledged.count < 8 { try? await Task.sleep(for: .milliseconds(20)) }
+                for _ in 0..<3000 where await acknowledgedInDatabase.count < 2 { try? await Task.sleep(for: .milliseconds(20)) }
                 server.kill()
             }
         }
@@ -109,5 +120,22 @@ import Testing
         }
         let (_, info) = try await restarted.request("GET", "/faceinfo")
         #expect(info["total_faces"] as? Int == storedFaces, "every stored face is in a person, and no face is orphaned")
+
+        // The face database: every acknowledged image is there with its face ids, and the
+        // rebuilt index finds a stored photo by itself.
+        let database = await acknowledgedInDatabase.faces
+        #expect(!database.isEmpty)
+        for (imageID, ids) in database {
+            let encoded = imageID.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? imageID
+            let (status, json) = try await restarted.request("GET", "/facedb/images/\(encoded)")
+            let stored = Set((json["faces"] as? [[String: Any]] ?? []).compactMap { ($0["face_id"] as? NSNumber)?.int64Value })
+            #expect(status == 200 && stored == ids, "face-database image \(imageID) was lost or changed")
+        }
+        if let (imageID, ids) = database.first(where: { !$0.value.isEmpty }) {
+            let (_, found) = try await restarted.request("POST", "/facedb/search",
+                                                         ["image_path": root.appendingPathComponent(imageID).path, "min_face_size": 0])
+            let best = ((found["faces"] as? [[String: Any]])?.first?["matches"] as? [[String: Any]])?.first
+            #expect((best?["face_id"] as? NSNumber).map { ids.contains($0.int64Value) } == true, "\(found)")
+        }
     }
 }
