@@ -2,9 +2,13 @@
 #include <vips/vips.h>
 #include <string.h>
 
+// libvips' error buffer is one per process. Copy-and-clear in one locked step, so another
+// thread's failure can't clear it between our read and our clear. (It can still take our message
+// first; the Swift side falls back to a structural check when the message comes back empty.)
 static int fail(char **error) {
-    if (error) *error = g_strdup(vips_error_buffer());
-    vips_error_clear();
+    char *message = vips_error_buffer_copy();
+    if (error) *error = message;
+    else g_free(message);
     return -1;
 }
 

@@ -50,6 +50,21 @@ import VisageCore
         #expect(throws: VisageError("image_empty", "the image data is empty")) { try decoder.decode(.bytes(Data())) }
     }
 
+    /// libvips' error buffer is shared by all threads, so a concurrent failure can take a
+    /// failing decode's message. An empty message is then classified from the bytes.
+    @Test func anEmptyErrorMessageIsClassifiedFromTheBytes() throws {
+        let folder = CLI.testdata.appendingPathComponent("formats/corrupt")
+        for file in ["sharp_truncated.jpg", "sharp_truncated.png", "pillow_truncated_jpeg.jpg"] {
+            let path = folder.appendingPathComponent(file).path
+            #expect(ImageDecoder.classify("", source: .file(path), stage: .pixels).code == "image_truncated", "\(file)")
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            #expect(ImageDecoder.classify("", source: .bytes(bytes), stage: .pixels).code == "image_truncated", "\(file)")
+        }
+        let whole = CLI.testdata.appendingPathComponent("faces_group/face_recognition_obama_and_biden.jpg").path
+        #expect(ImageDecoder.classify("", source: .file(whole), stage: .pixels).code == "image_corrupt")
+        #expect(ImageDecoder.classify("", source: .file("/no/such/file"), stage: .header).code == "image_corrupt")
+    }
+
     @Test func similarityTransformRecoversRotationScaleAndShift() {
         let truth = SimilarityTransform(a: 0.8 * cos(0.3), b: 0.8 * sin(0.3), tx: 12, ty: -7)
         let source = [Point(x: 10, y: 20), Point(x: 50, y: 22), Point(x: 30, y: 40), Point(x: 15, y: 60), Point(x: 45, y: 61)]
