@@ -39,6 +39,9 @@ public final class FaceAnalyzer: Sendable {
     }
 
     public var embeddingDimensions: Int { embedder.dimensions }
+    /// The embedder's name, stored with every embedding: embeddings of different models are
+    /// never compared.
+    public var embeddingModelName: String { modelsUsed["face_embedding"] ?? pack.name }
 
     /// "CUDAExecutionProvider" or "CPUExecutionProvider": where the models run.
     public var executionProvider: String { embedder.session.executionProvider }

@@ -19,7 +19,7 @@ public struct FaceDatabaseService: Sendable {
     public init(analyzer: FaceAnalyzer, collections: any FaceCollectionStore, defaultMinSimilarity: Float? = nil) {
         self.analyzer = analyzer
         self.collections = collections
-        embeddingModel = analyzer.modelsUsed["face_embedding"] ?? analyzer.pack.name
+        embeddingModel = analyzer.embeddingModelName
         self.defaultMinSimilarity = defaultMinSimilarity ?? ClusteringParameters.forModel(embeddingModel).neighborSimilarity
     }
 
@@ -28,18 +28,14 @@ public struct FaceDatabaseService: Sendable {
     /// can be listed and deleted like the others.
     public func add(collection: String, imageID: String, file: String, image: DecodedImage,
                     minFaceSize: Double = 0) throws -> AddedCollectionImage {
-        let collection = try CollectionName.validated(collection)
-        let faces = try analyze(image, minFaceSize: minFaceSize)
-        return try collections.add(NewCollectionImage(
+        try collections.add(NewCollectionImage(
             collection: collection, imageID: imageID, file: file, width: image.header.width, height: image.header.height,
-            embeddingModel: embeddingModel,
-            faces: faces.map { NewCollectionFace(box: $0.box, confidence: $0.confidence, embedding: $0.embedding) }))
+            embeddingModel: embeddingModel, faces: try analyze(image, minFaceSize: minFaceSize)))
     }
 
     /// Each face of the query image with the collection's faces that match it, best first.
     public func search(collection: String, image: DecodedImage, minSimilarity: Float? = nil, limit: Int = 10,
                        minFaceSize: Double = 0) throws -> FaceSearchResult {
-        let collection = try CollectionName.validated(collection)
         let faces = try analyze(image, minFaceSize: minFaceSize)
         let threshold = minSimilarity ?? defaultMinSimilarity
         let matches = try collections.search(collection: collection, model: embeddingModel, queries: faces.map(\.embedding),
@@ -50,16 +46,10 @@ public struct FaceDatabaseService: Sendable {
             searchedFaces: collections.faceCount(collection: collection, model: embeddingModel))
     }
 
-    private struct Found {
-        var box: BoundingBox
-        var confidence: Double
-        var embedding: [Float]
-    }
-
-    private func analyze(_ image: DecodedImage, minFaceSize: Double) throws -> [Found] {
+    private func analyze(_ image: DecodedImage, minFaceSize: Double) throws -> [NewCollectionFace] {
         try analyzer.analyze(image, options: AnalysisOptions(embeddings: true, minFaceSize: minFaceSize)).map { face in
             guard let embedding = face.embedding else { throw VisageError("embedding_missing", "the face was analysed without an embedding") }
-            return Found(box: face.detection.box, confidence: face.detection.confidence, embedding: embedding)
+            return NewCollectionFace(box: face.detection.box, confidence: face.detection.confidence, embedding: embedding)
         }
     }
 }

@@ -29,7 +29,7 @@ public final class RecognitionService: Sendable {
         self.analyzer = analyzer
         self.store = store
         self.configuration = configuration
-        embeddingModel = analyzer.modelsUsed["face_embedding"] ?? analyzer.pack.name
+        embeddingModel = analyzer.embeddingModelName
         index = try store.makeVectorIndex(embeddingModel: embeddingModel, dimensions: analyzer.embeddingDimensions)
         regionReader = FaceRegionReader(decoder: configuration.decoder)
     }

@@ -32,7 +32,7 @@ struct ImageRequest {
         do {
             body = try await request.body.collect(upTo: maxBytes)
         } catch is NIOTooManyBytesError {
-            throw VisageError("request_too_large", "the request body is over the limit of \(maxBytes) bytes (VISAGE_MAX_REQUEST_BYTES)")
+            throw VisageError.requestTooLarge(limit: maxBytes, setting: "VISAGE_MAX_REQUEST_BYTES")
         }
         let contentType = request.headers[.contentType] ?? ""
         if contentType.lowercased().hasPrefix("multipart/form-data") {

@@ -9,10 +9,17 @@ extension Request {
         do {
             return try await decode(as: type, context: context)
         } catch is NIOTooManyBytesError {
-            throw VisageError("request_too_large", "the request body is over the limit of \(context.maxUploadSize) bytes")
+            throw VisageError.requestTooLarge(limit: context.maxUploadSize)
         } catch {
             throw VisageError.invalidJSON(error)
         }
+    }
+}
+
+extension VisageError {
+    /// A body over `limit` bytes; `setting` names the variable that raises the limit, if any.
+    static func requestTooLarge(limit: Int, setting: String? = nil) -> VisageError {
+        VisageError("request_too_large", "the request body is over the limit of \(limit) bytes" + (setting.map { " (\($0))" } ?? ""))
     }
 }
 

@@ -71,24 +71,24 @@ public final class FaceCollections: FaceCollectionStore, @unchecked Sendable {
                 let previous = try Self.removeImage(collection: new.collection, imageID: new.imageID, in: transaction.db)
                 let image = try Self.insert(new, addedAt: now, in: transaction.db)
                 let faces = try new.faces.map { try Self.insert($0, imageRowID: image.id, model: new.embeddingModel, in: transaction.db) }
-                added.append(AddedCollectionImage(image: image, faces: faces, replacedFaces: previous?.faceIDs.count ?? 0,
+                added.append(AddedCollectionImage(image: image, faces: faces, replacedFaces: previous?.count ?? 0,
                                                   replaced: previous != nil))
-                removed.append(previous?.faces ?? [])
+                removed.append(previous ?? [])
             }
             return (added, removed)
         }
         // Committed: replay the same steps on the indexes, in the same order.
-        for (image, gone) in zip(added, removed) {
-            removeFromIndexes(gone, collection: image.image.collection)
-            guard let first = image.faces.first else { continue }
-            let key = IndexKey(collection: image.image.collection, model: first.embeddingModel)
+        for (new, (image, gone)) in zip(images, zip(added, removed)) {
+            removeFromIndexes(gone, collection: new.collection)
+            guard let dimension = new.faces.first?.embedding.count else { continue }
+            let key = IndexKey(collection: new.collection, model: new.embeddingModel)
             let target = indexLock.withLock {
                 if let existing = indexes[key] { return existing }
-                let created = ExactVectorIndex(dimensions: dimensions[key] ?? first.embedding.count)
+                let created = ExactVectorIndex(dimensions: dimension)
                 indexes[key] = created
                 return created
             }
-            for face in image.faces { try target.upsert(id: face.id, vector: face.embedding) }
+            for (record, face) in zip(image.faces, new.faces) { try target.upsert(id: record.id, vector: face.embedding) }
         }
         return added
     }
@@ -135,8 +135,8 @@ public final class FaceCollections: FaceCollectionStore, @unchecked Sendable {
         guard let removed = try store.transaction({ try Self.removeImage(collection: collection, imageID: imageID, in: $0.db) }) else {
             return nil
         }
-        removeFromIndexes(removed.faces, collection: collection)
-        return removed.faceIDs.count
+        removeFromIndexes(removed, collection: collection)
+        return removed.count
     }
 
     public func deleteCollection(_ collection: String) throws -> Int? {
@@ -206,14 +206,15 @@ public final class FaceCollections: FaceCollectionStore, @unchecked Sendable {
             .fetchOne(db)
     }
 
-    /// Deletes the image (its faces go with it, by cascade); nil when there was none.
+    /// Deletes the image (its faces go with it, by cascade) and returns those faces; nil when
+    /// there was no such image.
     private static func removeImage(collection: String, imageID: String, in db: Database) throws
-        -> (faceIDs: [Int64], faces: [(id: Int64, model: String)])? {
+        -> [(id: Int64, model: String)]? {
         let lookup = try db.cachedStatement(sql: "SELECT id FROM collection_image WHERE collection = ? AND image_id = ?")
         guard let rowID = try Int64.fetchOne(lookup, arguments: [collection, imageID]) else { return nil }
         let faces = try Row.fetchAll(db, sql: "SELECT id, embedding_model FROM collection_face WHERE image_row_id = ?",
                                      arguments: [rowID]).map { (id: $0[0] as Int64, model: $0[1] as String) }
         try db.execute(sql: "DELETE FROM collection_image WHERE id = ?", arguments: [rowID])
-        return (faces.map(\.id), faces)
+        return faces
     }
 }

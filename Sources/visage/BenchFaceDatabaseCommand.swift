@@ -117,8 +117,9 @@ struct BenchFaceDatabaseCommand: ParsableCommand {
             right += found.filter { Int($0.imageID.dropFirst("image-".count))! % people == person }.count
         }
 
+        let file = try DatabaseQueue(path: path)
         let scanSeconds = try queryVectors.prefix(baselineQueries).map { vector in
-            try Self.seconds { _ = try Self.scanFile(path, query: vector, k: topK) }
+            try Self.seconds { _ = try Self.scan(file, query: vector, k: topK) }
         }
         return Figures(insertsPerSecond: Double(size) / insertSeconds, openSeconds: openSeconds, topK: Latency(topKSeconds),
                        threshold: Latency(thresholdSeconds), meanMatches: Double(matches) / Double(queries),
@@ -128,9 +129,8 @@ struct BenchFaceDatabaseCommand: ParsableCommand {
 
     /// The baseline: read every embedding of the collection from SQLite and keep the best `k`,
     /// as a face table without a vector index must for each query.
-    private static func scanFile(_ path: String, query: [Float], k: Int) throws -> [(Int64, Float)] {
-        let queue = try DatabaseQueue(path: path)
-        return try queue.read { db in
+    private static func scan(_ file: DatabaseQueue, query: [Float], k: Int) throws -> [(Int64, Float)] {
+        try file.read { db in
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT f.id, f.embedding FROM collection_face f JOIN collection_image i ON i.id = f.image_row_id
                 WHERE i.collection = 'bench' AND f.embedding_model = 'bench'
