@@ -51,9 +51,13 @@ let package = Package(
         // Grouping faces into people: incremental assignment and constrained density clustering.
         .target(name: "VisageClustering", dependencies: ["VisageCore", "VisageSearch"]),
 
-        // The embedded store: SQLite through GRDB, with migrations.
-        .target(name: "VisageStore",
-                dependencies: ["VisageCore", "VisageSearch", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The storage seam: plain values and the protocols every backend implements (no database
+        // import), and `FaceLibrary`, which keeps a store and its vector index in step.
+        .target(name: "VisageStorage", dependencies: ["VisageCore", "VisageSearch"]),
+
+        // The embedded backend: SQLite through GRDB, with migrations; rows stay private.
+        .target(name: "VisageSQLite",
+                dependencies: ["VisageCore", "VisageSearch", "VisageStorage", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // XMP face regions (MWG and Microsoft), mapped through EXIF orientation.
         .target(name: "VisageXMP", dependencies: ["VisageCore", "VisageImaging"]),
@@ -62,7 +66,7 @@ let package = Package(
         // together for the server and the CLI.
         .target(name: "VisageRecognition",
                 dependencies: ["VisageCore", "VisageImaging", "VisageFaces", "VisageModels", "VisageSearch",
-                               "VisageClustering", "VisageStore", "VisageXMP"]),
+                               "VisageClustering", "VisageStorage", "VisageXMP"]),
 
         // Image input for every endpoint: paths confined to roots, URLs with SSRF checks, base64,
         // uploads; one set of limits and a content check on what arrived.
@@ -73,7 +77,7 @@ let package = Package(
         // HTTP: the seed's API on Hummingbird 2.
         .target(name: "VisageServer",
                 dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
-                               "VisageRecognition", "VisageStore", "VisageXMP", "VisageInput",
+                               "VisageRecognition", "VisageStorage", "VisageXMP", "VisageInput",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HTTPTypes", package: "swift-http-types"),
                                .product(name: "NIOCore", package: "swift-nio"),
@@ -84,14 +88,14 @@ let package = Package(
         .executableTarget(name: "visage",
                           dependencies: ["VisageCore", "VisageImaging", "VisageInference",
                                          "VisageModels", "VisageFaces", "VisageSearch", "VisageServer",
-                                         "VisageRecognition", "VisageStore", "VisageXMP", "VisageInput",
+                                         "VisageRecognition", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageInput",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          // Only for bench-facedb's baseline, a scan of the SQLite file.
                                          .product(name: "GRDB", package: "GRDB.swift")]),
 
         .testTarget(name: "VisageTests",
                     dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels",
-                                   "VisageFaces", "VisageSearch", "VisageClustering", "VisageStore", "VisageXMP", "VisageServer", "VisageRecognition", "visage", "VisageInput",
+                                   "VisageFaces", "VisageSearch", "VisageClustering", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageServer", "VisageRecognition", "visage", "VisageInput",
                                    .product(name: "GRDB", package: "GRDB.swift"),
                                    .product(name: "HummingbirdTesting", package: "hummingbird"),
                                    .product(name: "HTTPTypes", package: "swift-http-types")],

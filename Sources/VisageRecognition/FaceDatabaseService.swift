@@ -3,7 +3,7 @@ import VisageClustering
 import VisageCore
 import VisageFaces
 import VisageImaging
-import VisageStore
+import VisageStorage
 
 /// Seed 002's face database: systems add images to a collection and search it with a query
 /// image. Analysis happens here; storing and searching happen in the `FaceCollectionStore`.

@@ -1,6 +1,6 @@
 import Foundation
 import VisageCore
-import VisageStore
+import VisageStorage
 
 private struct EditAudit: Encodable {
     var sourceClusterID: String?
@@ -15,7 +15,7 @@ extension RecognitionService {
     /// dropped silently.
     public func mergeClusters(_ sourceID: String, into targetID: String) throws -> PeopleChange {
         guard sourceID != targetID else { throw VisageError("invalid_request", "a cluster can't be merged into itself") }
-        return try exclusiveTransaction { tx in
+        return try library.write { tx in
             guard let source = try tx.cluster(id: sourceID) else { throw VisageError("cluster_not_found", "no cluster with id \(sourceID)") }
             guard let target = try tx.cluster(id: targetID) else { throw VisageError("cluster_not_found", "no cluster with id \(targetID)") }
             if let a = source.name, let b = target.name, a != b {
@@ -37,7 +37,7 @@ extension RecognitionService {
     /// faces split out of a named person are forbidden that name.
     public func splitCluster(_ clusterID: String, faceIDs: [Int64], name: String?) throws -> PeopleChange {
         guard !faceIDs.isEmpty else { throw VisageError("invalid_request", "face_ids must list at least one face") }
-        return try exclusiveTransaction { tx in
+        return try library.write { tx in
             guard let original = try tx.cluster(id: clusterID) else { throw VisageError("cluster_not_found", "no cluster with id \(clusterID)") }
             let members = Set(try tx.faces(inCluster: clusterID).map(\.id))
             for id in faceIDs where !members.contains(id) {
@@ -66,29 +66,24 @@ extension RecognitionService {
 
     /// Deletes one face (a false detection, say) and removes it from the index.
     public func deleteFace(id: Int64) throws {
-        try exclusively {
-            try store.transaction { tx in
-                guard try tx.deleteFace(id: id) else { throw VisageError("face_not_found", "no face with id \(id)") }
-                try tx.deleteEmptyClusters()
-                try tx.appendAudit(action: "delete_face", detail: EditAudit(faceIDs: [id]))
-            }
-            index.remove(id: id)
+        try library.write { tx, changes in
+            guard try tx.deleteFace(id: id) else { throw VisageError("face_not_found", "no face with id \(id)") }
+            try tx.deleteEmptyClusters()
+            try tx.appendAudit(action: "delete_face", detail: EditAudit(faceIDs: [id]))
+            changes.remove(id: id)
         }
     }
 
     /// Forgets an image and its faces. Returns the number of faces deleted.
     public func deleteImage(imageID: String) throws -> Int {
-        try exclusively {
-            let removed = try store.transaction { tx in
-                guard try tx.image(imageID: imageID) != nil else {
-                    throw VisageError("image_unknown", "no image with image_id '\(imageID)' has been recognised")
-                }
-                let removed = try tx.deleteImage(imageID: imageID)
-                try tx.deleteEmptyClusters()
-                try tx.appendAudit(action: "delete_image", detail: EditAudit(faceIDs: removed))
-                return removed
+        try library.write { tx, changes in
+            guard try tx.image(imageID: imageID) != nil else {
+                throw VisageError("image_unknown", "no image with image_id '\(imageID)' has been recognised")
             }
-            for id in removed { index.remove(id: id) }
+            let removed = try tx.deleteImage(imageID: imageID)
+            try tx.deleteEmptyClusters()
+            try tx.appendAudit(action: "delete_image", detail: EditAudit(faceIDs: removed))
+            for id in removed { changes.remove(id: id) }
             return removed.count
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
 import VisageCore
-import VisageStore
+import VisageStorage
 
 /// Audit details, stored as JSON next to each change.
 private struct NamingAudit: Encodable {
@@ -13,7 +13,7 @@ private struct NamingAudit: Encodable {
 extension RecognitionService {
     /// Gives a cluster a name (the seed's "assign a name to a face cluster").
     public func nameCluster(_ clusterID: String, name: String) throws -> PeopleChange {
-        try exclusiveTransaction { tx in
+        try library.write { tx in
             let old = try tx.cluster(id: clusterID)?.name
             let cluster = try tx.setClusterName(clusterID, name: name)
             try tx.appendAudit(action: "name_cluster", detail: NamingAudit(clusterID: clusterID, oldName: old, newName: cluster.name))
@@ -24,7 +24,7 @@ extension RecognitionService {
 
     /// Renames a person across all of their clusters, face labels and decisions.
     public func renamePerson(from oldName: String, to newName: String) throws -> PeopleChange {
-        try exclusiveTransaction { tx in
+        try library.write { tx in
             let (clusters, faces) = try tx.renamePerson(from: oldName, to: newName)
             guard clusters + faces > 0 else {
                 throw VisageError("person_not_found", "nobody is named '\(oldName)'")
@@ -40,7 +40,7 @@ extension RecognitionService {
     ///
     /// `faceID` picks the face; it may be left out when the image has exactly one face.
     public func correctFace(imageID: String, faceID: Int64?, personName: String) throws -> PeopleChange {
-        try exclusiveTransaction { tx in
+        try library.write { tx in
             let face = try Self.face(imageID: imageID, faceID: faceID, in: tx)
             guard face.embeddingModel == embeddingModel else {
                 throw VisageError("embedding_model_mismatch", "face \(face.id) was embedded by \(face.embeddingModel); run `visage reindex` first")
@@ -77,7 +77,7 @@ extension RecognitionService {
     }
 
     /// The face a correction is about.
-    static func face(imageID: String, faceID: Int64?, in tx: FaceStoreTransaction) throws -> StoredFace {
+    static func face(imageID: String, faceID: Int64?, in tx: any FaceStoreTransaction) throws -> StoredFace {
         guard try tx.image(imageID: imageID) != nil else {
             throw VisageError("image_unknown", "no image with image_id '\(imageID)' has been recognised")
         }

@@ -1,7 +1,7 @@
 import Foundation
 import VisageCore
 import VisageImaging
-import VisageStore
+import VisageStorage
 
 extension RecognitionService {
     /// The seed's `GET /faceinfo`: clusters, largest first, filtered by id or name.
@@ -86,7 +86,7 @@ extension RecognitionService {
         }
     }
 
-    private static func listing(_ faces: [StoredFace], in tx: FaceStoreTransaction) throws -> [FaceListing] {
+    private static func listing(_ faces: [StoredFace], in tx: any FaceStoreReading) throws -> [FaceListing] {
         let images = try tx.images(rowIDs: Set(faces.map(\.imageRowID)))
         return faces.map { face in
             let image = images[face.imageRowID]

@@ -1,7 +1,7 @@
 import Foundation
 import VisageClustering
 import VisageCore
-import VisageStore
+import VisageStorage
 
 extension RecognitionService {
     /// Rebuilds every person of the current model from scratch with `DensityClustering`,
@@ -16,7 +16,7 @@ extension RecognitionService {
     /// pinned clusters keep theirs), so clients' cluster ids mostly stay valid.
     public func recluster() throws -> ReclusterSummary {
         let start = ContinuousClock.now
-        return try exclusiveTransaction { tx in
+        return try library.write { tx in
             let faces = try tx.faces(embeddingModel: embeddingModel)
             let clustersBefore = try tx.clusters().filter { $0.embeddingModel == embeddingModel }
             let byID = Dictionary(uniqueKeysWithValues: clustersBefore.map { ($0.id, $0) })
@@ -60,7 +60,7 @@ extension RecognitionService {
     /// cluster most of the group came from; a fresh cluster when none is left.
     private func clusterForGroup(_ group: [Int64], previous: [Int64: String?], identityOf: [Int64: String?],
                                  clusters: [String: Cluster], used: inout Set<String>,
-                                 in tx: FaceStoreTransaction) throws -> String {
+                                 in tx: any FaceStoreTransaction) throws -> String {
         let identity = group.lazy.compactMap { identityOf[$0] ?? nil }.first
         var votes: [String: Int] = [:]
         for id in group { if let cluster = previous[id] ?? nil { votes[cluster, default: 0] += 1 } }

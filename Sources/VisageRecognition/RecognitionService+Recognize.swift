@@ -5,7 +5,7 @@ import VisageFaces
 import VisageImaging
 import VisageModels
 import VisageSearch
-import VisageStore
+import VisageStorage
 import VisageXMP
 
 extension RecognitionService {
@@ -24,22 +24,18 @@ extension RecognitionService {
             try NewFace(face, label: match?.name.map { FaceLabel(name: $0, source: .xmp) })
         }
 
-        let (saved, decisions) = try exclusively {
-            let outcome = try store.transaction { tx in
-                let saved = try tx.saveAnalysis(imageID: imageID, path: request.imagePath, width: decoded.header.width,
-                                                height: decoded.header.height, orientation: decoded.header.orientation.rawValue,
-                                                contentHash: contentHash, faces: newFaces, model: embeddingModel)
-                let sameImage = Set(saved.faces.map(\.id) + saved.removedFaceIDs)
-                let decisions = try saved.faces.map { face in
-                    try placeFace(face, imageRowID: saved.image.id, excluding: sameImage, in: tx)
-                }
-                return (saved, decisions)
+        // The index follows the store only after the commit: a rolled-back save leaves both
+        // untouched.
+        let (saved, decisions) = try library.write { tx, changes in
+            let saved = try tx.saveAnalysis(imageID: imageID, path: request.imagePath, width: decoded.header.width,
+                                            height: decoded.header.height, orientation: decoded.header.orientation.rawValue,
+                                            contentHash: contentHash, faces: newFaces, model: embeddingModel)
+            let sameImage = Set(saved.faces.map(\.id) + saved.removedFaceIDs)
+            let decisions = try saved.faces.map { face in
+                try placeFace(face, imageRowID: saved.image.id, excluding: sameImage, in: tx)
             }
-            // The index follows the store only after the commit: a rolled-back save leaves both
-            // untouched.
-            for id in outcome.0.removedFaceIDs { index.remove(id: id) }
-            for face in outcome.0.faces { try index.upsert(id: face.id, vector: face.embedding) }
-            return outcome
+            changes.record(saved)
+            return (saved, decisions)
         }
 
         let width = Double(decoded.header.width), height = Double(decoded.header.height)
@@ -97,7 +93,7 @@ extension RecognitionService {
     /// if nobody has the name yet, the name goes to the cluster the neighbours choose, when it
     /// is unnamed, or to a new cluster. Clusters with another name are never chosen for it.
     func placeFace(_ face: StoredFace, imageRowID: Int64, excluding sameImage: Set<Int64>,
-                   in tx: FaceStoreTransaction) throws -> FacePlacement {
+                   in tx: any FaceStoreTransaction) throws -> FacePlacement {
         let parameters = clusteringParameters
         let neighbors = index.search(face.embedding, k: parameters.neighborsExamined, excluding: sameImage)
         let clusterOfNeighbor = try tx.clusterIDs(ofFaces: neighbors.map(\.id))
@@ -142,7 +138,7 @@ extension RecognitionService {
     /// in, else the one whose centroid is closest. Clusters that already hold a face of the same
     /// photo are skipped.
     private func bestNamedCluster(_ name: String, for face: StoredFace, votes neighbors: [Neighbor],
-                                  clusterOf: [Int64: String], in tx: FaceStoreTransaction)
+                                  clusterOf: [Int64: String], in tx: any FaceStoreTransaction)
         throws -> (cluster: Cluster, decision: ClusterDecision)? {
         let candidates = try tx.clusters(named: name, model: embeddingModel).filter {
             try !tx.cluster($0.id, containsFaceOfImage: face.imageRowID)
@@ -162,7 +158,7 @@ extension RecognitionService {
     }
 
     private func placement(_ decision: ClusterDecision, cluster: Cluster, isNew: Bool,
-                           in tx: FaceStoreTransaction) throws -> FacePlacement {
+                           in tx: any FaceStoreTransaction) throws -> FacePlacement {
         let imageIDs = try tx.imageIDs(ofFaces: decision.referenceFaceIDs)
         var seen = Set<String>()
         let references = decision.referenceFaceIDs.compactMap { imageIDs[$0] }.filter { seen.insert($0).inserted }

@@ -1,6 +1,6 @@
 import Foundation
 import VisageCore
-import VisageStore
+import VisageStorage
 
 /// What `reindex` did.
 public struct ReindexSummary: Sendable, Hashable {
@@ -42,27 +42,23 @@ extension RecognitionService {
                 continue
             }
             faces += analysed.count
-            try exclusively {
-                let saved = try store.transaction { tx -> SavedAnalysis in
-                    let before = Dictionary(uniqueKeysWithValues: try tx.faces(imageID: image.imageID).map { ($0.id, $0.clusterID) })
-                    let saved = try tx.saveAnalysis(imageID: image.imageID, path: image.path, width: image.width,
-                                                    height: image.height, orientation: image.orientation,
-                                                    contentHash: image.contentHash, faces: analysed, model: embeddingModel)
-                    for face in saved.faces where face.clusterID == nil {
-                        guard let old = before[face.id] ?? nil, let cluster = oldClusters[old] else { continue }
-                        let twin = try twins[old] ?? {
-                            let created = try tx.createCluster(model: embeddingModel, name: cluster.name)
-                            if cluster.pinned { try tx.pinCluster(created.id) }
-                            return created.id
-                        }()
-                        twins[old] = twin
-                        try tx.assign(faceIDs: [face.id], toCluster: twin)
-                    }
-                    try tx.deleteEmptyClusters()
-                    return saved
+            try library.write { tx, changes in
+                let before = Dictionary(uniqueKeysWithValues: try tx.faces(imageID: image.imageID).map { ($0.id, $0.clusterID) })
+                let saved = try tx.saveAnalysis(imageID: image.imageID, path: image.path, width: image.width,
+                                                height: image.height, orientation: image.orientation,
+                                                contentHash: image.contentHash, faces: analysed, model: embeddingModel)
+                for face in saved.faces where face.clusterID == nil {
+                    guard let old = before[face.id] ?? nil, let cluster = oldClusters[old] else { continue }
+                    let twin = try twins[old] ?? {
+                        let created = try tx.createCluster(model: embeddingModel, name: cluster.name)
+                        if cluster.pinned { try tx.pinCluster(created.id) }
+                        return created.id
+                    }()
+                    twins[old] = twin
+                    try tx.assign(faceIDs: [face.id], toCluster: twin)
                 }
-                for id in saved.removedFaceIDs { index.remove(id: id) }
-                for face in saved.faces { try index.upsert(id: face.id, vector: face.embedding) }
+                try tx.deleteEmptyClusters()
+                changes.record(saved)
             }
         }
         progress(images.count, images.count)

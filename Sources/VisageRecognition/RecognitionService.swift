@@ -4,7 +4,7 @@ import VisageCore
 import VisageFaces
 import VisageImaging
 import VisageSearch
-import VisageStore
+import VisageStorage
 import VisageXMP
 
 /// The face-recognition service behind the HTTP API and the CLI: analyses images, stores their
@@ -17,22 +17,34 @@ import VisageXMP
 /// leaves either all of an image's faces or none.
 public final class RecognitionService: Sendable {
     public let analyzer: FaceAnalyzer
-    public let store: FaceStore
+    /// The store and the vector index of the current model, kept in step under one write lock;
+    /// shared with the other features that read and change people.
+    public let library: FaceLibrary
     public let configuration: RecognitionConfiguration
-    /// Name of the embedding model: only faces embedded by it are compared and clustered.
-    public let embeddingModel: String
-    let index: any VectorIndex
     let regionReader: FaceRegionReader
-    let writeLock = NSLock()
 
-    public init(analyzer: FaceAnalyzer, store: FaceStore, configuration: RecognitionConfiguration) throws {
+    public init(analyzer: FaceAnalyzer, library: FaceLibrary, configuration: RecognitionConfiguration) {
         self.analyzer = analyzer
-        self.store = store
+        self.library = library
         self.configuration = configuration
-        embeddingModel = analyzer.embeddingModelName
-        index = try store.makeVectorIndex(embeddingModel: embeddingModel, dimensions: analyzer.embeddingDimensions)
         regionReader = FaceRegionReader(decoder: configuration.decoder)
     }
+
+    /// Opens a library over `store` for the analyzer's embedding model (building its index from
+    /// the store) and the service over it.
+    public convenience init(analyzer: FaceAnalyzer, store: any FaceStore, configuration: RecognitionConfiguration,
+                            indexFactory: any VectorIndexFactory = ExactVectorIndexFactory()) throws {
+        let library = try FaceLibrary(store: store, embeddingModel: analyzer.embeddingModelName,
+                                      dimensions: analyzer.embeddingDimensions, indexFactory: indexFactory)
+        self.init(analyzer: analyzer, library: library, configuration: configuration)
+    }
+
+    public var store: any FaceStore { library.store }
+
+    /// Name of the embedding model: only faces embedded by it are compared and clustered.
+    public var embeddingModel: String { library.embeddingModel }
+
+    var index: any VectorIndex { library.index }
 
     /// The thresholds for the current embedding model.
     public var clusteringParameters: ClusteringParameters {
@@ -41,21 +53,6 @@ public final class RecognitionService: Sendable {
 
     /// How many faces of the current model the vector index holds.
     public var indexedFaceCount: Int { index.count }
-
-    /// Runs `body` holding the write lock, in one store transaction.
-    func exclusiveTransaction<T>(_ body: (FaceStoreTransaction) throws -> T) throws -> T {
-        writeLock.lock()
-        defer { writeLock.unlock() }
-        return try store.transaction(body)
-    }
-
-    /// Runs `body` holding the write lock (for work that needs the index and the store to agree
-    /// across a commit).
-    func exclusively<T>(_ body: () throws -> T) rethrows -> T {
-        writeLock.lock()
-        defer { writeLock.unlock() }
-        return try body()
-    }
 }
 
 /// Settings of the recognition service.

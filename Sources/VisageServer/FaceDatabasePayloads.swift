@@ -1,7 +1,7 @@
 import Foundation
 import VisageCore
 import VisageRecognition
-import VisageStore
+import VisageStorage
 
 /// JSON bodies of the face-database endpoints. Boxes are `{x, y, width, height}` in displayed
 /// (EXIF-rotated) pixels.

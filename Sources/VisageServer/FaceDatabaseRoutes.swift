@@ -4,7 +4,7 @@ import VisageCore
 import VisageImaging
 import VisageInput
 import VisageRecognition
-import VisageStore
+import VisageStorage
 
 /// Seed 002's face database over HTTP: add an image's faces to a collection, search a
 /// collection with a query image, list, and delete. Images come as JSON (`image_url`,

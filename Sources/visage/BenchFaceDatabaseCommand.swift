@@ -2,11 +2,12 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import GRDB
-import VisageStore
+import VisageSQLite
+import VisageStorage
 
 /// Times seed 002's face-database search in the storage layer at scale: a collection of
 /// synthetic faces (people whose embeddings scatter around a centre, one face per image) in a
-/// real SQLite file, searched through `FaceCollections`, against a baseline that scans the
+/// real SQLite file, searched through `SQLiteFaceCollections`, against a baseline that scans the
 /// file's embeddings for every query (what a database without a vector index does). Prints
 /// figures; asserts nothing.
 struct BenchFaceDatabaseCommand: ParsableCommand {
@@ -80,7 +81,7 @@ struct BenchFaceDatabaseCommand: ParsableCommand {
 
         var insertSeconds = 0.0
         do {
-            let collections = try FaceCollections(store: try FaceStore(path: path))
+            let collections = try SQLiteFaceCollections(store: try SQLiteFaceStore(path: path))
             var next = 0
             while next < size {
                 let batch = (next..<min(size, next + 10_000)).map { index in
@@ -95,8 +96,8 @@ struct BenchFaceDatabaseCommand: ParsableCommand {
         }
 
         // Reopening rebuilds the index from the file: what a restart costs.
-        var collections: FaceCollections!
-        let openSeconds = try Self.seconds { collections = try FaceCollections(store: try FaceStore(path: path)) }
+        var collections: SQLiteFaceCollections!
+        let openSeconds = try Self.seconds { collections = try SQLiteFaceCollections(store: try SQLiteFaceStore(path: path)) }
 
         let queryPeople = (0..<queries).map { _ in Int(random.uniform().magnitude * Float(people - 1)) }
         let queryVectors = queryPeople.map { random.near(centers[$0], amplitude: amplitude) }

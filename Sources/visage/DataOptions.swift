@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import VisageImaging
 import VisageRecognition
-import VisageStore
+import VisageSQLite
+import VisageStorage
 
 /// Options of the commands that work on a data directory (serve, recluster, reindex,
 /// import-xmp): where the face database lives and which models to use.
@@ -22,18 +23,25 @@ struct DataOptions: ParsableArguments {
     }
 
     /// Opens the store in the data directory and loads the pipeline.
-    func loadRecognition(threadsPerSession: Int = 1) throws -> RecognitionService {
-        let environment = ProcessInfo.processInfo.environment
+    /// The data directory's database (created with the directory on first use).
+    func openStore() throws -> SQLiteFaceStore {
         let directory = resolvedDataDirectory
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
             throw ValidationError("can't create the data directory \(directory.path): \(error.localizedDescription)")
         }
+        return try SQLiteFaceStore(path: directory.appendingPathComponent("visage.sqlite").path)
+    }
+
+    /// The recognition service over `store` (default: the data directory's database).
+    func loadRecognition(threadsPerSession: Int = 1, store: (any FaceStore)? = nil) throws -> RecognitionService {
+        let environment = ProcessInfo.processInfo.environment
+        let directory = resolvedDataDirectory
+        let store = try store ?? openStore()
         let settings = PipelineSettings(packName: pack ?? environment["VISAGE_PACK"], modelDirectory: modelDirectory,
                                         threadsPerSession: threadsPerSession)
         let analyzer = try settings.loadAnalyzer()
-        let store = try FaceStore(path: directory.appendingPathComponent("visage.sqlite").path)
         let configuration = RecognitionConfiguration(
             annotatedImagesDirectory: directory.appendingPathComponent("annotated_images", isDirectory: true),
             decoder: ImageDecoder(limits: .fromEnvironment()),

@@ -6,7 +6,7 @@ import VisageInference
 import VisageInput
 import VisageRecognition
 import VisageServer
-import VisageStore
+import VisageSQLite
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,9 +39,10 @@ struct ServeCommand: AsyncParsableCommand {
         let data = data, extraction = ExtractionSettings.fromEnvironment(), startupLogger = logger
         Thread.detachNewThread {
             do {
-                let recognition = try data.loadRecognition()
+                let store = try data.openStore()
+                let recognition = try data.loadRecognition(store: store)
                 let faceDatabase = FaceDatabaseService(analyzer: recognition.analyzer,
-                                                       collections: try FaceCollections(store: recognition.store))
+                                                       collections: try SQLiteFaceCollections(store: store))
                 startupLogger.info("data in \(data.resolvedDataDirectory.path): \(recognition.indexedFaceCount) faces of \(recognition.embeddingModel); ready")
                 startup.finish(with: ServerServices(recognition: recognition, faceDatabase: faceDatabase, runtime: try OnnxRuntime.load(),
                                                     fetcher: fetcher, extraction: extraction, concurrentJobs: jobs))

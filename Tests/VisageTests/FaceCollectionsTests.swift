@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 import VisageCore
-import VisageStore
+import VisageStorage
 
 /// The face database's storage layer: the vector indexes follow every committed write, batches
 /// are one transaction, and a refused batch leaves nothing behind.
+/// Runs against every backend in `StoreBackend.all`.
 @Suite struct FaceCollectionsTests {
     static func unit(_ values: [Float]) -> [Float] {
         let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -16,8 +17,10 @@ import VisageStore
                            faces: embeddings.map { NewCollectionFace(box: BoundingBox(x: 1, y: 2, width: 3, height: 4), confidence: 0.9, embedding: $0) })
     }
 
-    @Test func batchesReplaceInOrderAndTheIndexFollows() throws {
-        let collections = try FaceCollections(store: try FaceStore.inMemory())
+    @Test(arguments: StoreBackend.all) func batchesReplaceInOrderAndTheIndexFollows(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let collections = try database.collections()
         let east = Self.unit([1, 0, 0]), north = Self.unit([0, 1, 0]), up = Self.unit([0, 0, 1])
         // "a" twice in one batch: the second replaces the first, as two requests would.
         let added = try collections.add([Self.image("a", [east]), Self.image("b", [north, up]), Self.image("a", [up])])
@@ -37,8 +40,10 @@ import VisageStore
         #expect(try collections.collections() == [CollectionSummary(name: "c", images: 1, faces: 1)])
     }
 
-    @Test func aRefusedBatchStoresNothing() throws {
-        let collections = try FaceCollections(store: try FaceStore.inMemory())
+    @Test(arguments: StoreBackend.all) func aRefusedBatchStoresNothing(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let collections = try database.collections()
         _ = try collections.add(Self.image("a", [Self.unit([1, 0, 0])]))
         let error = #expect(throws: VisageError.self) {
             try collections.add([Self.image("b", [Self.unit([0, 1, 0])]), Self.image("c", [Self.unit([1, 1, 0, 0])])])
@@ -49,16 +54,15 @@ import VisageStore
         #expect(throws: VisageError.self) { try collections.add(Self.image("d", collection: "no spaces", [])) }
     }
 
-    @Test func indexesAreRebuiltFromTheFile() throws {
-        let directory = TestServices.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("visage.sqlite").path
+    @Test(arguments: StoreBackend.all) func indexesAreRebuiltOnReopening(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
         do {
-            let collections = try FaceCollections(store: try FaceStore(path: path))
+            let collections = try database.collections()
             _ = try collections.add([Self.image("a", [Self.unit([1, 0, 0])]), Self.image("b", collection: "d", [Self.unit([0, 1, 0])])])
             #expect(try collections.deleteCollection("d") == 1)
         }
-        let reopened = try FaceCollections(store: try FaceStore(path: path))
+        let reopened = try database.collections()
         #expect(reopened.faceCount(collection: "c", model: "m") == 1 && reopened.faceCount(collection: "d", model: "m") == 0)
         let match = try reopened.search(collection: "c", model: "m", queries: [Self.unit([1, 0.1, 0])], minSimilarity: 0.9, limit: 5)[0]
         #expect(match.map(\.imageID) == ["a"] && match.first?.file == "a.jpg")

@@ -4,7 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import VisageInput
-import VisageStore
+import VisageSQLite
+import VisageStorage
 @testable import VisageServer
 
 /// Seed 002's face database through HTTP on the lite pack: identification accuracy on
@@ -66,7 +67,7 @@ import VisageStore
 
         let obamaFaceID: Int
         do {
-            let app = VisageApplication.build(services: try TestServices.make(store: try FaceStore(path: databasePath)))
+            let app = VisageApplication.build(services: try TestServices.make(store: try SQLiteFaceStore(path: databasePath)))
             obamaFaceID = try await app.test(.router) { client in
                 // Add by multipart upload: `file` defaults to the upload's name.
                 var upload = MultipartBody()
@@ -121,7 +122,7 @@ import VisageStore
         }
 
         // After a restart the indexes are rebuilt from the file.
-        let app = VisageApplication.build(services: try TestServices.make(store: try FaceStore(path: databasePath)))
+        let app = VisageApplication.build(services: try TestServices.make(store: try SQLiteFaceStore(path: databasePath)))
         try await app.test(.router) { client in
             let search = ["image_path": obamaQuery.path]
             let before = try await HTTPJSON.call(client, .post, "/facedb/search", search)

@@ -1,27 +1,19 @@
 import Foundation
-import GRDB
 import Testing
 import VisageCore
 import VisageSearch
-@testable import VisageStore
+import VisageStorage
 
+/// The `FaceStore` protocol's contract, run against every backend in `StoreBackend.all`.
 @Suite struct FaceStoreTests {
     static let model = "test_embedder_8d"
-
-    /// A fresh folder for one test's database file, removed by `body`'s caller when done.
-    static func withTemporaryDatabase(_ body: (String) throws -> Void) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("visage-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try body(folder.appendingPathComponent("faces.sqlite").path)
-    }
 
     static func face(x: Double, y: Double = 50, embedding: [Float], label: FaceLabel? = nil) -> NewFace {
         NewFace(box: BoundingBox(x: x, y: y, width: 100, height: 120), confidence: 0.9, embedding: embedding, label: label)
     }
 
     @discardableResult
-    static func save(_ store: FaceStore, _ imageID: String, _ faces: [NewFace], model: String = model) throws -> SavedAnalysis {
+    static func save(_ store: any FaceStore, _ imageID: String, _ faces: [NewFace], model: String = model) throws -> SavedAnalysis {
         try store.saveAnalysis(imageID: imageID, path: "/photos/\(imageID).jpg", width: 1600, height: 1200,
                                orientation: 1, contentHash: "hash-\(imageID)", faces: faces, model: model)
     }
@@ -34,43 +26,16 @@ import VisageSearch
         #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-5 }, "\(a) vs \(b)", sourceLocation: sourceLocation)
     }
 
-    static func totalFaces(_ store: FaceStore) throws -> Int {
-        try store.writer.read { try StoredFace.fetchCount($0) }
-    }
-
-    // MARK: Schema
-
-    @Test func migrationsCreateTheSchemaOnDisk() throws {
-        try Self.withTemporaryDatabase { path in
-            let store = try FaceStore(path: path)
-            try store.writer.read { db in
-                for table in ["image", "face", "cluster", "face_constraint", "audit", "collection_image", "collection_face"] {
-                    #expect(try db.tableExists(table), "\(table)")
-                }
-                let faceIndexes = try db.indexes(on: "face").map(\.columns)
-                for column in ["image_row_id", "cluster_id", "embedding_model"] {
-                    #expect(faceIndexes.contains([column]), "index on face(\(column))")
-                }
-                #expect(try db.indexes(on: "cluster").map(\.columns).contains(["name"]))
-                #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
-                #expect(try db.indexes(on: "collection_image").contains { $0.isUnique && $0.columns == ["collection", "image_id"] })
-                #expect(try db.indexes(on: "collection_face").map(\.columns).contains(["image_row_id"]))
-                #expect(try StoreSchema.migrator.appliedMigrations(db) == ["v1", "v2-pinned-clusters", "v3-face-collections"])
-            }
-            // Opening again migrates nothing twice.
-            _ = try FaceStore(path: path)
-        }
-    }
-
-    @Test func unopenableFileIsAVisageError() throws {
-        let error = #expect(throws: VisageError.self) { try FaceStore(path: "/nonexistent-folder/sub/faces.sqlite") }
-        #expect(error?.code == "store_open_failed")
+    static func totalFaces(_ store: any FaceStore) throws -> Int {
+        try store.read { try $0.faceCount(embeddingModel: model) }
     }
 
     // MARK: Saving analyses
 
-    @Test func saveAnalysisRoundTrips() throws {
-        let store = try FaceStore.inMemory()
+    @Test(arguments: StoreBackend.all) func saveAnalysisRoundTrips(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let store = try database.faces()
         var random = SeededRandom(seed: 1)
         let landmarks = FaceLandmarks(points: (0..<5).map { Point(x: 10 + Double($0), y: 20 + Double($0) / 2) })
         let full = NewFace(box: BoundingBox(x: 10.5, y: 20.25, width: 80, height: 96), confidence: 0.93,
@@ -98,8 +63,10 @@ import VisageSearch
         #expect(try store.face(id: first.id)?.embedding == full.embedding)
     }
 
-    @Test func reanalysisKeepsIdentityOnMovedFaces() throws {
-        let store = try FaceStore.inMemory()
+    @Test(arguments: StoreBackend.all) func reanalysisKeepsIdentityOnMovedFaces(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let store = try database.faces()
         var random = SeededRandom(seed: 2)
         let first = try Self.save(store, "img", [
             Self.face(x: 100, embedding: random.unitVector(8)),
@@ -135,8 +102,10 @@ import VisageSearch
         #expect(second.updatedClusterIDs == [cluster.id])
     }
 
-    @Test func droppedFaceIsDeletedAndItsClusterUpdated() throws {
-        let store = try FaceStore.inMemory()
+    @Test(arguments: StoreBackend.all) func droppedFaceIsDeletedAndItsClusterUpdated(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let store = try database.faces()
         var random = SeededRandom(seed: 3)
         let (a, b) = (random.unitVector(8), random.unitVector(8))
         let first = try Self.save(store, "img", [Self.face(x: 100, embedding: a), Self.face(x: 400, embedding: b)])
@@ -159,8 +128,10 @@ import VisageSearch
         #expect(try store.faces(inCluster: cluster.id).map(\.id) == [keep])
     }
 
-    @Test func embeddingsOfAModelKeepOneLength() throws {
-        let store = try FaceStore.inMemory()
+    @Test(arguments: StoreBackend.all) func embeddingsOfAModelKeepOneLength(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let store = try database.faces()
         var random = SeededRandom(seed: 4)
         try Self.save(store, "a", [Self.face(x: 0, embedding: random.unitVector(8))])
         let error = #expect(throws: VisageError.self) {
@@ -176,8 +147,10 @@ import VisageSearch
 
     // MARK: Clusters
 
-    @Test func crossModelAssignmentIsRefused() throws {
-        let store = try FaceStore.inMemory()
+    @Test(arguments: StoreBackend.all) func crossModelAssignmentIsRefused(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let store = try database.faces()
         var random = SeededRandom(seed: 5)
         let mine = try Self.save(store, "a", [Self.face(x: 0, embedding: random.unitVector(8))]).faces[0]
         let theirs = try Self.save(store, "b", [Self.face(x: 0, embedding: random.unitVector(4))], model: "other_4d").faces[0]
@@ -194,8 +167,10 @@ import VisageSearch
         #expect(noFace?.code == "face_not_found")
     }
 
-    @Test func reanalysisWithAnotherModelLeavesTheCluster() throws {
-        let store = try FaceStore.inMemory()
+    @Test(arguments: StoreBackend.all) func reanalysisWithAnotherModelLeavesTheCluster(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let store = try database.faces()
         var random = SeededRandom(seed: 6)
         let face = try Self.save(store, "img", [Self.face(x: 0, embedding: random.unitVector(8))]).faces[0]
         let cluster = try store.createCluster(model: Self.model)
@@ -207,8 +182,10 @@ import VisageSearch
         #expect(try store.cluster(id: cluster.id)?.centroid == nil)
     }
 
-    @Test func moveBetweenClustersUpdatesBoth() throws {
-        let store = try FaceStore.inMemory()
+    @Test(arguments: StoreBackend.all) func moveBetweenClustersUpdatesBoth(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let store = try database.faces()
         var random = SeededRandom(seed: 7)
         let faces = try Self.save(store, "img", (0..<3).map { Self.face(x: Double($0) * 300, embedding: random.unitVector(8)) }).faces
         let first = try store.createCluster(model: Self.model), second = try store.createCluster(model: Self.model)
@@ -222,8 +199,10 @@ import VisageSearch
         #expect(first.id.wholeMatch(of: /cluster_[0-9a-f]{12}/) != nil)
     }
 
-    @Test func renameCountsClustersAndFaces() throws {
-        let store = try FaceStore.inMemory()
+    @Test(arguments: StoreBackend.all) func renameCountsClustersAndFaces(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let store = try database.faces()
         var random = SeededRandom(seed: 8)
         let faces = try Self.save(store, "img", (0..<5).map { Self.face(x: Double($0) * 300, embedding: random.unitVector(8)) }).faces
         let ann1 = try store.createCluster(model: Self.model, name: "Ann")
@@ -252,8 +231,10 @@ import VisageSearch
 
     // MARK: Constraints
 
-    @Test func latestDecisionWins() throws {
-        let store = try FaceStore.inMemory()
+    @Test(arguments: StoreBackend.all) func latestDecisionWins(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let store = try database.faces()
         var random = SeededRandom(seed: 9)
         let faces = try Self.save(store, "img", (0..<2).map { Self.face(x: Double($0) * 300, embedding: random.unitVector(8)) }).faces
         let (a, b) = (faces[0].id, faces[1].id)
@@ -280,8 +261,10 @@ import VisageSearch
 
     // MARK: Deletion
 
-    @Test func deletingAnImageUpdatesItsClusters() throws {
-        let store = try FaceStore.inMemory()
+    @Test(arguments: StoreBackend.all) func deletingAnImageUpdatesItsClusters(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let store = try database.faces()
         var random = SeededRandom(seed: 10)
         let gone = try Self.save(store, "gone", [Self.face(x: 0, embedding: random.unitVector(8))]).faces[0]
         let stays = try Self.save(store, "stays", [Self.face(x: 0, embedding: random.unitVector(8))]).faces[0]
@@ -298,9 +281,11 @@ import VisageSearch
 
     // MARK: Transactions
 
-    @Test func aFailedTransactionLeavesNothingBehind() throws {
+    @Test(arguments: StoreBackend.all) func aFailedTransactionLeavesNothingBehind(backend: StoreBackend) throws {
         struct Interrupted: Error {}
-        let store = try FaceStore.inMemory()
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let store = try database.faces()
         var random = SeededRandom(seed: 11)
         let faces = [Self.face(x: 0, embedding: random.unitVector(8)), Self.face(x: 300, embedding: random.unitVector(8))]
         #expect(throws: Interrupted.self) {
@@ -325,12 +310,14 @@ import VisageSearch
         #expect(try store.faces(imageID: "img").map(\.embedding) == kept.faces.map(\.embedding))
     }
 
-    @Test func reopeningFromDiskKeepsEverything() throws {
-        try Self.withTemporaryDatabase { path in
+    @Test(arguments: StoreBackend.all) func reopeningKeepsEverything(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        do {
             var random = SeededRandom(seed: 12)
             let (faces, clusters, constraints, audit): ([StoredFace], [Cluster], [FaceConstraint], [AuditEntry])
             do {
-                let store = try FaceStore(path: path)
+                let store = try database.faces()
                 let saved = try Self.save(store, "img", [Self.face(x: 0, embedding: random.unitVector(8)),
                                                          Self.face(x: 300, embedding: random.unitVector(8))])
                 let cluster = try store.createCluster(model: Self.model, name: "Ann")
@@ -342,7 +329,7 @@ import VisageSearch
                 constraints = try store.constraints(forFace: saved.faces[1].id)
                 audit = try store.recentAudit(limit: 5)
             }
-            let reopened = try FaceStore(path: path)
+            let reopened = try database.faces()
             #expect(try reopened.faces(imageID: "img") == faces)
             #expect(try reopened.clusters() == clusters)
             #expect(try reopened.constraints(forFace: faces[1].id) == constraints)
@@ -354,20 +341,54 @@ import VisageSearch
 
     // MARK: Vector index
 
-    @Test func vectorIndexIsBuiltFromStoredFaces() throws {
-        let store = try FaceStore.inMemory()
+    @Test(arguments: StoreBackend.all) func libraryIndexIsBuiltFromStoredFaces(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let store = try database.faces()
         var random = SeededRandom(seed: 13)
         let saved = try Self.save(store, "img", (0..<20).map { Self.face(x: Double($0) * 200, embedding: random.unitVector(8)) })
         try Self.save(store, "other", [Self.face(x: 0, embedding: random.unitVector(4))], model: "other_4d")
 
-        let index = try store.makeVectorIndex(embeddingModel: Self.model, dimensions: 8)
-        #expect(index.count == 20)
+        let library = try FaceLibrary(store: store, embeddingModel: Self.model, dimensions: 8)
+        #expect(library.index.count == 20)
         for face in saved.faces {
-            #expect(index.search(face.embedding, k: 1).first?.id == face.id)
+            #expect(library.index.search(face.embedding, k: 1).first?.id == face.id)
         }
-        let wrong = #expect(throws: VisageError.self) { try store.makeVectorIndex(embeddingModel: "other_4d", dimensions: 8) }
+        let wrong = #expect(throws: VisageError.self) { try FaceLibrary(store: store, embeddingModel: "other_4d", dimensions: 8) }
         #expect(wrong?.code == "embedding_dimension_mismatch")
-        #expect(try store.makeVectorIndex(embeddingModel: "unknown", dimensions: 8).count == 0)
+        #expect(try FaceLibrary(store: store, embeddingModel: "unknown", dimensions: 8).index.count == 0)
+    }
+
+    /// The index changes only once the transaction commits: a write that throws leaves the store
+    /// and the index as they were, and one that commits applies its changes in order.
+    @Test(arguments: StoreBackend.all) func libraryIndexFollowsOnlyCommits(backend: StoreBackend) throws {
+        struct Interrupted: Error {}
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let library = try FaceLibrary(store: try database.faces(), embeddingModel: Self.model, dimensions: 8)
+        var random = SeededRandom(seed: 14)
+        let faces = [Self.face(x: 0, embedding: random.unitVector(8)), Self.face(x: 300, embedding: random.unitVector(8))]
+        #expect(throws: Interrupted.self) {
+            try library.write { transaction, changes in
+                let saved = try transaction.saveAnalysis(imageID: "img", path: "/p.jpg", width: 10, height: 10, orientation: 1,
+                                                         contentHash: nil, faces: faces, model: Self.model)
+                changes.record(saved)
+                throw Interrupted()
+            }
+        }
+        #expect(library.index.count == 0)
+        #expect(try library.read { try $0.image(imageID: "img") } == nil)
+
+        let saved = try library.write { transaction, changes in
+            let saved = try transaction.saveAnalysis(imageID: "img", path: "/p.jpg", width: 10, height: 10, orientation: 1,
+                                                     contentHash: nil, faces: faces, model: Self.model)
+            changes.record(saved)
+            // Removed after it was added, in the same write: the order recorded is kept.
+            changes.remove(id: saved.faces[1].id)
+            return saved
+        }
+        #expect(library.index.count == 1)
+        #expect(library.index.search(faces[0].embedding, k: 1).first?.id == saved.faces[0].id)
     }
 
     // MARK: Pieces
@@ -391,9 +412,5 @@ import VisageSearch
         #expect(FaceLabel(name: " ", source: .xmp).cleaned == nil)
     }
 
-    @Test func embeddingBlobIsLittleEndianFloat32() {
-        let data = EmbeddingBlob.encode([1, -2.5])
-        #expect(Array(data) == [0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x20, 0xC0])
-        #expect(EmbeddingBlob.decode(data) == [1, -2.5])
-    }
+
 }

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 import Testing
-import VisageStore
+import VisageSQLite
+import VisageStorage
 
 /// `visage import-xmp`, `visage recluster` and `visage reindex` on a data directory, run as a
 /// user runs them.
@@ -24,7 +25,7 @@ import VisageStore
 
         let database = data.appendingPathComponent("visage.sqlite").path
         func people() throws -> [String: Int] {
-            let store = try FaceStore(path: database)
+            let store = try SQLiteFaceStore(path: database)
             var counts: [String: Int] = [:]
             for cluster in try store.clusters() { if let name = cluster.name { counts[name, default: 0] += cluster.faceCount } }
             return counts
@@ -38,14 +39,14 @@ import VisageStore
 
         // Pretend the library was built by another model: reindex re-embeds every face with the
         // current one, keeping face ids and people.
-        let faceIDs = try Set(FaceStore(path: database).faces(embeddingModel: "MobileFaceNet_paddlex_128d").map(\.id))
+        let faceIDs = try Set(SQLiteFaceStore(path: database).faces(embeddingModel: "MobileFaceNet_paddlex_128d").map(\.id))
         try DatabaseQueue(path: database).write { db in
             try db.execute(sql: "UPDATE face SET embedding_model = 'older-model'")
             try db.execute(sql: "UPDATE cluster SET embedding_model = 'older-model'")
         }
         let reindexed = run(["reindex"], data: data)
         #expect(reindexed.status == 0, "\(reindexed.stderr)")
-        let store = try FaceStore(path: database)
+        let store = try SQLiteFaceStore(path: database)
         #expect(try Set(store.faces(embeddingModel: "MobileFaceNet_paddlex_128d").map(\.id)) == faceIDs)
         #expect(try store.faces(embeddingModel: "older-model").isEmpty)
         #expect(try people() == named)

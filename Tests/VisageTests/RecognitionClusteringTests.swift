@@ -2,7 +2,8 @@ import Foundation
 import HummingbirdTesting
 import Testing
 import VisageClustering
-import VisageStore
+import VisageSQLite
+import VisageStorage
 @testable import VisageServer
 
 /// People built through `POST /faces/recognize` from every photo of faces_identity, posted in
@@ -24,7 +25,7 @@ import VisageStore
     }
 
     @Test func incrementalAndReclusteredPeopleBeatImmich() async throws {
-        let store = try FaceStore.inMemory()
+        let store = try SQLiteFaceStore.inMemory()
         let services = try TestServices.make(store: store)
         let app = VisageApplication.build(services: services)
         var generator = SeededRandom(seed: 7)

@@ -1,7 +1,8 @@
 import Foundation
 import HummingbirdTesting
 import Testing
-import VisageStore
+import VisageSQLite
+import VisageStorage
 @testable import VisageServer
 
 /// The user's decisions through the API: naming, renaming, correcting, splitting, merging;
@@ -38,7 +39,7 @@ import VisageStore
         let directory = TestServices.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let databasePath = directory.appendingPathComponent("visage.sqlite").path
-        let app = VisageApplication.build(services: try TestServices.make(store: FaceStore(path: databasePath)))
+        let app = VisageApplication.build(services: try TestServices.make(store: SQLiteFaceStore(path: databasePath)))
         let (before, faceOf): (Snapshot, [String: Int64]) = try await app.test(.router) { client in
             var faceOf: [String: Int64] = [:]  // image id -> its largest face
             for photo in Self.photos {
@@ -106,7 +107,7 @@ import VisageStore
         }
 
         // Restart: a new service on the same file sees the same people.
-        let restarted = VisageApplication.build(services: try TestServices.make(store: FaceStore(path: databasePath)))
+        let restarted = VisageApplication.build(services: try TestServices.make(store: SQLiteFaceStore(path: databasePath)))
         try await restarted.test(.router) { client in
             let again = try await Self.snapshot(client)
             #expect(again == before)

@@ -7,7 +7,8 @@ import VisageInference
 import VisageInput
 import VisageModels
 import VisageRecognition
-import VisageStore
+import VisageSQLite
+import VisageStorage
 @testable import VisageServer
 
 /// The lite pipeline loaded once per test process, and HTTP services around a given store.
@@ -27,12 +28,12 @@ enum TestServices {
     static let fetcher = ImageFetcher(policy: InputPolicy())
 
     /// Services over `store` (a fresh in-memory one by default).
-    static func make(store: FaceStore? = nil, annotatedDirectory: URL? = nil, fetcher: ImageFetcher = fetcher,
+    static func make(store: SQLiteFaceStore? = nil, annotatedDirectory: URL? = nil, fetcher: ImageFetcher = fetcher,
                      extraction: ExtractionSettings = ExtractionSettings()) throws -> ServerServices {
-        let store = try store ?? FaceStore.inMemory()
+        let store = try store ?? SQLiteFaceStore.inMemory()
         let recognition = try RecognitionService(analyzer: analyzer, store: store,
                                                  configuration: RecognitionConfiguration(annotatedImagesDirectory: annotatedDirectory))
-        let faceDatabase = FaceDatabaseService(analyzer: analyzer, collections: try FaceCollections(store: store))
+        let faceDatabase = FaceDatabaseService(analyzer: analyzer, collections: try SQLiteFaceCollections(store: store))
         return ServerServices(recognition: recognition, faceDatabase: faceDatabase, runtime: runtime, fetcher: fetcher, extraction: extraction)
     }
 

@@ -1,8 +1,8 @@
 /// A cluster's centroid: the mean of its members' embeddings, L2-normalised so it compares with
 /// faces by dot product like any embedding.
-enum ClusterCentroid {
+public enum ClusterCentroid {
     /// nil for no members, or members that cancel out exactly.
-    static func of(_ embeddings: [[Float]]) -> [Float]? {
+    public static func of(_ embeddings: [[Float]]) -> [Float]? {
         guard let dimensions = embeddings.first?.count, dimensions > 0 else { return nil }
         // Summed in Double: thousands of members would otherwise lose the low bits.
         var sum = [Double](repeating: 0, count: dimensions)

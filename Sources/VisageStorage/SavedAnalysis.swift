@@ -9,4 +9,11 @@ public struct SavedAnalysis: Sendable {
     public let removedFaceIDs: [Int64]
     /// Clusters whose members or embeddings changed; their counts and centroids were recomputed.
     public let updatedClusterIDs: [String]
+
+    public init(image: StoredImage, faces: [StoredFace], removedFaceIDs: [Int64], updatedClusterIDs: [String]) {
+        self.image = image
+        self.faces = faces
+        self.removedFaceIDs = removedFaceIDs
+        self.updatedClusterIDs = updatedClusterIDs
+    }
 }

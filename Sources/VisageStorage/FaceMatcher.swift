@@ -2,12 +2,12 @@ import VisageCore
 
 /// Pairs the faces of a re-analysed image with the faces stored for it before, so identity
 /// (cluster, label, constraints) survives a re-analysis that moves boxes by a few pixels.
-enum FaceMatcher {
-    static let minimumIoU = 0.5
+public enum FaceMatcher {
+    public static let minimumIoU = 0.5
 
     /// Greedy: the best-overlapping pair first, each face used at most once, pairs below
     /// `minimumIoU` never. Returns new index -> old index.
-    static func match(old: [BoundingBox], new: [BoundingBox], minimumIoU: Double = minimumIoU) -> [Int: Int] {
+    public static func match(old: [BoundingBox], new: [BoundingBox], minimumIoU: Double = minimumIoU) -> [Int: Int] {
         var candidates: [(iou: Double, old: Int, new: Int)] = []
         for (oldIndex, oldBox) in old.enumerated() {
             for (newIndex, newBox) in new.enumerated() {

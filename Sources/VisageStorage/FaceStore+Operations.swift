@@ -1,7 +1,8 @@
 import Foundation
 
 // Each operation of `FaceStoreTransaction` as its own transaction (reads as one snapshot), for
-// callers that don't need to group several. The documentation is on the transaction's methods.
+// callers that don't need to group several, whatever the backend. The documentation is on the
+// protocols' methods.
 extension FaceStore {
     // MARK: Reads
 
@@ -116,7 +117,8 @@ extension FaceStore {
 
     @discardableResult
     public func appendAudit(action: String, detail: (some Encodable)?) throws -> AuditEntry {
-        try transaction { try $0.appendAudit(action: action, detail: detail) }
+        let json = try AuditEntry.encodeDetail(detail)
+        return try transaction { try $0.appendAudit(action: action, detailJSON: json) }
     }
 
     @discardableResult

@@ -1,8 +1,7 @@
 import Foundation
-import GRDB
 
 /// Where a face's name came from. A user's decision outranks a name read from the file's XMP.
-public enum LabelSource: String, Sendable, Hashable, Codable, DatabaseValueConvertible {
+public enum LabelSource: String, Sendable, Hashable, Codable {
     case xmp
     case user
 }
@@ -19,14 +18,14 @@ public struct FaceLabel: Sendable, Hashable {
 
     /// The name trimmed; nil when nothing is left, since an empty name (a blank XMP region, say)
     /// says nothing about who the face is.
-    var cleaned: FaceLabel? {
+    package var cleaned: FaceLabel? {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? nil : FaceLabel(name: trimmed, source: source)
     }
 
     /// The label a re-analysed face keeps: a user's label survives, otherwise the new analysis's
     /// label (fresh XMP) wins, otherwise the old one is carried over.
-    static func carriedOver(old: FaceLabel?, new: FaceLabel?) -> FaceLabel? {
+    package static func carriedOver(old: FaceLabel?, new: FaceLabel?) -> FaceLabel? {
         if let old, old.source == .user { return old }
         return new ?? old
     }

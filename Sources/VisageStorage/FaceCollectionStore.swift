@@ -3,7 +3,7 @@ import VisageCore
 
 /// The face database of seed 002: named collections of images whose faces can be searched by
 /// embedding. The search runs in the storage layer (an in-memory vector index kept in step with
-/// SQLite today; pgvector in a shared database later), so it stays fast as collections grow.
+/// SQLite for the embedded store, pgvector in a shared database), so it stays fast as collections grow.
 ///
 /// Collections are separate: a search never returns a face of another collection, and faces of
 /// different embedding models are never compared.
@@ -59,6 +59,13 @@ public struct AddedCollectionImage: Sendable {
     /// Faces the image had before this add (0 for a new image).
     public var replacedFaces: Int
     public var replaced: Bool
+
+    public init(image: CollectionImage, faces: [CollectionFace], replacedFaces: Int, replaced: Bool) {
+        self.image = image
+        self.faces = faces
+        self.replacedFaces = replacedFaces
+        self.replaced = replaced
+    }
 }
 
 /// A stored face that matched a query, with what the caller needs to find its image.
@@ -69,6 +76,14 @@ public struct CollectionMatch: Sendable, Hashable {
     public var box: BoundingBox
     /// Cosine similarity, -1 to 1.
     public var similarity: Float
+
+    public init(faceID: Int64, imageID: String, file: String, box: BoundingBox, similarity: Float) {
+        self.faceID = faceID
+        self.imageID = imageID
+        self.file = file
+        self.box = box
+        self.similarity = similarity
+    }
 
     /// Euclidean distance between the two L2-normalised embeddings, 0 to 2: sqrt(2 - 2 * similarity).
     public var distance: Float { Self.distance(forSimilarity: similarity) }

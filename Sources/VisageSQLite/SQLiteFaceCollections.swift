@@ -2,38 +2,42 @@ import Foundation
 import GRDB
 import VisageCore
 import VisageSearch
+import VisageStorage
 
 /// The SQLite face database: collection images and faces in the store's file, searched through
-/// one exact vector index per collection and embedding model, held in memory.
+/// one vector index per collection and embedding model, held in memory and made by the injected
+/// factory (exact by default).
 ///
 /// The indexes are built from the file when this is created and then kept in step with it:
 /// writes are serialised, and each write updates the indexes right after its transaction
 /// commits. A search that races a delete may find a face whose row has just gone; such faces are
 /// dropped from its results, so a search never returns a face the file no longer holds.
-public final class FaceCollections: FaceCollectionStore, @unchecked Sendable {
+public final class SQLiteFaceCollections: FaceCollectionStore, @unchecked Sendable {
     // @unchecked: `indexes` is only touched under `indexLock`; writes are serialised by `writeLock`.
-    private let store: FaceStore
+    private let store: SQLiteFaceStore
+    private let indexFactory: any VectorIndexFactory
     private let writeLock = NSLock()
     private let indexLock = NSLock()
-    private var indexes: [IndexKey: ExactVectorIndex] = [:]
+    private var indexes: [IndexKey: any VectorIndex] = [:]
 
     private struct IndexKey: Hashable {
         var collection: String
         var model: String
     }
 
-    public init(store: FaceStore) throws {
+    public init(store: SQLiteFaceStore, indexFactory: any VectorIndexFactory = ExactVectorIndexFactory()) throws {
         self.store = store
-        try store.read { transaction in
-            let sizes = try Row.fetchAll(transaction.db, sql: """
+        self.indexFactory = indexFactory
+        try store.readDatabase { db in
+            let sizes = try Row.fetchAll(db, sql: """
                 SELECT i.collection, f.embedding_model, COUNT(*), MIN(LENGTH(f.embedding)) FROM collection_face f
                 JOIN collection_image i ON i.id = f.image_row_id GROUP BY i.collection, f.embedding_model
                 """)
             for row in sizes {
                 let key = IndexKey(collection: row[0], model: row[1])
-                indexes[key] = ExactVectorIndex(dimensions: max(1, EmbeddingBlob.dimensions(ofByteCount: row[3])), capacity: row[2])
+                indexes[key] = indexFactory.makeIndex(dimensions: max(1, EmbeddingBlob.dimensions(ofByteCount: row[3])), capacity: row[2])
             }
-            let rows = try Row.fetchCursor(transaction.db, sql: """
+            let rows = try Row.fetchCursor(db, sql: """
                 SELECT f.id, f.embedding, i.collection, f.embedding_model FROM collection_face f
                 JOIN collection_image i ON i.id = f.image_row_id
                 """)
@@ -65,12 +69,12 @@ public final class FaceCollections: FaceCollectionStore, @unchecked Sendable {
             if !new.faces.isEmpty { dimensions[key] = expected }
         }
         let now = Date()
-        let (added, removed) = try store.transaction { transaction in
+        let (added, removed) = try store.writeDatabase { db in
             var added: [AddedCollectionImage] = [], removed: [[(id: Int64, model: String)]] = []
             for new in images {
-                let previous = try Self.removeImage(collection: new.collection, imageID: new.imageID, in: transaction.db)
-                let image = try Self.insert(new, addedAt: now, in: transaction.db)
-                let faces = try new.faces.map { try Self.insert($0, imageRowID: image.id, model: new.embeddingModel, in: transaction.db) }
+                let previous = try Self.removeImage(collection: new.collection, imageID: new.imageID, in: db)
+                let image = try Self.insert(new, addedAt: now, in: db)
+                let faces = try new.faces.map { try Self.insert($0, imageRowID: image.id, model: new.embeddingModel, in: db) }
                 added.append(AddedCollectionImage(image: image, faces: faces, replacedFaces: previous?.count ?? 0,
                                                   replaced: previous != nil))
                 removed.append(previous ?? [])
@@ -84,7 +88,7 @@ public final class FaceCollections: FaceCollectionStore, @unchecked Sendable {
             let key = IndexKey(collection: new.collection, model: new.embeddingModel)
             let target = indexLock.withLock {
                 if let existing = indexes[key] { return existing }
-                let created = ExactVectorIndex(dimensions: dimension)
+                let created = indexFactory.makeIndex(dimensions: dimension, capacity: 0)
                 indexes[key] = created
                 return created
             }
@@ -101,8 +105,8 @@ public final class FaceCollections: FaceCollectionStore, @unchecked Sendable {
         let neighbors = queries.map { index.search($0, minSimilarity: minSimilarity, limit: limit) }
         let ids = Set(neighbors.joined().map(\.id))
         guard !ids.isEmpty else { return queries.map { _ in [] } }
-        let found = try store.read { transaction in
-            try Row.fetchAll(transaction.db, sql: """
+        let found = try store.readDatabase { db in
+            try Row.fetchAll(db, sql: """
                 SELECT f.id, i.image_id, i.file, f.box_x, f.box_y, f.box_width, f.box_height FROM collection_face f
                 JOIN collection_image i ON i.id = f.image_row_id WHERE f.id IN (\(databaseQuestionMarks(count: ids.count)))
                 """, arguments: StatementArguments(Array(ids)))
@@ -120,11 +124,11 @@ public final class FaceCollections: FaceCollectionStore, @unchecked Sendable {
 
     public func image(collection: String, imageID: String) throws -> (image: CollectionImage, faces: [CollectionFace])? {
         let collection = try CollectionName.validated(collection)
-        return try store.read { transaction in
-            guard let image = try Self.imageRecord(collection: collection, imageID: imageID, in: transaction.db) else { return nil }
-            let faces = try CollectionFace.filter(CollectionFace.SQLColumns.imageRowID == image.id)
-                .order(CollectionFace.SQLColumns.id).fetchAll(transaction.db)
-            return (image, faces)
+        return try store.readDatabase { db in
+            guard let image = try Self.imageRecord(collection: collection, imageID: imageID, in: db) else { return nil }
+            let faces = try CollectionFaceRow.filter(CollectionFaceRow.SQLColumns.imageRowID == image.id)
+                .order(CollectionFaceRow.SQLColumns.id).fetchAll(db)
+            return (image.value, faces.map(\.value))
         }
     }
 
@@ -132,7 +136,7 @@ public final class FaceCollections: FaceCollectionStore, @unchecked Sendable {
         let collection = try CollectionName.validated(collection)
         writeLock.lock()
         defer { writeLock.unlock() }
-        guard let removed = try store.transaction({ try Self.removeImage(collection: collection, imageID: imageID, in: $0.db) }) else {
+        guard let removed = try store.writeDatabase({ try Self.removeImage(collection: collection, imageID: imageID, in: $0) }) else {
             return nil
         }
         removeFromIndexes(removed, collection: collection)
@@ -143,9 +147,9 @@ public final class FaceCollections: FaceCollectionStore, @unchecked Sendable {
         let collection = try CollectionName.validated(collection)
         writeLock.lock()
         defer { writeLock.unlock() }
-        let deleted = try store.transaction { transaction in
-            try transaction.db.execute(sql: "DELETE FROM collection_image WHERE collection = ?", arguments: [collection])
-            return transaction.db.changesCount
+        let deleted = try store.writeDatabase { db in
+            try db.execute(sql: "DELETE FROM collection_image WHERE collection = ?", arguments: [collection])
+            return db.changesCount
         }
         guard deleted > 0 else { return nil }
         indexLock.withLock { indexes = indexes.filter { $0.key.collection != collection } }
@@ -153,8 +157,8 @@ public final class FaceCollections: FaceCollectionStore, @unchecked Sendable {
     }
 
     public func collections() throws -> [CollectionSummary] {
-        try store.read { transaction in
-            try Row.fetchAll(transaction.db, sql: """
+        try store.readDatabase { db in
+            try Row.fetchAll(db, sql: """
                 SELECT i.collection, COUNT(DISTINCT i.id), COUNT(f.id) FROM collection_image i
                 LEFT JOIN collection_face f ON f.image_row_id = i.id GROUP BY i.collection ORDER BY i.collection
                 """).map { CollectionSummary(name: $0[0], images: $0[1], faces: $0[2]) }
@@ -167,7 +171,7 @@ public final class FaceCollections: FaceCollectionStore, @unchecked Sendable {
 
     // MARK: Helpers
 
-    private func index(_ key: IndexKey) -> ExactVectorIndex? {
+    private func index(_ key: IndexKey) -> (any VectorIndex)? {
         indexLock.withLock { indexes[key] }
     }
 
@@ -191,19 +195,18 @@ public final class FaceCollections: FaceCollectionStore, @unchecked Sendable {
     }
 
     private static func insert(_ face: NewCollectionFace, imageRowID: Int64, model: String, in db: Database) throws -> CollectionFace {
-        var record = CollectionFace(face, imageRowID: imageRowID, model: model)
         try db.cachedStatement(sql: """
             INSERT INTO collection_face (image_row_id, box_x, box_y, box_width, box_height, confidence, embedding, embedding_model)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [imageRowID, face.box.x, face.box.y, face.box.width, face.box.height, face.confidence,
-                                     record.embeddingBlob, model])
-        record.id = db.lastInsertedRowID
-        return record
+                                     EmbeddingBlob.encode(face.embedding), model])
+        return CollectionFace(id: db.lastInsertedRowID, imageRowID: imageRowID, box: face.box, confidence: face.confidence,
+                              embedding: face.embedding, embeddingModel: model)
     }
 
-    private static func imageRecord(collection: String, imageID: String, in db: Database) throws -> CollectionImage? {
-        try CollectionImage.filter(CollectionImage.SQLColumns.collection == collection && CollectionImage.SQLColumns.imageID == imageID)
-            .fetchOne(db)
+    private static func imageRecord(collection: String, imageID: String, in db: Database) throws -> CollectionImageRow? {
+        try CollectionImageRow.filter(CollectionImageRow.SQLColumns.collection == collection
+                                      && CollectionImageRow.SQLColumns.imageID == imageID).fetchOne(db)
     }
 
     /// Deletes the image (its faces go with it, by cascade) and returns those faces; nil when

@@ -21,23 +21,7 @@ enum StoreErrors {
         }
     }
 
-    static func faceNotFound(_ id: Int64) -> VisageError {
-        VisageError("face_not_found", "no face with id \(id)")
-    }
-
-    static func clusterNotFound(_ id: String) -> VisageError {
-        VisageError("cluster_not_found", "no cluster with id \(id)")
-    }
-
-    static func modelMismatch(faceID: Int64, faceModel: String, clusterID: String, clusterModel: String) -> VisageError {
-        VisageError("embedding_model_mismatch",
-                    "face \(faceID) was embedded by \(faceModel) but cluster \(clusterID) holds \(clusterModel) embeddings; embeddings of different models can't be compared")
-    }
-
-    /// Names are trimmed; an empty one is refused rather than silently stored.
-    static func validName(_ name: String) throws -> String {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw VisageError("invalid_name", "a person's name can't be empty") }
-        return trimmed
+    static func corrupt(_ detail: String) -> VisageError {
+        VisageError("store_corrupt", "a row of the face database could not be read: \(detail)")
     }
 }

@@ -1,15 +1,16 @@
 import Foundation
 import GRDB
 import VisageCore
+import VisageStorage
 
-/// The face database: images, faces with their embeddings, clusters, user decisions and an audit
-/// log, in one SQLite file.
+/// The embedded `FaceStore`: images, faces, clusters, user decisions and the audit log in one
+/// SQLite file, through GRDB.
 ///
 /// Every operation is one transaction, so an image is never half-written and a cluster's count
-/// and centroid always match its members. Several operations can be grouped into one transaction
-/// with `transaction(_:)`. Thread-safe: on disk, reads run concurrently with each other and with
-/// the single writer (SQLite's WAL mode).
-public final class FaceStore: Sendable {
+/// and centroid always match its members. Thread-safe: on disk, reads run concurrently with each
+/// other and with the single writer (SQLite's WAL mode). Seed 002's face collections live in the
+/// same file (`SQLiteFaceCollections`).
+public final class SQLiteFaceStore: FaceStore {
     let writer: any DatabaseWriter
 
     /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
@@ -25,8 +26,8 @@ public final class FaceStore: Sendable {
     }
 
     /// A private database in memory, gone when the store is released. For tests.
-    public static func inMemory() throws -> FaceStore {
-        try FaceStore(writer: StoreErrors.mapping { try DatabaseQueue(configuration: configuration) })
+    public static func inMemory() throws -> SQLiteFaceStore {
+        try SQLiteFaceStore(writer: StoreErrors.mapping { try DatabaseQueue(configuration: configuration) })
     }
 
     init(writer: any DatabaseWriter) throws {
@@ -45,18 +46,26 @@ public final class FaceStore: Sendable {
         return configuration
     }
 
-    /// Runs `body` in one write transaction: all of its changes are kept, or, when it throws,
-    /// none of them.
-    public func transaction<T>(_ body: (FaceStoreTransaction) throws -> T) throws -> T {
+    public func transaction<T>(_ body: (any FaceStoreTransaction) throws -> T) throws -> T {
         try StoreErrors.mapping {
-            try writer.write { db in try body(FaceStoreTransaction(db: db)) }
+            try writer.write { db in try body(SQLiteTransaction(db: db)) }
         }
     }
 
-    /// Runs read-only queries against one consistent snapshot.
-    public func read<T>(_ body: (FaceStoreTransaction) throws -> T) throws -> T {
+    public func read<T>(_ body: (any FaceStoreReading) throws -> T) throws -> T {
         try StoreErrors.mapping {
-            try writer.read { db in try body(FaceStoreTransaction(db: db)) }
+            try writer.read { db in try body(SQLiteTransaction(db: db)) }
         }
+    }
+
+    /// Runs `body` on the raw connection inside one write transaction: for the other stores that
+    /// share this file (face collections), never for callers above the storage layer.
+    func writeDatabase<T>(_ body: (Database) throws -> T) throws -> T {
+        try StoreErrors.mapping { try writer.write(body) }
+    }
+
+    /// Runs `body` on the raw connection against one consistent snapshot.
+    func readDatabase<T>(_ body: (Database) throws -> T) throws -> T {
+        try StoreErrors.mapping { try writer.read(body) }
     }
 }
