@@ -14,8 +14,9 @@ extension ImageDecoder {
             || lower.contains("is not in a known format") {
             return VisageError("image_format_unsupported", "\(name) is not an image format Visage can read")
         }
-        // An empty message means a concurrent failure took libvips' (process-wide) error buffer;
-        // then the bytes decide: an image cut off before its format's end marker is truncated.
+        // The shim re-runs a failed call alone to read its own message, so an empty message means
+        // libvips gave none; then the bytes decide: an image cut off before its format's end
+        // marker is truncated.
         let cutOff = message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && EndMarker.isMissing(in: source)
         if cutOff || lower.contains("premature end") || lower.contains("truncated") || lower.contains("unexpected end")
             || lower.contains("out of data") || lower.contains("read error") || lower.contains("end of file") {

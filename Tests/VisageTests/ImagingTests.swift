@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VisageCore
 @testable import VisageImaging
@@ -50,8 +51,51 @@ import VisageCore
         #expect(throws: VisageError("image_empty", "the image data is empty")) { try decoder.decode(.bytes(Data())) }
     }
 
-    /// libvips' error buffer is shared by all threads, so a concurrent failure can take a
-    /// failing decode's message. An empty message is then classified from the bytes.
+    /// Each failing decode reports its own file and libvips' text about that file, however many
+    /// other decodes fail or succeed at the same moment: every concurrent outcome equals the one
+    /// the same file gives when decoded alone, as file and as bytes.
+    @Test func decodeErrorsBelongToTheirDecode() throws {
+        let corrupt = CLI.testdata.appendingPathComponent("formats/corrupt")
+        let failing = try FileManager.default.contentsOfDirectory(atPath: corrupt.path).sorted()
+            .map { corrupt.appendingPathComponent($0).path }
+        let succeeding = ["formats/png/immich_density_plot.png", "formats/jpeg_special/invalid-exif.jpg",
+                          "formats/jpeg_special/junk_jpeg_header.jpg", "faces_group/face_recognition_obama_and_biden.jpg"]
+            .map { CLI.testdata.appendingPathComponent($0).path }
+        let sources: [ImageSource] = try (failing + succeeding).flatMap { path in
+            [.file(path), .bytes(try Data(contentsOf: URL(fileURLWithPath: path)))]
+        }
+        let decoder = self.decoder
+        let outcome: @Sendable (ImageSource) -> String = { source in
+            do {
+                let decoded = try decoder.decode(source, maxSide: 512)
+                return "ok \(decoded.image.width)x\(decoded.image.height)"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let alone = sources.map(outcome)
+        #expect(alone.filter { $0.hasPrefix("ok") }.count >= succeeding.count * 2, "\(alone)")
+        #expect(alone.filter { !$0.hasPrefix("ok") }.count >= 10, "most of formats/corrupt fails")
+
+        let rounds = 6
+        let together = Mutex<[Int: String]>([:])
+        DispatchQueue.concurrentPerform(iterations: sources.count * rounds) { run in
+            let index = (run * 7) % sources.count  // interleave files and formats
+            let result = outcome(sources[index])
+            together.withLock { results in
+                if let earlier = results[index], earlier != result { results[-1 - index] = result }
+                results[index] = result
+            }
+        }
+        let results = together.withLock { $0 }
+        for (index, expected) in alone.enumerated() {
+            #expect(results[index] == expected, "\(sources[index]) alone vs concurrent")
+            #expect(results[-1 - index] == nil, "\(sources[index]) gave different outcomes: \(results[-1 - index] ?? "")")
+        }
+    }
+
+    /// When libvips gives no message, the bytes decide: an image cut off before its format's end
+    /// marker is truncated.
     @Test func anEmptyErrorMessageIsClassifiedFromTheBytes() throws {
         let folder = CLI.testdata.appendingPathComponent("formats/corrupt")
         for file in ["sharp_truncated.jpg", "sharp_truncated.png", "pillow_truncated_jpeg.jpg"] {
