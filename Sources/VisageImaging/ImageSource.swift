@@ -1,4 +1,5 @@
 import Foundation
+import VisageCore
 
 /// Where an image comes from. Bytes are kept as `Data` so callers can hand over uploads unchanged.
 public enum ImageSource: Sendable {
@@ -29,11 +30,14 @@ public struct ImageLimits: Sendable {
         self.maxBytes = maxBytes
     }
 
-    /// `VISAGE_MAX_PIXELS` and `VISAGE_MAX_IMAGE_BYTES` override the defaults.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> ImageLimits {
+    /// `VISAGE_MAX_PIXELS` and `VISAGE_MAX_IMAGE_BYTES` override the defaults. Throws
+    /// `invalid_configuration` for a value that is not a positive whole number (at most 2^40 pixels
+    /// or 64 GiB, so byte and pixel arithmetic can't overflow).
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ImageLimits {
+        let settings = EnvironmentSettings(environment)
         var limits = ImageLimits.default
-        if let value = environment["VISAGE_MAX_PIXELS"].flatMap(Int.init), value > 0 { limits.maxPixels = value }
-        if let value = environment["VISAGE_MAX_IMAGE_BYTES"].flatMap(Int.init), value > 0 { limits.maxBytes = value }
+        if let value = try settings.integer("VISAGE_MAX_PIXELS", in: 1...(1 << 40)) { limits.maxPixels = value }
+        if let value = try settings.integer("VISAGE_MAX_IMAGE_BYTES", in: 1...(64 << 30)) { limits.maxBytes = value }
         return limits
     }
 }

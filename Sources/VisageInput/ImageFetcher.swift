@@ -14,7 +14,7 @@ public final class ImageFetcher: Sendable {
     /// check stops a connection on its own. Always true outside tests.
     let checksResolvedAddresses: Bool
 
-    public convenience init(policy: InputPolicy = .fromEnvironment()) {
+    public convenience init(policy: InputPolicy = InputPolicy()) {
         self.init(policy: policy, checksResolvedAddresses: true)
     }
 

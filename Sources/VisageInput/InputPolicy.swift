@@ -1,4 +1,5 @@
 import Foundation
+import VisageCore
 import VisageImaging
 
 /// The limits every image input is held to, whatever endpoint or form it came in. Pixel limits
@@ -58,22 +59,25 @@ public struct InputPolicy: Sendable {
     /// - `VISAGE_MAX_REDIRECTS`: 0 or more.
     /// - `VISAGE_ALLOW_PRIVATE_URLS`: `1`/`true`/`yes`/`on`.
     /// - `VISAGE_ALLOWED_URL_HOSTS`: comma-separated (a colon already separates the port).
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> InputPolicy {
-        var policy = InputPolicy(maxBytes: ImageLimits.fromEnvironment(environment).maxBytes)
+    ///
+    /// Throws `invalid_configuration` for a number or flag that doesn't parse or is out of range.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> InputPolicy {
+        let settings = EnvironmentSettings(environment)
+        var policy = InputPolicy(maxBytes: try ImageLimits.fromEnvironment(environment).maxBytes)
         if let roots = environment["VISAGE_INPUT_ROOTS"] {
             policy.pathRoots = roots.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         if let formats = environment["VISAGE_ALLOWED_FORMATS"].map(Self.list), !formats.isEmpty {
             policy.allowedFormats = Set(formats.map { $0.lowercased() })
         }
-        if let value = environment["VISAGE_DOWNLOAD_TIMEOUT"].flatMap(Double.init), value > 0, value.isFinite {
+        if let value = try settings.number("VISAGE_DOWNLOAD_TIMEOUT", in: 0.001...86_400) {
             policy.downloadTimeout = value
         }
-        if let value = environment["VISAGE_MAX_REDIRECTS"].flatMap(Int.init), value >= 0 {
+        if let value = try settings.integer("VISAGE_MAX_REDIRECTS", in: 0...20) {
             policy.maxRedirects = value
         }
-        if let value = environment["VISAGE_ALLOW_PRIVATE_URLS"] {
-            policy.allowPrivateNetworks = ["1", "true", "yes", "on"].contains(value.lowercased())
+        if let value = try settings.flag("VISAGE_ALLOW_PRIVATE_URLS") {
+            policy.allowPrivateNetworks = value
         }
         if let hosts = environment["VISAGE_ALLOWED_URL_HOSTS"] {
             policy.allowedHosts = Self.list(hosts)

@@ -1,4 +1,5 @@
 import Foundation
+import VisageCore
 
 /// Request limits: seed 004's for `POST /extract-faces`, with the seed's environment variables,
 /// and the body limit of every endpoint that takes images.
@@ -25,12 +26,15 @@ public struct ExtractionSettings: Sendable {
         self.similarityThreshold = similarityThreshold
     }
 
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> ExtractionSettings {
+    /// Throws `invalid_configuration` for a value that doesn't parse or is out of range (a
+    /// timeout is at most a day, so it converts to nanoseconds without overflow).
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ExtractionSettings {
+        let values = EnvironmentSettings(environment)
         var settings = ExtractionSettings()
-        if let value = environment["MAX_IMAGES_PER_REQUEST"].flatMap(Int.init), value > 0 { settings.maxImagesPerRequest = value }
-        if let value = environment["MIN_FACE_SIZE"].flatMap(Double.init), value >= 0 { settings.minFaceSize = value }
-        if let value = environment["REQUEST_TIMEOUT"].flatMap(Double.init), value > 0 { settings.requestTimeout = value }
-        if let value = environment["VISAGE_MAX_REQUEST_BYTES"].flatMap(Int.init), value > 0 { settings.maxRequestBytes = value }
+        if let value = try values.integer("MAX_IMAGES_PER_REQUEST", in: 1...10_000) { settings.maxImagesPerRequest = value }
+        if let value = try values.number("MIN_FACE_SIZE", in: 0...100_000) { settings.minFaceSize = value }
+        if let value = try values.number("REQUEST_TIMEOUT", in: 0.001...86_400) { settings.requestTimeout = value }
+        if let value = try values.integer("VISAGE_MAX_REQUEST_BYTES", in: 1...(64 << 30)) { settings.maxRequestBytes = value }
         return settings
     }
 }

@@ -51,8 +51,13 @@ struct AnalyzeCommand: ParsableCommand {
         do { analyzer = try settings.loadAnalyzer() } catch { exitWithError(error) }
 
         let files = ImageFiles.collect(paths)
-        let decoder = ImageDecoder(limits: .fromEnvironment())
-        let side = maxSide ?? ProcessInfo.processInfo.environment["VISAGE_MAX_SIDE"].flatMap(Int.init) ?? 4096
+        let decoder: ImageDecoder, side: Int
+        do {
+            decoder = ImageDecoder(limits: try .fromEnvironment())
+            side = try maxSide ?? EnvironmentSettings().integer("VISAGE_MAX_SIDE", in: 64...65536) ?? 4096
+        } catch {
+            exitWithError(error)
+        }
         let options = AnalysisOptions(embeddings: embeddings, smallFaces: search, uprightSearch: !noUprightSearch)
         let progress = ProgressBar(total: files.count)
         let printer = OrderedPrinter()

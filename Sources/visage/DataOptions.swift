@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VisageCore
 import VisageImaging
 import VisageRecognition
 import VisageSQLite
@@ -37,15 +38,20 @@ struct DataOptions: ParsableArguments {
     /// The recognition service over `store` (default: the data directory's database).
     func loadRecognition(threadsPerSession: Int = 1, store: (any FaceStore)? = nil) throws -> RecognitionService {
         let environment = ProcessInfo.processInfo.environment
-        let directory = resolvedDataDirectory
-        let store = try store ?? openStore()
+        let configuration = try recognitionConfiguration()
         let settings = PipelineSettings(packName: pack ?? environment["VISAGE_PACK"], modelDirectory: modelDirectory,
                                         threadsPerSession: threadsPerSession)
         let analyzer = try settings.loadAnalyzer()
-        let configuration = RecognitionConfiguration(
-            annotatedImagesDirectory: directory.appendingPathComponent("annotated_images", isDirectory: true),
-            decoder: ImageDecoder(limits: .fromEnvironment()),
-            maxSide: environment["VISAGE_MAX_SIDE"].flatMap(Int.init) ?? 4096)
-        return try RecognitionService(analyzer: analyzer, store: store, configuration: configuration)
+        return try RecognitionService(analyzer: analyzer, store: try store ?? openStore(), configuration: configuration)
+    }
+
+    /// The service's settings from the environment (`VISAGE_MAX_SIDE`, image limits); throws
+    /// `invalid_configuration` naming a variable whose value is out of range.
+    func recognitionConfiguration() throws -> RecognitionConfiguration {
+        let settings = EnvironmentSettings()
+        return RecognitionConfiguration(
+            annotatedImagesDirectory: resolvedDataDirectory.appendingPathComponent("annotated_images", isDirectory: true),
+            decoder: ImageDecoder(limits: try .fromEnvironment()),
+            maxSide: try settings.integer("VISAGE_MAX_SIDE", in: 64...65536) ?? 4096)
     }
 }

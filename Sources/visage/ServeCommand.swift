@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VisageCore
 import Hummingbird
 import Logging
 import VisageInference
@@ -27,16 +28,28 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         MemoryTuning.keepLargeBuffersInHeap()
         let environment = ProcessInfo.processInfo.environment
+        let configuration = EnvironmentSettings(environment)
         var logger = Logger(label: "visage")
         logger.logLevel = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
-        let jobs = workers ?? environment["VISAGE_WORKERS"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
-        let fetcher = ImageFetcher(policy: InputPolicy.fromEnvironment())
-        let listenPort = port ?? environment["PORT"].flatMap(Int.init) ?? environment["VISAGE_PORT"].flatMap(Int.init) ?? 8000
+        // Every setting is checked before the port opens: a bad value stops the start with the
+        // variable's name.
+        let jobs: Int, listenPort: Int, policy: InputPolicy, extraction: ExtractionSettings
+        do {
+            jobs = try workers ?? configuration.integer("VISAGE_WORKERS", in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
+            listenPort = try port ?? configuration.integer("PORT", in: 0...65535)
+                ?? configuration.integer("VISAGE_PORT", in: 0...65535) ?? 8000
+            policy = try InputPolicy.fromEnvironment(environment)
+            extraction = try ExtractionSettings.fromEnvironment(environment)
+            _ = try data.recognitionConfiguration()
+        } catch {
+            exitWithError(error)
+        }
+        let fetcher = ImageFetcher(policy: policy)
         let (app, startup) = VisageApplication.buildStarting(host: host ?? environment["VISAGE_HOST"] ?? "127.0.0.1", port: listenPort,
                                                              allowedOrigins: environment["ALLOWED_ORIGINS"], logger: logger)
         // The port answers at once (/health: loading, /ready: 503) while the models load and the
         // vector indexes are read from the database, on a thread of their own.
-        let data = data, extraction = ExtractionSettings.fromEnvironment(), startupLogger = logger
+        let data = data, startupLogger = logger
         Thread.detachNewThread {
             do {
                 let store = try data.openStore()

@@ -283,8 +283,8 @@ import VisageImaging
         }
     }
 
-    @Test func policyFromEnvironment() {
-        let policy = InputPolicy.fromEnvironment([
+    @Test func policyFromEnvironment() throws {
+        let policy = try InputPolicy.fromEnvironment([
             "VISAGE_INPUT_ROOTS": "/srv/photos:/mnt/nas ",
             "VISAGE_DOWNLOAD_TIMEOUT": "2.5",
             "VISAGE_MAX_REDIRECTS": "0",
@@ -300,13 +300,30 @@ import VisageImaging
         #expect(policy.allowedHosts == ["minio:9000", "[::1]:8080", "images.internal"])
         #expect(policy.allowedFormats == ["jpeg", "png"])
         #expect(policy.maxBytes == 1234)
-        let defaults = InputPolicy.fromEnvironment([:])
+        let defaults = try InputPolicy.fromEnvironment([:])
         #expect(defaults.pathRoots.isEmpty && defaults.downloadTimeout == 30 && defaults.maxRedirects == 3)
         #expect(!defaults.allowPrivateNetworks && defaults.allowedHosts.isEmpty)
         #expect(defaults.allowedFormats == ["jpeg", "png", "webp", "heif", "tiff", "gif"])
         #expect(AddressGate.parseHostEntry("[::1]:8080")! == ("::1", 8080))
         #expect(AddressGate.parseHostEntry("Minio.:9000")! == ("minio", 9000))
         #expect(AddressGate.parseHostEntry("fd00::5")! == ("fd00::5", nil))
+    }
+
+    /// A setting that is set but not a value in range stops the start with the variable's name,
+    /// instead of falling back to a default or overflowing later.
+    @Test func badSettingsAreStartupErrorsNamingTheVariable() throws {
+        let bad: [(String, String)] = [
+            ("VISAGE_DOWNLOAD_TIMEOUT", "nan"), ("VISAGE_DOWNLOAD_TIMEOUT", "inf"), ("VISAGE_DOWNLOAD_TIMEOUT", "1e20"),
+            ("VISAGE_DOWNLOAD_TIMEOUT", "-1"), ("VISAGE_MAX_REDIRECTS", "-1"), ("VISAGE_MAX_REDIRECTS", "3.5"),
+            ("VISAGE_MAX_REDIRECTS", "99999999999999999999"), ("VISAGE_ALLOW_PRIVATE_URLS", "maybe"),
+            ("VISAGE_MAX_IMAGE_BYTES", "0"), ("VISAGE_MAX_PIXELS", "lots"),
+        ]
+        for (name, value) in bad {
+            let error = #expect(throws: VisageError.self, "\(name)=\(value)") { try InputPolicy.fromEnvironment([name: value]) }
+            #expect(error?.code == "invalid_configuration")
+            #expect(error?.message.hasPrefix(name) == true, "\(error?.message ?? "")")
+        }
+        #expect(try InputPolicy.fromEnvironment(["VISAGE_ALLOW_PRIVATE_URLS": "OFF", "VISAGE_MAX_REDIRECTS": " "]).maxRedirects == 3)
     }
 
     @Test func formatSniffing() throws {
