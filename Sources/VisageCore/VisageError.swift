@@ -12,12 +12,6 @@ public struct VisageError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    /// Kept only until every call site uses `ErrorCode` (the conversion script removes it); an
-    /// unknown string becomes `internal_error` rather than an undocumented code.
-    public init(_ code: String, _ message: String) {
-        self.init(ErrorCode(rawValue: code) ?? .internalError, message)
-    }
-
     /// The code as clients see it (`image_not_found`).
     public var code: String { errorCode.rawValue }
     /// The HTTP status the server answers this error with.

@@ -34,9 +34,9 @@ public struct RecognizeRequest: Sendable {
     /// Checks what can be checked before touching the file (the server calls it before decoding).
     public func validated() throws -> (orientation: ExifOrientation, imageID: String) {
         let id = imageID.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !id.isEmpty else { throw VisageError("invalid_request", "image_id must not be empty") }
+        guard !id.isEmpty else { throw VisageError(.invalidRequest, "image_id must not be empty") }
         guard let orientation = ExifOrientation(rawValue: orientation) else {
-            throw VisageError("invalid_orientation", "orientation must be an EXIF orientation from 1 to 8, got \(orientation)")
+            throw VisageError(.invalidOrientation, "orientation must be an EXIF orientation from 1 to 8, got \(orientation)")
         }
         return (orientation, id)
     }

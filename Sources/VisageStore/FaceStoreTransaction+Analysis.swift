@@ -75,14 +75,14 @@ extension FaceStoreTransaction {
     /// stored. A mismatch means a model name was reused for a different model.
     private func checkEmbeddings(of faces: [NewFace], model: String) throws {
         guard !model.isEmpty else {
-            throw VisageError("embedding_model_missing", "faces can only be stored with the name of the model that embedded them")
+            throw VisageError(.embeddingModelMissing, "faces can only be stored with the name of the model that embedded them")
         }
         guard let dimensions = faces.first?.embedding.count else { return }
         let storedBytes = try Int.fetchOne(db, sql: "SELECT length(embedding) FROM face WHERE embedding_model = ? LIMIT 1",
                                            arguments: [model])
         let expected = storedBytes.map(EmbeddingBlob.dimensions(ofByteCount:)) ?? dimensions
         for face in faces where face.embedding.count != expected || face.embedding.isEmpty {
-            throw VisageError("embedding_dimension_mismatch",
+            throw VisageError(.embeddingDimensionMismatch,
                               "a \(face.embedding.count)-dimensional embedding can't be stored with \(model)'s \(expected)-dimensional ones")
         }
     }

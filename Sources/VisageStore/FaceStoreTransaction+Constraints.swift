@@ -15,7 +15,7 @@ extension FaceStoreTransaction {
         switch target {
         case .face(let other):
             guard other != faceID else {
-                throw VisageError("invalid_constraint", "a face can't be linked to itself")
+                throw VisageError(.invalidConstraint, "a face can't be linked to itself")
             }
             _ = try existingFaces([other])
         case .cluster(let clusterID):

@@ -335,7 +335,7 @@ extension ImageInputTests {
         } catch let error as VisageError {
             return error
         } catch {
-            return VisageError("internal_error", "\(type(of: error)): \(error)")
+            return VisageError(.internalError, "\(type(of: error)): \(error)")
         }
     }
 
@@ -391,7 +391,7 @@ extension ImageInputTests {
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next(), port > 0 else {
                 await services.triggerGracefulShutdown()
-                throw VisageError("internal_error", "the test server did not start")
+                throw VisageError(.internalError, "the test server did not start")
             }
             do {
                 try await body(port, server)

@@ -47,7 +47,7 @@ import VisageCore
                 #expect(error.code == code, "\(file): \(error)")
             }
         }
-        #expect(throws: VisageError("image_empty", "the image data is empty")) { try decoder.decode(.bytes(Data())) }
+        #expect(throws: VisageError(.imageEmpty, "the image data is empty")) { try decoder.decode(.bytes(Data())) }
     }
 
     /// libvips' error buffer is shared by all threads, so a concurrent failure can take a
