@@ -47,7 +47,7 @@ public struct EnvironmentSettings: Sendable {
     }
 
     static func invalid(_ name: String, _ text: String, _ expected: String) -> VisageError {
-        VisageError("invalid_configuration", "\(name) must be \(expected); got \"\(text.prefix(40))\"")
+        VisageError(.invalidConfiguration, "\(name) must be \(expected); got \"\(text.prefix(40))\"")
     }
 
     private static func format(_ value: Double) -> String {

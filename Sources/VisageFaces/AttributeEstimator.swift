@@ -13,7 +13,7 @@ public struct AttributeEstimator: Sendable {
 
     public init(session: InferenceSession, size: Int = 96, layout: Normalization = .init(colorOrder: .rgb, mean: 0, std: 1)) throws {
         guard let input = session.inputs.first, let output = session.outputs.first, output.shape.last == 3 else {
-            throw VisageError("model_mismatch", "the attribute model must return [N,3] (female, male, age/100)")
+            throw VisageError(.modelMismatch, "the attribute model must return [N,3] (female, male, age/100)")
         }
         self.session = session
         self.inputName = input.name
@@ -32,7 +32,7 @@ public struct AttributeEstimator: Sendable {
             layout.write(crop, into: &data, offset: 0, canvasWidth: size, canvasHeight: size)
             let outputs = try session.run([inputName: try Tensor(shape: [1, 3, size, size], data: data)])
             guard let prediction = outputs.values.first?.data, prediction.count >= 3 else {
-                throw VisageError("inference_failed", "the attribute model returned too few values")
+                throw VisageError(.inferenceFailed, "the attribute model returned too few values")
             }
             let gender: Gender = prediction[1] > prediction[0] ? .male : .female
             return (age: max(0, Int((prediction[2] * 100).rounded())), gender: gender)

@@ -20,7 +20,7 @@ public struct FaceEmbedder: Sendable {
         guard let input = session.inputs.first, input.shape.count == 4,
               input.shape[2] == Int64(template.size) || input.shape[2] < 0,
               let output = session.outputs.first, let width = output.shape.last, width > 0 else {
-            throw VisageError("model_mismatch", "the embedding model must take [N,3,\(template.size),\(template.size)] and return [N,D]")
+            throw VisageError(.modelMismatch, "the embedding model must take [N,3,\(template.size),\(template.size)] and return [N,D]")
         }
         self.session = session
         self.inputName = input.name
@@ -56,7 +56,7 @@ public struct FaceEmbedder: Sendable {
         }
         let outputs = try session.run([inputName: try Tensor(shape: [faces.count, 3, side, side], data: data)])
         guard let output = outputs.values.first, output.data.count == faces.count * dimensions else {
-            throw VisageError("inference_failed", "the embedding model returned an unexpected shape")
+            throw VisageError(.inferenceFailed, "the embedding model returned an unexpected shape")
         }
         return (0..<faces.count).map { index in
             Self.normalized(Array(output.data[index * dimensions..<(index + 1) * dimensions]))

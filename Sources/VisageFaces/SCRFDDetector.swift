@@ -20,7 +20,7 @@ public struct SCRFDDetector: FaceDetector {
 
     public init(session: InferenceSession, inputWidth: Int = 640, inputHeight: Int = 640, layout: Normalization = standardLayout, thresholds: DetectionThresholds = .init(score: 0.5, nms: 0.4)) throws {
         guard let input = session.inputs.first, session.outputs.count == 9 else {
-            throw VisageError("model_mismatch", "the detector model does not look like SCRFD with landmarks (one input, 9 outputs)")
+            throw VisageError(.modelMismatch, "the detector model does not look like SCRFD with landmarks (one input, 9 outputs)")
         }
         self.session = session
         self.layout = layout
@@ -41,7 +41,7 @@ public struct SCRFDDetector: FaceDetector {
             let cells = (inputWidth / stride) * (inputHeight / stride) * Self.anchorsPerCell
             func output(width: Int) throws -> [Float] {
                 guard let tensor = outputs.values.first(where: { $0.shape.last == width && $0.data.count == cells * width }) else {
-                    throw VisageError("model_mismatch", "SCRFD output with \(cells)x\(width) values (stride \(stride)) is missing")
+                    throw VisageError(.modelMismatch, "SCRFD output with \(cells)x\(width) values (stride \(stride)) is missing")
                 }
                 return tensor.data
             }

@@ -20,7 +20,7 @@ public struct YuNetDetector: FaceDetector {
     public init(session: InferenceSession, inputWidth: Int = 640, inputHeight: Int = 640, layout: Normalization = standardLayout, thresholds: DetectionThresholds = .init()) throws {
         guard let input = session.inputs.first, input.name == "input",
               session.outputs.contains(where: { $0.name == "cls_8" }) else {
-            throw VisageError("model_mismatch", "the detector model does not have YuNet's inputs and outputs (input, cls_8, obj_8, bbox_8, kps_8, ...)")
+            throw VisageError(.modelMismatch, "the detector model does not have YuNet's inputs and outputs (input, cls_8, obj_8, bbox_8, kps_8, ...)")
         }
         self.session = session
         self.layout = layout
@@ -36,7 +36,7 @@ public struct YuNetDetector: FaceDetector {
         for stride in Self.strides {
             guard let cls = outputs["cls_\(stride)"], let obj = outputs["obj_\(stride)"],
                   let box = outputs["bbox_\(stride)"], let kps = outputs["kps_\(stride)"] else {
-                throw VisageError("model_mismatch", "YuNet output for stride \(stride) is missing")
+                throw VisageError(.modelMismatch, "YuNet output for stride \(stride) is missing")
             }
             candidates += decode(stride: stride, cls: cls.data, obj: obj.data, box: box.data, kps: kps.data)
         }

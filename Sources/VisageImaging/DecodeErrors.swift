@@ -12,7 +12,7 @@ extension ImageDecoder {
         let detail = message.split(separator: "\n").prefix(3).joined(separator: "; ")
         if lower.contains("is not a known file format") || lower.contains("not a known buffer format")
             || lower.contains("is not in a known format") {
-            return VisageError("image_format_unsupported", "\(name) is not an image format Visage can read")
+            return VisageError(.imageFormatUnsupported, "\(name) is not an image format Visage can read")
         }
         // The shim re-runs a failed call alone to read its own message, so an empty message means
         // libvips gave none; then the bytes decide: an image cut off before its format's end
@@ -20,13 +20,13 @@ extension ImageDecoder {
         let cutOff = message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && EndMarker.isMissing(in: source)
         if cutOff || lower.contains("premature end") || lower.contains("truncated") || lower.contains("unexpected end")
             || lower.contains("out of data") || lower.contains("read error") || lower.contains("end of file") {
-            return VisageError("image_truncated", "\(name) is truncated: \(detail)")
+            return VisageError(.imageTruncated, "\(name) is truncated: \(detail)")
         }
         if lower.contains("out of memory") || lower.contains("too large") || lower.contains("exceeds") {
-            return VisageError("image_too_large", "\(name) is too large to decode: \(detail)")
+            return VisageError(.imageTooLarge, "\(name) is too large to decode: \(detail)")
         }
         let what = stage == .header ? "header" : "image data"
-        return VisageError("image_corrupt", "\(name) has a corrupt \(what): \(detail)")
+        return VisageError(.imageCorrupt, "\(name) has a corrupt \(what): \(detail)")
     }
 
     static func formatName(loader: String) -> String {

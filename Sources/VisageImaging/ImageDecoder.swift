@@ -73,7 +73,7 @@ public struct ImageDecoder: Sendable {
         }
         let inMemory = pixels / (shrink * shrink)
         if inMemory > limits.maxPixels {
-            throw VisageError("image_too_large",
+            throw VisageError(.imageTooLarge,
                               "image is \(header.storedWidth)x\(header.storedHeight) (\(pixels) pixels), over the limit of \(limits.maxPixels) pixels (VISAGE_MAX_PIXELS)")
         }
     }
@@ -84,9 +84,9 @@ public struct ImageDecoder: Sendable {
             try checkFile(path)
             return try body(path, nil, 0)
         case .bytes(let data):
-            guard !data.isEmpty else { throw VisageError("image_empty", "the image data is empty") }
+            guard !data.isEmpty else { throw VisageError(.imageEmpty, "the image data is empty") }
             guard data.count <= limits.maxBytes else {
-                throw VisageError("image_too_large", "image is \(data.count) bytes, over the limit of \(limits.maxBytes) bytes")
+                throw VisageError(.imageTooLarge, "image is \(data.count) bytes, over the limit of \(limits.maxBytes) bytes")
             }
             return try data.withUnsafeBytes { try body(nil, $0.baseAddress, data.count) }
         }
@@ -95,16 +95,16 @@ public struct ImageDecoder: Sendable {
     private func checkFile(_ path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw VisageError("image_not_found", "no file at \(path)")
+            throw VisageError(.imageNotFound, "no file at \(path)")
         }
-        guard !isDirectory.boolValue else { throw VisageError("image_not_a_file", "\(path) is a directory") }
+        guard !isDirectory.boolValue else { throw VisageError(.imageNotAFile, "\(path) is a directory") }
         guard FileManager.default.isReadableFile(atPath: path) else {
-            throw VisageError("image_unreadable", "\(path) cannot be read (permissions)")
+            throw VisageError(.imageUnreadable, "\(path) cannot be read (permissions)")
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        if size == 0 { throw VisageError("image_empty", "\(path) is empty") }
+        if size == 0 { throw VisageError(.imageEmpty, "\(path) is empty") }
         if size > limits.maxBytes {
-            throw VisageError("image_too_large", "\(path) is \(size) bytes, over the limit of \(limits.maxBytes) bytes (VISAGE_MAX_IMAGE_BYTES)")
+            throw VisageError(.imageTooLarge, "\(path) is \(size) bytes, over the limit of \(limits.maxBytes) bytes (VISAGE_MAX_IMAGE_BYTES)")
         }
     }
 }

@@ -20,7 +20,7 @@ public extension RGBImage {
         let failure = pixels.withUnsafeBufferPointer { buffer in
             Vips.call { visage_vips_encode_rgb(buffer.baseAddress, Int32(width), Int32(height), format, Int32(quality), &output, &length, $0) }
         }
-        if let failure { throw VisageError("image_encode_failed", failure) }
+        if let failure { throw VisageError(.imageEncodeFailed, failure) }
         defer { visage_vips_free(output) }
         return Data(bytes: output!, count: length)
     }
@@ -33,7 +33,7 @@ public extension RGBImage {
         let failure = pixels.withUnsafeBufferPointer { buffer in
             Vips.call { visage_vips_resize_rgb(buffer.baseAddress, Int32(width), Int32(height), Int32(newWidth), Int32(newHeight), &result, $0) }
         }
-        if let failure { throw VisageError("image_resize_failed", failure) }
+        if let failure { throw VisageError(.imageResizeFailed, failure) }
         return Vips.take(result)
     }
 }

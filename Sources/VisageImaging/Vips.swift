@@ -12,7 +12,7 @@ enum Vips {
 
     static func ensureStarted() throws {
         guard started else {
-            throw VisageError("imaging_unavailable", "libvips failed to initialise (is libvips42 installed? run scripts/setup.sh)")
+            throw VisageError(.imagingUnavailable, "libvips failed to initialise (is libvips42 installed? run scripts/setup.sh)")
         }
     }
 

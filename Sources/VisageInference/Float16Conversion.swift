@@ -8,7 +8,7 @@ enum Float16Conversion {
     static func halfBits(_ values: [Float]) throws -> [UInt16] { throw unsupported }
     static func floats(fromHalfBits bits: UnsafeBufferPointer<UInt16>) throws -> [Float] { throw unsupported }
     private static var unsupported: VisageError {
-        VisageError("inference_failed", "float16 models are not supported on Intel macOS")
+        VisageError(.inferenceFailed, "float16 models are not supported on Intel macOS")
     }
     #else
     static func halfBits(_ values: [Float]) throws -> [UInt16] {

@@ -20,7 +20,7 @@ extension InferenceSession {
                 let shape = feed.tensor.shape.map(Int64.init)
                 try runtime.check(api.CreateTensorWithDataAsOrtValue!(runtime.cpuMemoryInfo, address, storage.byteCount,
                                                                       shape, shape.count, onnxType(feed.info), &value),
-                                  code: "inference_failed", "wrapping input '\(feed.info.name)' of shape \(feed.tensor.shape)")
+                                  code: .inferenceFailed, "wrapping input '\(feed.info.name)' of shape \(feed.tensor.shape)")
                 values.append(value)
             }
 
@@ -30,7 +30,7 @@ extension InferenceSession {
             let cOutputNames = outputIndices.map { UnsafePointer<CChar>?(outputNames[$0]) }
             try runtime.check(api.Run!(session, nil, cInputNames, values, values.count,
                                        cOutputNames, cOutputNames.count, &results),
-                              code: "inference_failed", "running \(modelName)")
+                              code: .inferenceFailed, "running \(modelName)")
 
             var tensors: [String: Tensor] = [:]
             for (index, value) in zip(outputIndices, results) {
@@ -46,13 +46,13 @@ extension InferenceSession {
     private func indicesOfInputs(_ given: [String: Tensor]) throws -> [Int] {
         let names = inputs.map(\.name)
         if let unknown = given.keys.sorted().first(where: { !names.contains($0) }) {
-            throw VisageError("inference_failed", "\(modelName) has no input '\(unknown)'; its inputs are \(names)")
+            throw VisageError(.inferenceFailed, "\(modelName) has no input '\(unknown)'; its inputs are \(names)")
         }
         if let missing = names.first(where: { given[$0] == nil }) {
-            throw VisageError("inference_failed", "input '\(missing)' of \(modelName) was not given")
+            throw VisageError(.inferenceFailed, "input '\(missing)' of \(modelName) was not given")
         }
         if let empty = given.first(where: { $0.value.data.isEmpty }) {
-            throw VisageError("inference_failed", "input '\(empty.key)' is empty (shape \(empty.value.shape))")
+            throw VisageError(.inferenceFailed, "input '\(empty.key)' is empty (shape \(empty.value.shape))")
         }
         return Array(names.indices)
     }
@@ -61,7 +61,7 @@ extension InferenceSession {
         let names = outputs.map(\.name)
         return try requested.map { name in
             guard let index = names.firstIndex(of: name) else {
-                throw VisageError("inference_failed", "\(modelName) has no output '\(name)'; its outputs are \(names)")
+                throw VisageError(.inferenceFailed, "\(modelName) has no output '\(name)'; its outputs are \(names)")
             }
             return index
         }
@@ -75,13 +75,13 @@ extension InferenceSession {
     private func readTensor(_ value: OpaquePointer, name: String) throws -> Tensor {
         let api = runtime.api
         var info: OpaquePointer?
-        try runtime.check(api.GetTensorTypeAndShape!(value, &info), code: "inference_failed", "reading output '\(name)'")
+        try runtime.check(api.GetTensorTypeAndShape!(value, &info), code: .inferenceFailed, "reading output '\(name)'")
         defer { api.ReleaseTensorTypeAndShapeInfo!(info) }
         let (elementType, dimensions) = try runtime.elementTypeAndShape(of: info!)
         var count = 0
-        try runtime.check(api.GetTensorShapeElementCount!(info, &count), code: "inference_failed", "sizing output '\(name)'")
+        try runtime.check(api.GetTensorShapeElementCount!(info, &count), code: .inferenceFailed, "sizing output '\(name)'")
         var raw: UnsafeMutableRawPointer?
-        try runtime.check(api.GetTensorMutableData!(value, &raw), code: "inference_failed", "reading output '\(name)'")
+        try runtime.check(api.GetTensorMutableData!(value, &raw), code: .inferenceFailed, "reading output '\(name)'")
 
         let shape = dimensions.map { Int($0) }
         switch elementType {
@@ -92,7 +92,7 @@ extension InferenceSession {
             let halves = UnsafeBufferPointer(start: raw?.assumingMemoryBound(to: UInt16.self), count: count)
             return Tensor(unchecked: shape, data: try Float16Conversion.floats(fromHalfBits: halves))
         default:
-            throw VisageError("inference_failed",
+            throw VisageError(.inferenceFailed,
                               "output '\(name)' has ONNX element type \(elementType.rawValue); only float and float16 outputs are supported")
         }
     }

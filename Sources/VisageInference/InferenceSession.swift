@@ -20,7 +20,7 @@ public final class InferenceSession: @unchecked Sendable {
     public init(runtime: OnnxRuntime, modelPath: String, options: SessionOptions = SessionOptions()) throws {
         // ORT's own message for a missing file is a generic load failure; say it plainly.
         guard FileManager.default.fileExists(atPath: modelPath) else {
-            throw VisageError("model_load_failed", "model file not found: \(modelPath)")
+            throw VisageError(.modelLoadFailed, "model file not found: \(modelPath)")
         }
         let (session, provider) = try runtime.createSession(modelPath: modelPath, options: options)
         do {

@@ -11,7 +11,7 @@ enum InputStorage {
         case .float: self = .float(tensor.data)
         case .float16: self = .half(try Float16Conversion.halfBits(tensor.data))
         case .other(let type):
-            throw VisageError("inference_failed",
+            throw VisageError(.inferenceFailed,
                               "input '\(info.name)' has ONNX element type \(type); only float and float16 inputs are supported")
         }
     }

@@ -22,7 +22,7 @@ extension OnnxRuntime {
             let cpuSession = try createSession(modelPath, options, onCuda: false)
             if options.device == .cuda {
                 api.ReleaseSession!(cpuSession)
-                throw VisageError("cuda_unavailable", "the model loads on the CPU but not on CUDA: \(cudaError.message)")
+                throw VisageError(.cudaUnavailable, "the model loads on the CPU but not on CUDA: \(cudaError.message)")
             }
             return (cpuSession, Self.cpuProvider)
         }
@@ -43,28 +43,28 @@ extension OnnxRuntime {
         if onCuda { try appendCuda(to: sessionOptions, deviceId: options.cudaDeviceId) }
 
         var session: OpaquePointer?
-        try check(api.CreateSession!(env, modelPath, sessionOptions, &session), code: "model_load_failed",
+        try check(api.CreateSession!(env, modelPath, sessionOptions, &session), code: .modelLoadFailed,
                   "could not load model \(modelPath)")
         return session!
     }
 
     private func appendCuda(to sessionOptions: OpaquePointer?, deviceId: Int) throws {
         guard availableProviders.contains(Self.cudaProvider) else {
-            throw VisageError("cuda_unavailable",
+            throw VisageError(.cudaUnavailable,
                               "ONNX Runtime at \(libraryPath) was built without CUDA (providers: "
                                   + "\(availableProviders.joined(separator: ", "))); install the GPU wheel with scripts/setup.sh")
         }
         var cudaOptions: OpaquePointer?
-        try check(api.CreateCUDAProviderOptions!(&cudaOptions), code: "cuda_unavailable", "creating CUDA options")
+        try check(api.CreateCUDAProviderOptions!(&cudaOptions), code: .cudaUnavailable, "creating CUDA options")
         defer { api.ReleaseCUDAProviderOptions!(cudaOptions) }
 
         try "device_id".withCString { key in
             try String(deviceId).withCString { value in
-                try check(api.UpdateCUDAProviderOptions!(cudaOptions, [key], [value], 1), code: "cuda_unavailable",
+                try check(api.UpdateCUDAProviderOptions!(cudaOptions, [key], [value], 1), code: .cudaUnavailable,
                           "selecting CUDA device \(deviceId)")
             }
         }
         try check(api.SessionOptionsAppendExecutionProvider_CUDA_V2!(sessionOptions, cudaOptions),
-                  code: "cuda_unavailable", "enabling the CUDA execution provider")
+                  code: .cudaUnavailable, "enabling the CUDA execution provider")
     }
 }

@@ -34,7 +34,7 @@ public final class OnnxRuntime: @unchecked Sendable {
     init(library: OrtLibrary) throws {
         let version = library.apiBase.pointee.GetVersionString().map { String(cString: $0) } ?? "unknown"
         guard let table = library.apiBase.pointee.GetApi(UInt32(VISAGE_ORT_API_VERSION)) else {
-            throw VisageError("ort_incompatible",
+            throw VisageError(.ortIncompatible,
                               "ONNX Runtime \(version) at \(library.path) lacks C API version \(VISAGE_ORT_API_VERSION); "
                                   + "Visage needs ONNX Runtime 1.11 or newer")
         }
@@ -82,13 +82,13 @@ public final class OnnxRuntime: @unchecked Sendable {
     private static func verifyTableLayout(_ api: OrtApi, path: String) throws {
         let probe = "visage-layout-probe"
         guard let status = api.CreateStatus!(ORT_INVALID_ARGUMENT, probe) else {
-            throw VisageError("ort_incompatible", "\(path): CreateStatus returned nothing")
+            throw VisageError(.ortIncompatible, "\(path): CreateStatus returned nothing")
         }
         let code = api.GetErrorCode!(status)
         let message = api.GetErrorMessage!(status).map { String(cString: $0) }
         api.ReleaseStatus!(status)
         guard code == ORT_INVALID_ARGUMENT, message == probe else {
-            throw VisageError("ort_incompatible", "\(path): the ONNX Runtime function table does not match visage_ort.h")
+            throw VisageError(.ortIncompatible, "\(path): the ONNX Runtime function table does not match visage_ort.h")
         }
     }
 
@@ -107,6 +107,6 @@ public final class OnnxRuntime: @unchecked Sendable {
 
     /// `check` needs an instance; during init we have only the table.
     private static func startupError(_ api: OrtApi, _ status: OpaquePointer, _ context: String) -> VisageError {
-        VisageError("ort_error", "\(context): \(consume(status, api))")
+        VisageError(.ortError, "\(context): \(consume(status, api))")
     }
 }

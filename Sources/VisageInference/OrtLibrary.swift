@@ -23,24 +23,24 @@ struct OrtLibrary {
         guard let handle = dlopen(pathOrName, RTLD_NOW | RTLD_LOCAL) else {
             let reason = lastDlError()
             if pathOrName.contains("/") {
-                throw VisageError("ort_incompatible", "could not load ONNX Runtime from \(pathOrName): \(reason)")
+                throw VisageError(.ortIncompatible, "could not load ONNX Runtime from \(pathOrName): \(reason)")
             }
             throw notFound(tried: tried + ["\(pathOrName) via the system loader (\(reason))"])
         }
         guard let symbol = dlsym(handle, "OrtGetApiBase") else {
             defer { dlclose(handle) } // Not ORT, so nothing of it is running yet: safe to unload.
-            throw VisageError("ort_incompatible",
+            throw VisageError(.ortIncompatible,
                               "\(pathOrName) is not ONNX Runtime: it exports no OrtGetApiBase (\(lastDlError()))")
         }
         let getApiBase = unsafeBitCast(symbol, to: VisageOrtGetApiBaseFn.self)
         guard let apiBase = getApiBase() else {
-            throw VisageError("ort_incompatible", "OrtGetApiBase() in \(pathOrName) returned nothing")
+            throw VisageError(.ortIncompatible, "OrtGetApiBase() in \(pathOrName) returned nothing")
         }
         return OrtLibrary(handle: handle, apiBase: apiBase, path: realFile(containing: symbol) ?? pathOrName)
     }
 
     static func notFound(tried: [String]) -> VisageError {
-        VisageError("ort_library_not_found",
+        VisageError(.ortLibraryNotFound,
                     "ONNX Runtime library not found. Tried: \(tried.joined(separator: ", ")). "
                         + "Run scripts/setup.sh or set VISAGE_ORT_LIB to the path of libonnxruntime.so.")
     }

@@ -5,7 +5,7 @@ import VisageCore
 extension OnnxRuntime {
     /// Every ORT call returns an OrtStatus*: NULL on success, otherwise an error we own. This turns
     /// the error into a VisageError ("<context>: <ORT message>") and releases the status.
-    func check(_ status: OpaquePointer?, code: String = "ort_error", _ context: @autoclosure () -> String) throws {
+    func check(_ status: OpaquePointer?, code: ErrorCode = .ortError, _ context: @autoclosure () -> String) throws {
         guard let status else { return }
         throw VisageError(code, "\(context()): \(Self.consume(status, api))")
     }

@@ -10,11 +10,11 @@ public struct Tensor: Sendable, Equatable {
     /// Throws `invalid_tensor` unless `data` holds exactly the product of `shape` elements.
     public init(shape: [Int], data: [Float]) throws {
         guard shape.allSatisfy({ $0 >= 0 }) else {
-            throw VisageError("invalid_tensor", "tensor shape \(shape) has a negative dimension")
+            throw VisageError(.invalidTensor, "tensor shape \(shape) has a negative dimension")
         }
         let expected = shape.reduce(1, *)
         guard expected == data.count else {
-            throw VisageError("invalid_tensor",
+            throw VisageError(.invalidTensor,
                               "tensor shape \(shape) needs \(expected) values but \(data.count) were given")
         }
         self.shape = shape

@@ -37,7 +37,7 @@ final class AddressGate: Sendable {
             let remedy = address.scope.isPrivateNetwork
                 ? "list the host in VISAGE_ALLOWED_URL_HOSTS or set VISAGE_ALLOW_PRIVATE_URLS to allow it"
                 : "only listing the host in VISAGE_ALLOWED_URL_HOSTS allows it"
-            throw VisageError("url_not_allowed",
+            throw VisageError(.urlNotAllowed,
                               "\(target.displayName) is refused: \(which) a non-public address (\(Self.describe(address.scope))); \(remedy)")
         }
     }

@@ -8,11 +8,11 @@ enum Base64Input {
         var payload = Substring(text)
         if payload.prefix(5).lowercased() == "data:" {
             guard let comma = payload.firstIndex(of: ",") else {
-                throw VisageError("invalid_base64", "the data URI has no comma before its data")
+                throw VisageError(.invalidBase64, "the data URI has no comma before its data")
             }
             let parameters = payload[payload.index(payload.startIndex, offsetBy: 5)..<comma]
             guard parameters.split(separator: ";").contains(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() == "base64" }) else {
-                throw VisageError("invalid_base64", "the data URI is not base64-encoded (it needs ;base64, before the data)")
+                throw VisageError(.invalidBase64, "the data URI is not base64-encoded (it needs ;base64, before the data)")
             }
             payload = payload[payload.index(after: comma)...]
         }
@@ -30,22 +30,22 @@ enum Base64Input {
             default: cleaned.append(byte)
             }
         }
-        guard !cleaned.isEmpty else { throw VisageError("image_empty", "the base64 image is empty") }
+        guard !cleaned.isEmpty else { throw VisageError(.imageEmpty, "the base64 image is empty") }
         // Refuse before decoding: the decoded size is known from the length.
         let estimated = cleaned.count / 4 * 3
         if estimated > maxBytes {
-            throw VisageError("image_too_large", "the base64 image is about \(estimated) bytes, over the limit of \(maxBytes) bytes (VISAGE_MAX_IMAGE_BYTES)")
+            throw VisageError(.imageTooLarge, "the base64 image is about \(estimated) bytes, over the limit of \(maxBytes) bytes (VISAGE_MAX_IMAGE_BYTES)")
         }
         switch cleaned.count % 4 {
         case 2: cleaned += [UInt8(ascii: "="), UInt8(ascii: "=")]
         case 3: cleaned.append(UInt8(ascii: "="))
-        case 1: throw VisageError("invalid_base64", "the base64 data has a length no encoding produces (truncated?)")
+        case 1: throw VisageError(.invalidBase64, "the base64 data has a length no encoding produces (truncated?)")
         default: break
         }
         guard let data = Data(base64Encoded: Data(cleaned)) else {
-            throw VisageError("invalid_base64", "the image is not valid base64 (characters outside A-Z a-z 0-9 + / = or misplaced padding)")
+            throw VisageError(.invalidBase64, "the image is not valid base64 (characters outside A-Z a-z 0-9 + / = or misplaced padding)")
         }
-        guard !data.isEmpty else { throw VisageError("image_empty", "the base64 image is empty") }
+        guard !data.isEmpty else { throw VisageError(.imageEmpty, "the base64 image is empty") }
         return data
     }
 }

@@ -36,7 +36,7 @@ enum HostResolver {
         let status = getaddrinfo(host, nil, &hints, &list)
         guard status == 0, let first = list else {
             let reason = String(cString: gai_strerror(status))
-            throw VisageError("url_unreachable", "could not resolve host \(host): \(reason)")
+            throw VisageError(.urlUnreachable, "could not resolve host \(host): \(reason)")
         }
         defer { freeaddrinfo(first) }
         var addresses: [IPAddress] = []
@@ -53,7 +53,7 @@ enum HostResolver {
             }
             entry = info.ai_next
         }
-        guard !addresses.isEmpty else { throw VisageError("url_unreachable", "host \(host) has no IP address") }
+        guard !addresses.isEmpty else { throw VisageError(.urlUnreachable, "host \(host) has no IP address") }
         return addresses
     }
 }

@@ -19,7 +19,7 @@ extension ImageFetcher {
             }
             defer { group.cancelAll() }
             guard let result = try await group.next(), let image = result else {
-                throw VisageError("url_timeout", "\(first.displayName) did not finish downloading within \(Self.format(seconds)) s (VISAGE_DOWNLOAD_TIMEOUT)")
+                throw VisageError(.urlTimeout, "\(first.displayName) did not finish downloading within \(Self.format(seconds)) s (VISAGE_DOWNLOAD_TIMEOUT)")
             }
             return image
         }
@@ -49,10 +49,10 @@ extension ImageFetcher {
             if [301, 302, 303, 307, 308].contains(status) {
                 guard let location = response.headers.first(name: "location"),
                       let next = URLRules.redirectTarget(location, from: target.url) else {
-                    throw VisageError("url_http_error", "\(target.displayName) answered HTTP \(status) without a usable Location header")
+                    throw VisageError(.urlHttpError, "\(target.displayName) answered HTTP \(status) without a usable Location header")
                 }
                 guard redirects < policy.maxRedirects else {
-                    throw VisageError("url_too_many_redirects",
+                    throw VisageError(.urlTooManyRedirects,
                                       "\(first.displayName) redirected more than \(policy.maxRedirects) times (VISAGE_MAX_REDIRECTS)")
                 }
                 redirects += 1
@@ -61,7 +61,7 @@ extension ImageFetcher {
                 continue
             }
             guard (200..<300).contains(status) else {
-                throw VisageError("url_http_error", "\(target.displayName) answered HTTP \(status) \(response.status.reasonPhrase)")
+                throw VisageError(.urlHttpError, "\(target.displayName) answered HTTP \(status) \(response.status.reasonPhrase)")
             }
             return try await readBody(response, target: target)
         }
@@ -72,14 +72,14 @@ extension ImageFetcher {
     private func readBody(_ response: HTTPClientResponse, target: URLTarget) async throws -> LoadedImage {
         let name = target.displayName
         if let declared = response.headers.first(name: "content-length").flatMap(Int.init), declared > policy.maxBytes {
-            throw VisageError("image_too_large", "\(name) is \(declared) bytes (Content-Length), over the limit of \(policy.maxBytes) bytes (VISAGE_MAX_IMAGE_BYTES)")
+            throw VisageError(.imageTooLarge, "\(name) is \(declared) bytes (Content-Length), over the limit of \(policy.maxBytes) bytes (VISAGE_MAX_IMAGE_BYTES)")
         }
         var data = Data()
         var sniffed = false
         do {
             for try await chunk in response.body {
                 if data.count + chunk.readableBytes > policy.maxBytes {
-                    throw VisageError("image_too_large", "\(name) sent more than \(policy.maxBytes) bytes, the limit (VISAGE_MAX_IMAGE_BYTES); download stopped")
+                    throw VisageError(.imageTooLarge, "\(name) sent more than \(policy.maxBytes) bytes, the limit (VISAGE_MAX_IMAGE_BYTES); download stopped")
                 }
                 data.append(contentsOf: chunk.readableBytesView)
                 if !sniffed && data.count >= FormatSniffer.prefixLength {
@@ -90,7 +90,7 @@ extension ImageFetcher {
         } catch {
             throw Self.downloadError(error, target: target, duringBody: true)
         }
-        guard !data.isEmpty else { throw VisageError("image_empty", "\(name) returned an empty body") }
+        guard !data.isEmpty else { throw VisageError(.imageEmpty, "\(name) returned an empty body") }
         return try loaded(data, name: name)
     }
 
@@ -100,18 +100,18 @@ extension ImageFetcher {
         let name = target.displayName, endpoint = "\(target.host):\(target.port)"
         if let client = error as? HTTPClientError {
             if client == .deadlineExceeded || client == .readTimeout {
-                return VisageError("url_timeout", "\(name) did not answer in time (VISAGE_DOWNLOAD_TIMEOUT)")
+                return VisageError(.urlTimeout, "\(name) did not answer in time (VISAGE_DOWNLOAD_TIMEOUT)")
             }
             if client == .connectTimeout {
-                return VisageError("url_unreachable", "could not connect to \(endpoint): timed out")
+                return VisageError(.urlUnreachable, "could not connect to \(endpoint): timed out")
             }
             if client == .cancelled { return CancellationError() }
         }
         let reason = String(String(describing: error).prefix(300))
         if duringBody {
-            return VisageError("url_unreachable", "the connection to \(endpoint) failed before \(name) was complete: \(reason)")
+            return VisageError(.urlUnreachable, "the connection to \(endpoint) failed before \(name) was complete: \(reason)")
         }
-        return VisageError("url_unreachable", "could not fetch \(name) from \(endpoint): \(reason)")
+        return VisageError(.urlUnreachable, "could not fetch \(name) from \(endpoint): \(reason)")
     }
 
     static func format(_ seconds: Double) -> String {

@@ -44,7 +44,7 @@ public final class ImageFetcher: Sendable {
             }
             let reached = channel.remoteAddress.flatMap { address in address.ipAddress.map { "\($0) port \(address.port ?? 0)" } }
             return channel.eventLoop.makeFailedFuture(
-                VisageError("url_not_allowed", "the connection reached \(reached ?? "an unknown address"), a non-public address; "
+                VisageError(.urlNotAllowed, "the connection reached \(reached ?? "an unknown address"), a non-public address; "
                             + "refused before sending the request (the host's DNS answer changed after it was checked?)"))
         }
         configuration.http2ConnectionDebugInitializer = configuration.http1_1ConnectionDebugInitializer
@@ -68,7 +68,7 @@ public final class ImageFetcher: Sendable {
             let data = try Base64Input.decode(text, maxBytes: policy.maxBytes)
             return try loaded(data, name: input.displayName)
         case .bytes(let data, _):
-            guard !data.isEmpty else { throw VisageError("image_empty", "\(input.displayName) is empty") }
+            guard !data.isEmpty else { throw VisageError(.imageEmpty, "\(input.displayName) is empty") }
             guard data.count <= policy.maxBytes else { throw tooLarge(input.displayName, data.count) }
             return try loaded(data, name: input.displayName)
         }
@@ -87,14 +87,14 @@ public final class ImageFetcher: Sendable {
         do {
             let header = try decoder.header(loaded.source)
             guard policy.allowedFormats.contains(header.format) else {
-                throw VisageError("image_format_unsupported",
+                throw VisageError(.imageFormatUnsupported,
                                   "\(loaded.displayName) decodes as \(header.format), which is not an accepted format (\(allowedList))")
             }
             return try decoder.decode(loaded.source, maxSide: maxSide)
         } catch let error as VisageError {
             // The decoder names in-memory images "<N bytes>"; say which input it was instead.
             guard case .data(let data) = loaded.content else { throw error }
-            throw VisageError(error.code, error.message.replacingOccurrences(of: "<\(data.count) bytes>", with: loaded.displayName))
+            throw VisageError(error.errorCode, error.message.replacingOccurrences(of: "<\(data.count) bytes>", with: loaded.displayName))
         }
     }
 
@@ -104,14 +104,14 @@ public final class ImageFetcher: Sendable {
         let real = try PathConfinement.resolve(path, roots: policy.pathRoots)
         let attributes = (try? FileManager.default.attributesOfItem(atPath: real)) ?? [:]
         let type = attributes[.type] as? FileAttributeType
-        if type == .typeDirectory { throw VisageError("image_not_a_file", "\(path) is a directory") }
+        if type == .typeDirectory { throw VisageError(.imageNotAFile, "\(path) is a directory") }
         // Devices and FIFOs could block or never end; only regular files are images.
-        guard type == .typeRegular else { throw VisageError("image_not_a_file", "\(path) is not a regular file") }
+        guard type == .typeRegular else { throw VisageError(.imageNotAFile, "\(path) is not a regular file") }
         let size = attributes[.size] as? Int ?? 0
-        if size == 0 { throw VisageError("image_empty", "\(path) is empty") }
+        if size == 0 { throw VisageError(.imageEmpty, "\(path) is empty") }
         if size > policy.maxBytes { throw tooLarge(path, size) }
         guard let handle = FileHandle(forReadingAtPath: real) else {
-            throw VisageError("image_unreadable", "\(path) cannot be read (permissions)")
+            throw VisageError(.imageUnreadable, "\(path) cannot be read (permissions)")
         }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: FormatSniffer.prefixLength)) ?? Data()
@@ -125,16 +125,16 @@ public final class ImageFetcher: Sendable {
     /// The content check: the format from the first bytes, which must be an allowed one.
     func format(of head: Data, name: String) throws -> String {
         guard let format = FormatSniffer.format(of: head) else {
-            throw VisageError("image_format_unsupported", "\(name) is not an image in a format Visage reads (checked on its content, not its name)")
+            throw VisageError(.imageFormatUnsupported, "\(name) is not an image in a format Visage reads (checked on its content, not its name)")
         }
         guard policy.allowedFormats.contains(format) else {
-            throw VisageError("image_format_unsupported", "\(name) is \(format), which is not an accepted format (\(allowedList))")
+            throw VisageError(.imageFormatUnsupported, "\(name) is \(format), which is not an accepted format (\(allowedList))")
         }
         return format
     }
 
     func tooLarge(_ name: String, _ size: Int) -> VisageError {
-        VisageError("image_too_large", "\(name) is \(size) bytes, over the limit of \(policy.maxBytes) bytes (VISAGE_MAX_IMAGE_BYTES)")
+        VisageError(.imageTooLarge, "\(name) is \(size) bytes, over the limit of \(policy.maxBytes) bytes (VISAGE_MAX_IMAGE_BYTES)")
     }
 
     private var allowedList: String { "accepted: " + policy.allowedFormats.sorted().joined(separator: ", ") }

@@ -16,18 +16,18 @@ import Darwin
 enum PathConfinement {
     /// The real path of `path`, or `path_not_allowed` / `image_not_found`.
     static func resolve(_ path: String, roots: [String]) throws -> String {
-        guard !path.isEmpty else { throw VisageError("image_not_found", "the image path is empty") }
-        guard !path.contains("\0") else { throw VisageError("path_not_allowed", "the image path contains a NUL byte") }
+        guard !path.isEmpty else { throw VisageError(.imageNotFound, "the image path is empty") }
+        guard !path.contains("\0") else { throw VisageError(.pathNotAllowed, "the image path contains a NUL byte") }
         let rootPaths = roots.compactMap(realPath)
         if !roots.isEmpty && rootPaths.isEmpty {
-            throw VisageError("path_not_allowed", "none of the configured input roots (VISAGE_INPUT_ROOTS) exists")
+            throw VisageError(.pathNotAllowed, "none of the configured input roots (VISAGE_INPUT_ROOTS) exists")
         }
         guard let real = realPath(path) else {
             // Nothing to open. Say "not found" only inside the roots, so probing for files
             // outside them learns nothing.
             let lexical = URL(fileURLWithPath: path).standardizedFileURL.path
             if roots.isEmpty || isInside(lexical, rootPaths + roots.map { URL(fileURLWithPath: $0).standardizedFileURL.path }) {
-                throw VisageError("image_not_found", "no file at \(path)")
+                throw VisageError(.imageNotFound, "no file at \(path)")
             }
             throw notAllowed(path)
         }
@@ -48,6 +48,6 @@ enum PathConfinement {
     }
 
     private static func notAllowed(_ path: String) -> VisageError {
-        VisageError("path_not_allowed", "\(path) is outside the folders images may be read from (VISAGE_INPUT_ROOTS)")
+        VisageError(.pathNotAllowed, "\(path) is outside the folders images may be read from (VISAGE_INPUT_ROOTS)")
     }
 }

@@ -19,17 +19,17 @@ enum URLRules {
     static func target(_ string: String) throws -> URLTarget {
         let trimmed = string.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased() else {
-            throw VisageError("url_invalid", "\(redacted(trimmed)) is not a valid URL")
+            throw VisageError(.urlInvalid, "\(redacted(trimmed)) is not a valid URL")
         }
         guard scheme == "http" || scheme == "https" else {
-            throw VisageError("url_scheme_not_allowed", "\(redacted(trimmed)) uses \(scheme):, only http and https URLs are fetched")
+            throw VisageError(.urlSchemeNotAllowed, "\(redacted(trimmed)) uses \(scheme):, only http and https URLs are fetched")
         }
         guard let rawHost = url.host, !rawHost.isEmpty else {
-            throw VisageError("url_invalid", "\(redacted(trimmed)) has no host")
+            throw VisageError(.urlInvalid, "\(redacted(trimmed)) has no host")
         }
         let port = url.port ?? (scheme == "https" ? 443 : 80)
         guard (1...65535).contains(port) else {
-            throw VisageError("url_invalid", "\(redacted(trimmed)) has an invalid port")
+            throw VisageError(.urlInvalid, "\(redacted(trimmed)) has an invalid port")
         }
         return URLTarget(url: url, scheme: scheme, host: normalizedHost(rawHost), port: port)
     }

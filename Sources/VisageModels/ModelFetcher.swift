@@ -104,7 +104,7 @@ public struct ModelFetcher: Sendable {
     private func mirrorSource(for spec: ModelFile, in mirror: URL) throws -> URL {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: mirror.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw VisageError("model_mirror_missing_file",
+            throw VisageError(.modelMirrorMissingFile,
                               "the model mirror \(mirror.path) is not a directory: point \(ModelStore.mirrorEnvironmentKey) "
                               + "(or --mirror) at a folder laid out like shared/models, or unset it to download from upstream")
         }
@@ -113,7 +113,7 @@ public struct ModelFetcher: Sendable {
             let origin = spec.url.map { " (it is published at \($0))" }
                 ?? spec.archives.first.flatMap { member in manifest.archives[member.archive].map { " (it is \(member.member) inside \($0.url))" } }
                 ?? ""
-            throw VisageError("model_mirror_missing_file",
+            throw VisageError(.modelMirrorMissingFile,
                               "the model mirror \(mirror.path) has no \(spec.name): put it at \(candidates[0].path)\(origin), "
                               + "or fetch without a mirror (unset \(ModelStore.mirrorEnvironmentKey)) to download it from upstream")
         }
@@ -194,7 +194,7 @@ public struct ModelFetcher: Sendable {
             return lhs.offset < rhs.offset
         }
         guard let choice = best?.element else {
-            throw VisageError("model_download_unavailable",
+            throw VisageError(.modelDownloadUnavailable,
                               "\(spec.name) has no download URL"
                               + ([spec.note, spec.home.map { "see \($0)" }].compactMap { $0 }.isEmpty ? ""
                                  : " (" + [spec.note, spec.home.map { "see \($0)" }].compactMap { $0 }.joined(separator: "; ") + ")")
@@ -229,7 +229,7 @@ public struct ModelFetcher: Sendable {
                 progress?(.progress(name: label, receivedBytes: received, expectedBytes: expected))
             }
         } catch let failure as DownloadFailure {
-            throw VisageError("model_download_failed",
+            throw VisageError(.modelDownloadFailed,
                               "could not download \(label) from \(url): \(failure.reason). Check the network and try again, or \(manual), "
                               + "or set \(ModelStore.mirrorEnvironmentKey)=DIR to a folder laid out like shared/models"
                               + (mirrorPath.map { " (with this file at DIR/\($0))" } ?? "") + " and fetch again")
@@ -241,12 +241,12 @@ public struct ModelFetcher: Sendable {
         do {
             reader = try Archive(url: zip, accessMode: .read)
         } catch {
-            throw VisageError("model_download_failed",
+            throw VisageError(.modelDownloadFailed,
                               "\(archive.name) from \(archive.url) is not a readable zip (\(error)): try again; the download may have been cut short")
         }
         let entry = reader[member] ?? reader.first { $0.type == .file && ($0.path == member || $0.path.hasSuffix("/" + member)) }
         guard let entry else {
-            throw VisageError("model_download_failed",
+            throw VisageError(.modelDownloadFailed,
                               "\(archive.name) from \(archive.url) has no \(member): upstream changed the archive; "
                               + "get \(member) another way and copy it into \(store.directory.path)")
         }
@@ -256,7 +256,7 @@ public struct ModelFetcher: Sendable {
             _ = try writer.finish()
         } catch {
             writer.abandon()
-            throw VisageError("model_download_failed",
+            throw VisageError(.modelDownloadFailed,
                               "cannot extract \(member) from \(archive.name) (\(error)): try again; the download may be damaged")
         }
     }
@@ -277,7 +277,7 @@ public struct ModelFetcher: Sendable {
                 guard digest.sha256 == expected, sizeOK else {
                     let expectedSize = (spec.size ?? recorded?.size).map { "\($0) bytes" } ?? "unknown size"
                     let against = spec.sha256 != nil ? "the manifest expects" : "\(store.lockFileURL.path) recorded on first fetch"
-                    throw VisageError("model_checksum_mismatch",
+                    throw VisageError(.modelChecksumMismatch,
                                       "\(spec.name) from \(origin) has sha256 \(digest.sha256) (\(digest.size) bytes) but \(against) "
                                       + "\(expected) (\(expectedSize)); nothing was installed: \(hint)")
                 }
@@ -296,7 +296,7 @@ public struct ModelFetcher: Sendable {
         } catch {
             try? FileManager.default.removeItem(at: temp)
             if error is VisageError || error is CancellationError { throw error }
-            throw VisageError("model_install_failed",
+            throw VisageError(.modelInstallFailed,
                               "cannot install \(spec.name) into \(store.directory.path): \(error.localizedDescription); check that the directory is writable and has free space")
         }
     }
@@ -305,7 +305,7 @@ public struct ModelFetcher: Sendable {
         let destination = store.path(for: name)
         guard rename(temp.path, destination.path) == 0 else {
             let reason = String(cString: strerror(errno))
-            throw VisageError("model_install_failed",
+            throw VisageError(.modelInstallFailed,
                               "cannot move \(temp.lastPathComponent) to \(destination.path): \(reason); check that the directory is writable")
         }
     }
@@ -318,7 +318,7 @@ public struct ModelFetcher: Sendable {
         do {
             try FileManager.default.createDirectory(at: store.directory, withIntermediateDirectories: true)
         } catch {
-            throw VisageError("model_install_failed",
+            throw VisageError(.modelInstallFailed,
                               "cannot create the model directory \(store.directory.path): \(error.localizedDescription); "
                               + "set \(ModelStore.directoryEnvironmentKey) (or --model-dir) to a writable directory")
         }

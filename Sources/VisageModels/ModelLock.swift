@@ -34,7 +34,7 @@ public struct ModelLock: Codable, Sendable, Equatable {
         do {
             return try JSONDecoder().decode(ModelLock.self, from: Data(contentsOf: url))
         } catch {
-            throw VisageError("model_lock_invalid",
+            throw VisageError(.modelLockInvalid,
                               "cannot read \(url.path) (\(error)): delete it and run `visage models fetch` again to record fresh hashes")
         }
     }
@@ -46,7 +46,7 @@ public struct ModelLock: Codable, Sendable, Equatable {
         do {
             try encoder.encode(self).write(to: store.lockFileURL, options: .atomic)
         } catch {
-            throw VisageError("model_install_failed",
+            throw VisageError(.modelInstallFailed,
                               "cannot write \(store.lockFileURL.path): \(error.localizedDescription); check that the directory is writable")
         }
     }

@@ -26,7 +26,7 @@ public struct ModelManifest: Decodable, Sendable {
     /// The manifest shipped with Visage.
     public static func bundled() throws -> ModelManifest {
         guard let url = Bundle.module.url(forResource: "model-packs", withExtension: "json") else {
-            throw VisageError("model_manifest_invalid",
+            throw VisageError(.modelManifestInvalid,
                               "model-packs.json is missing from the VisageModels resource bundle: reinstall or rebuild Visage")
         }
         return try load(contentsOf: url)
@@ -37,7 +37,7 @@ public struct ModelManifest: Decodable, Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw VisageError("model_manifest_invalid",
+            throw VisageError(.modelManifestInvalid,
                               "cannot read the model manifest \(url.path): \(error.localizedDescription)")
         }
         return try decode(data, source: url.path)
@@ -50,7 +50,7 @@ public struct ModelManifest: Decodable, Sendable {
         } catch let error as VisageError {
             throw error
         } catch {
-            throw VisageError("model_manifest_invalid", "\(source) is not a valid model manifest: \(error)")
+            throw VisageError(.modelManifestInvalid, "\(source) is not a valid model manifest: \(error)")
         }
     }
 
@@ -59,7 +59,7 @@ public struct ModelManifest: Decodable, Sendable {
     /// The pack called `name`, or `model_pack_unknown` naming the packs there are.
     public func pack(named name: String) throws -> ModelPack {
         guard let pack = packs[name] else {
-            throw VisageError("model_pack_unknown",
+            throw VisageError(.modelPackUnknown,
                               "there is no model pack '\(name)': choose one of \(packNames.joined(separator: ", ")) (see `visage models list`)")
         }
         return pack
@@ -79,7 +79,7 @@ public struct ModelManifest: Decodable, Sendable {
         if let name { return try pack(named: name) }
         let chosen = defaultPackName(environment: environment)
         guard let pack = packs[chosen] else {
-            throw VisageError("model_pack_unknown",
+            throw VisageError(.modelPackUnknown,
                               "\(Self.packEnvironmentKey)=\(chosen) names no model pack: set it to one of \(packNames.joined(separator: ", ")), or unset it to use '\(defaultPack)'")
         }
         return pack
@@ -88,7 +88,7 @@ public struct ModelManifest: Decodable, Sendable {
     /// The manifest entry for a file a pack names (always present: decoding checks it).
     public func file(named name: String) throws -> ModelFile {
         guard let file = files[name] else {
-            throw VisageError("model_manifest_invalid", "the model manifest lists no file '\(name)'")
+            throw VisageError(.modelManifestInvalid, "the model manifest lists no file '\(name)'")
         }
         return file
     }
@@ -133,7 +133,7 @@ public struct ModelManifest: Decodable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         schema = try container.decode(Int.self, forKey: .schema)
         guard schema == Self.supportedSchema else {
-            throw VisageError("model_manifest_invalid",
+            throw VisageError(.modelManifestInvalid,
                               "model manifest schema \(schema) is not supported (this Visage reads schema \(Self.supportedSchema)): upgrade Visage")
         }
         defaultPack = try container.decode(String.self, forKey: .defaultPack)
@@ -151,11 +151,11 @@ public struct ModelManifest: Decodable, Sendable {
         var files: [String: ModelFile] = [:]
         for (name, raw) in rawFiles {
             guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
-                throw VisageError("model_manifest_invalid", "model file name '\(name)' must be a plain file name")
+                throw VisageError(.modelManifestInvalid, "model file name '\(name)' must be a plain file name")
             }
             let members = raw.archives ?? []
             for member in members where archives[member.archive] == nil {
-                throw VisageError("model_manifest_invalid",
+                throw VisageError(.modelManifestInvalid,
                                   "file '\(name)' names archive '\(member.archive)', which the manifest's archives do not list")
             }
             files[name] = ModelFile(name: name,
@@ -172,21 +172,21 @@ public struct ModelManifest: Decodable, Sendable {
             let pack = ModelPack(name: name, description: raw.description, license: raw.license,
                                  detector: raw.detector, embedder: raw.embedder, attributes: raw.attributes)
             for file in pack.fileNames where files[file] == nil {
-                throw VisageError("model_manifest_invalid",
+                throw VisageError(.modelManifestInvalid,
                                   "pack '\(name)' needs '\(file)', which the manifest's files do not list")
             }
             packs[name] = pack
         }
         self.packs = packs
         guard packs[defaultPack] != nil else {
-            throw VisageError("model_manifest_invalid", "default_pack '\(defaultPack)' is not one of the manifest's packs")
+            throw VisageError(.modelManifestInvalid, "default_pack '\(defaultPack)' is not one of the manifest's packs")
         }
     }
 
     private static func parseURL(_ text: String, what: String) throws -> URL {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
               ["https", "http", "file"].contains(scheme) else {
-            throw VisageError("model_manifest_invalid", "\(what) has an unusable URL '\(text)'")
+            throw VisageError(.modelManifestInvalid, "\(what) has an unusable URL '\(text)'")
         }
         return url
     }
@@ -195,7 +195,7 @@ public struct ModelManifest: Decodable, Sendable {
         guard let text else { return nil }
         let hex = text.lowercased()
         guard hex.count == 64, hex.allSatisfy({ $0.isHexDigit }) else {
-            throw VisageError("model_manifest_invalid", "\(what) has a sha256 that is not 64 hex digits: '\(text)'")
+            throw VisageError(.modelManifestInvalid, "\(what) has a sha256 that is not 64 hex digits: '\(text)'")
         }
         return hex
     }

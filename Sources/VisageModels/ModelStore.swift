@@ -47,7 +47,7 @@ public struct ModelStore: Sendable {
     public func requireInstalled(_ pack: ModelPack) throws -> InstalledPack {
         let missing = missingFiles(of: pack)
         guard missing.isEmpty else {
-            throw VisageError("model_pack_not_installed",
+            throw VisageError(.modelPackNotInstalled,
                               "pack '\(pack.name)' is not installed in \(directory.path) (missing: \(missing.joined(separator: ", "))): "
                               + "run `visage models fetch \(pack.name)`, or set \(Self.mirrorEnvironmentKey)=DIR to a folder laid out like shared/models "
                               + "and run `visage models fetch \(pack.name)` to copy from it offline, "

@@ -7,7 +7,7 @@ extension RecognitionService {
     /// `<annotated dir>/<image_id>.jpg` (the id made safe as a file name). Returns the path.
     func saveAnnotatedCopy(of decoded: DecodedImage, result: RecognitionResult) throws -> String {
         guard let directory = configuration.annotatedImagesDirectory else {
-            throw VisageError("annotation_disabled", "this server has no annotated-images directory")
+            throw VisageError(.annotationDisabled, "this server has no annotated-images directory")
         }
         let annotations = result.faces.map { face in
             FaceAnnotation(box: face.face.detection.box.scaled(by: decoded.scale),
@@ -21,7 +21,7 @@ extension RecognitionService {
         do {
             try data.write(to: url, options: .atomic)
         } catch {
-            throw VisageError("annotation_write_failed", "can't write \(url.path): \(error.localizedDescription)")
+            throw VisageError(.annotationWriteFailed, "can't write \(url.path): \(error.localizedDescription)")
         }
         return url.path
     }

@@ -48,7 +48,7 @@ public struct FaceDatabaseService: Sendable {
 
     private func analyze(_ image: DecodedImage, minFaceSize: Double) throws -> [NewCollectionFace] {
         try analyzer.analyze(image, options: AnalysisOptions(embeddings: true, minFaceSize: minFaceSize)).map { face in
-            guard let embedding = face.embedding else { throw VisageError("embedding_missing", "the face was analysed without an embedding") }
+            guard let embedding = face.embedding else { throw VisageError(.embeddingMissing, "the face was analysed without an embedding") }
             return NewCollectionFace(box: face.detection.box, confidence: face.detection.confidence, embedding: embedding)
         }
     }

@@ -60,7 +60,7 @@ public struct FaceExtractor: Sendable {
                 return try analyzer.analyze(decoded, options: options).map { face in
                     try Self.candidate(face, in: decoded, imageIndex: index)
                 }
-            }.mapError { $0 as? VisageError ?? VisageError("internal_error", "\($0)") })
+            }.mapError { $0 as? VisageError ?? VisageError(.internalError, "\($0)") })
         }
 
         var candidates: [Candidate] = [], errors: [Int: VisageError] = [:]
@@ -68,7 +68,7 @@ public struct FaceExtractor: Sendable {
             switch result {
             case .success(let faces)?: candidates += faces
             case .failure(let error)?: errors[index] = error
-            case nil: errors[index] = VisageError("internal_error", "image \(index) was not processed")
+            case nil: errors[index] = VisageError(.internalError, "image \(index) was not processed")
             }
         }
         let groups = try FaceDeduplication(threshold: Float(similarityThreshold))

@@ -14,12 +14,12 @@ extension RecognitionService {
     /// different names are refused (`merge_name_conflict`): rename one first, so no name is
     /// dropped silently.
     public func mergeClusters(_ sourceID: String, into targetID: String) throws -> PeopleChange {
-        guard sourceID != targetID else { throw VisageError("invalid_request", "a cluster can't be merged into itself") }
+        guard sourceID != targetID else { throw VisageError(.invalidRequest, "a cluster can't be merged into itself") }
         return try library.write { tx in
-            guard let source = try tx.cluster(id: sourceID) else { throw VisageError("cluster_not_found", "no cluster with id \(sourceID)") }
-            guard let target = try tx.cluster(id: targetID) else { throw VisageError("cluster_not_found", "no cluster with id \(targetID)") }
+            guard let source = try tx.cluster(id: sourceID) else { throw VisageError(.clusterNotFound, "no cluster with id \(sourceID)") }
+            guard let target = try tx.cluster(id: targetID) else { throw VisageError(.clusterNotFound, "no cluster with id \(targetID)") }
             if let a = source.name, let b = target.name, a != b {
-                throw VisageError("merge_name_conflict", "\(sourceID) is '\(a)' and \(targetID) is '\(b)'; rename one of them first")
+                throw VisageError(.mergeNameConflict, "\(sourceID) is '\(a)' and \(targetID) is '\(b)'; rename one of them first")
             }
             let faces = try tx.faces(inCluster: sourceID).map(\.id)
             var merged = try tx.assign(faceIDs: faces, toCluster: targetID)
@@ -36,15 +36,15 @@ extension RecognitionService {
     /// says they are someone else. Both clusters are pinned, so reclustering keeps them apart;
     /// faces split out of a named person are forbidden that name.
     public func splitCluster(_ clusterID: String, faceIDs: [Int64], name: String?) throws -> PeopleChange {
-        guard !faceIDs.isEmpty else { throw VisageError("invalid_request", "face_ids must list at least one face") }
+        guard !faceIDs.isEmpty else { throw VisageError(.invalidRequest, "face_ids must list at least one face") }
         return try library.write { tx in
-            guard let original = try tx.cluster(id: clusterID) else { throw VisageError("cluster_not_found", "no cluster with id \(clusterID)") }
+            guard let original = try tx.cluster(id: clusterID) else { throw VisageError(.clusterNotFound, "no cluster with id \(clusterID)") }
             let members = Set(try tx.faces(inCluster: clusterID).map(\.id))
             for id in faceIDs where !members.contains(id) {
-                throw VisageError("face_not_in_cluster", "face \(id) is not in \(clusterID)")
+                throw VisageError(.faceNotInCluster, "face \(id) is not in \(clusterID)")
             }
             if let name, let oldName = original.name, name.trimmingCharacters(in: .whitespaces) == oldName {
-                throw VisageError("invalid_name", "the split-off faces can't keep the name '\(oldName)' of the cluster they leave")
+                throw VisageError(.invalidName, "the split-off faces can't keep the name '\(oldName)' of the cluster they leave")
             }
             let created = try tx.createCluster(model: original.embeddingModel, name: name)
             try tx.pinCluster(created.id)
@@ -67,7 +67,7 @@ extension RecognitionService {
     /// Deletes one face (a false detection, say) and removes it from the index.
     public func deleteFace(id: Int64) throws {
         try library.write { tx, changes in
-            guard try tx.deleteFace(id: id) else { throw VisageError("face_not_found", "no face with id \(id)") }
+            guard try tx.deleteFace(id: id) else { throw VisageError(.faceNotFound, "no face with id \(id)") }
             try tx.deleteEmptyClusters()
             try tx.appendAudit(action: "delete_face", detail: EditAudit(faceIDs: [id]))
             changes.remove(id: id)
@@ -78,7 +78,7 @@ extension RecognitionService {
     public func deleteImage(imageID: String) throws -> Int {
         try library.write { tx, changes in
             guard try tx.image(imageID: imageID) != nil else {
-                throw VisageError("image_unknown", "no image with image_id '\(imageID)' has been recognised")
+                throw VisageError(.imageUnknown, "no image with image_id '\(imageID)' has been recognised")
             }
             let removed = try tx.deleteImage(imageID: imageID)
             try tx.deleteEmptyClusters()

@@ -27,7 +27,7 @@ extension RecognitionService {
         try library.write { tx in
             let (clusters, faces) = try tx.renamePerson(from: oldName, to: newName)
             guard clusters + faces > 0 else {
-                throw VisageError("person_not_found", "nobody is named '\(oldName)'")
+                throw VisageError(.personNotFound, "nobody is named '\(oldName)'")
             }
             try tx.appendAudit(action: "rename_person", detail: NamingAudit(oldName: oldName, newName: newName))
             return PeopleChange(message: "Updated '\(oldName)' to '\(newName)' (\(clusters) clusters, \(faces) faces)",
@@ -43,7 +43,7 @@ extension RecognitionService {
         try library.write { tx in
             let face = try Self.face(imageID: imageID, faceID: faceID, in: tx)
             guard face.embeddingModel == embeddingModel else {
-                throw VisageError("embedding_model_mismatch", "face \(face.id) was embedded by \(face.embeddingModel); run `visage reindex` first")
+                throw VisageError(.embeddingModelMismatch, "face \(face.id) was embedded by \(face.embeddingModel); run `visage reindex` first")
             }
             let labelled = try tx.setLabel(FaceLabel(name: personName, source: .user), forFace: face.id)
             let name = labelled.label!.name
@@ -79,20 +79,20 @@ extension RecognitionService {
     /// The face a correction is about.
     static func face(imageID: String, faceID: Int64?, in tx: any FaceStoreTransaction) throws -> StoredFace {
         guard try tx.image(imageID: imageID) != nil else {
-            throw VisageError("image_unknown", "no image with image_id '\(imageID)' has been recognised")
+            throw VisageError(.imageUnknown, "no image with image_id '\(imageID)' has been recognised")
         }
         let faces = try tx.faces(imageID: imageID)
         if let faceID {
             guard let face = faces.first(where: { $0.id == faceID }) else {
-                throw VisageError("face_not_found", "image '\(imageID)' has no face \(faceID)")
+                throw VisageError(.faceNotFound, "image '\(imageID)' has no face \(faceID)")
             }
             return face
         }
         switch faces.count {
         case 1: return faces[0]
-        case 0: throw VisageError("face_not_found", "image '\(imageID)' has no faces")
+        case 0: throw VisageError(.faceNotFound, "image '\(imageID)' has no faces")
         default:
-            throw VisageError("face_ambiguous", "image '\(imageID)' has \(faces.count) faces (ids \(faces.map(\.id).map(String.init).joined(separator: ", "))); say which with face_id")
+            throw VisageError(.faceAmbiguous, "image '\(imageID)' has \(faces.count) faces (ids \(faces.map(\.id).map(String.init).joined(separator: ", "))); say which with face_id")
         }
     }
 

@@ -11,7 +11,7 @@ extension RecognitionService {
             var clusters = try tx.clusters()
             if let clusterID {
                 guard let cluster = try tx.cluster(id: clusterID) else {
-                    throw VisageError("cluster_not_found", "no cluster with id \(clusterID)")
+                    throw VisageError(.clusterNotFound, "no cluster with id \(clusterID)")
                 }
                 clusters = [cluster]
             }
@@ -33,14 +33,14 @@ extension RecognitionService {
     /// is most similar, when at least `minSimilarity` (cosine). Best first.
     public func nameSuggestions(clusterID: String? = nil, minSimilarity: Double = 0.6) throws -> [NameSuggestion] {
         guard minSimilarity.isFinite, (-1...1).contains(minSimilarity) else {
-            throw VisageError("invalid_request", "min_similarity must be between -1 and 1")
+            throw VisageError(.invalidRequest, "min_similarity must be between -1 and 1")
         }
         return try store.read { tx in
             let all = try tx.clusters()
             var unnamed = all.filter { $0.name == nil && $0.faceCount > 0 }
             if let clusterID {
                 guard let cluster = try tx.cluster(id: clusterID) else {
-                    throw VisageError("cluster_not_found", "no cluster with id \(clusterID)")
+                    throw VisageError(.clusterNotFound, "no cluster with id \(clusterID)")
                 }
                 unnamed = cluster.name == nil ? [cluster] : []
             }
@@ -64,14 +64,14 @@ extension RecognitionService {
     /// when there are none.
     public func faces(ofPerson name: String) throws -> [FaceListing] {
         let listing = try store.read { tx in try Self.listing(try tx.faces(ofPerson: name), in: tx) }
-        guard !listing.isEmpty else { throw VisageError("person_not_found", "nobody is named '\(name)'") }
+        guard !listing.isEmpty else { throw VisageError(.personNotFound, "nobody is named '\(name)'") }
         return listing
     }
 
     /// Faces of a cluster.
     public func faces(inCluster clusterID: String) throws -> [FaceListing] {
         try store.read { tx in
-            guard try tx.cluster(id: clusterID) != nil else { throw VisageError("cluster_not_found", "no cluster with id \(clusterID)") }
+            guard try tx.cluster(id: clusterID) != nil else { throw VisageError(.clusterNotFound, "no cluster with id \(clusterID)") }
             return try Self.listing(try tx.faces(inCluster: clusterID), in: tx)
         }
     }
@@ -80,7 +80,7 @@ extension RecognitionService {
     public func faces(ofImage imageID: String) throws -> [FaceListing] {
         try store.read { tx in
             guard try tx.image(imageID: imageID) != nil else {
-                throw VisageError("image_unknown", "no image with image_id '\(imageID)' has been recognised")
+                throw VisageError(.imageUnknown, "no image with image_id '\(imageID)' has been recognised")
             }
             return try Self.listing(try tx.faces(imageID: imageID), in: tx)
         }
@@ -100,11 +100,11 @@ extension RecognitionService {
     /// A square JPEG of the face with some context around it, `size` pixels a side, for a UI.
     /// Read from the image's file, so it fails with the decoder's codes if the file moved.
     public func faceCrop(faceID: Int64, size: Int = 160) throws -> Data {
-        guard (16...1024).contains(size) else { throw VisageError("invalid_request", "size must be from 16 to 1024 pixels") }
+        guard (16...1024).contains(size) else { throw VisageError(.invalidRequest, "size must be from 16 to 1024 pixels") }
         let (face, image) = try store.read { tx -> (StoredFace, StoredImage) in
-            guard let face = try tx.face(id: faceID) else { throw VisageError("face_not_found", "no face with id \(faceID)") }
+            guard let face = try tx.face(id: faceID) else { throw VisageError(.faceNotFound, "no face with id \(faceID)") }
             guard let image = try tx.images(rowIDs: [face.imageRowID])[face.imageRowID] else {
-                throw VisageError("face_not_found", "face \(faceID) has no image")
+                throw VisageError(.faceNotFound, "face \(faceID) has no image")
             }
             return (face, image)
         }

@@ -13,7 +13,7 @@ extension RecognitionService {
     /// analysis of the same `image_id`) and puts each new face into a person.
     public func recognize(_ request: RecognizeRequest) throws -> RecognitionResult {
         let (orientation, imageID) = try request.validated()
-        let decoded = try configuration.decoder.decode(.file(request.imagePath), maxSide: configuration.maxSide)
+        let decoded = try request.image ?? configuration.decoder.decode(.file(request.imagePath), maxSide: configuration.maxSide)
         let regions = inputRegions(request, orientation: orientation)
         let faces = try analyzer.analyze(decoded, options: configuration.analysis)
         let matching = RegionMatcher().match(regions: regions, faces: faces.map(\.detection.box),

@@ -16,22 +16,27 @@ public struct RecognizeRequest: Sendable {
     public var xmpRegions: ExiftoolRegionInfo?
     /// Write an annotated copy to the annotated-images directory.
     public var saveAnnotated: Bool
+    /// The image at `imagePath`, already decoded by a caller that checked it (the server's input
+    /// policy), so the pixels analysed are the bytes checked and the file is not opened twice.
+    /// When nil, the file at `imagePath` is decoded. XMP regions are still read from the path.
+    public var image: DecodedImage?
 
     public init(imageID: String, imagePath: String, orientation: Int, xmpRegions: ExiftoolRegionInfo? = nil,
-                saveAnnotated: Bool = false) {
+                saveAnnotated: Bool = false, image: DecodedImage? = nil) {
         self.imageID = imageID
         self.imagePath = imagePath
         self.orientation = orientation
         self.xmpRegions = xmpRegions
         self.saveAnnotated = saveAnnotated
+        self.image = image
     }
 
-    /// Checks what can be checked before touching the file.
-    func validated() throws -> (orientation: ExifOrientation, imageID: String) {
+    /// Checks what can be checked before touching the file (the server calls it before decoding).
+    public func validated() throws -> (orientation: ExifOrientation, imageID: String) {
         let id = imageID.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !id.isEmpty else { throw VisageError("invalid_request", "image_id must not be empty") }
+        guard !id.isEmpty else { throw VisageError(.invalidRequest, "image_id must not be empty") }
         guard let orientation = ExifOrientation(rawValue: orientation) else {
-            throw VisageError("invalid_orientation", "orientation must be an EXIF orientation from 1 to 8, got \(orientation)")
+            throw VisageError(.invalidOrientation, "orientation must be an EXIF orientation from 1 to 8, got \(orientation)")
         }
         return (orientation, id)
     }

@@ -59,11 +59,11 @@ public final class SQLiteFaceCollections: FaceCollectionStore, @unchecked Sendab
         var dimensions: [IndexKey: Int] = [:]
         for new in images {
             _ = try CollectionName.validated(new.collection)
-            guard !new.imageID.isEmpty else { throw VisageError("invalid_request", "image_id can't be empty") }
+            guard !new.imageID.isEmpty else { throw VisageError(.invalidRequest, "image_id can't be empty") }
             let key = IndexKey(collection: new.collection, model: new.embeddingModel)
             let expected = dimensions[key] ?? index(key)?.dimensions ?? new.faces.first?.embedding.count ?? 0
             if let face = new.faces.first(where: { $0.embedding.count != expected || $0.embedding.isEmpty }) {
-                throw VisageError("embedding_dimension_mismatch",
+                throw VisageError(.embeddingDimensionMismatch,
                                   "a \(face.embedding.count)-dimensional embedding can't join collection \(new.collection)'s \(expected)-dimensional \(new.embeddingModel) faces")
             }
             if !new.faces.isEmpty { dimensions[key] = expected }

@@ -20,7 +20,7 @@ public final class SQLiteFaceStore: FaceStore {
             // DatabasePool puts the file in WAL mode: readers never wait for the writer.
             writer = try DatabasePool(path: path, configuration: Self.configuration)
         } catch {
-            throw VisageError("store_open_failed", "can't open the face database at \(path): \(error)")
+            throw VisageError(.storeOpenFailed, "can't open the face database at \(path): \(error)")
         }
         try self.init(writer: writer)
     }

@@ -9,19 +9,19 @@ enum StoreErrors {
         do {
             return try body()
         } catch let error as DatabaseError {
-            throw VisageError("store_failed", "the face database failed: \(error.message ?? "\(error.resultCode)") (SQLite \(error.extendedResultCode.rawValue))")
+            throw VisageError(.storeFailed, "the face database failed: \(error.message ?? "\(error.resultCode)") (SQLite \(error.extendedResultCode.rawValue))")
         } catch let error as RecordError {
             // A row vanished between a read and an update; the store's own transactions never
             // let that happen, so it means the file was changed behind the store's back.
-            throw VisageError("store_failed", "the face database changed unexpectedly: \(error)")
+            throw VisageError(.storeFailed, "the face database changed unexpectedly: \(error)")
         } catch let error as DecodingError {
-            throw VisageError("store_corrupt", "a row of the face database could not be read: \(error)")
+            throw VisageError(.storeCorrupt, "a row of the face database could not be read: \(error)")
         } catch let error as EncodingError {
-            throw VisageError("store_failed", "a value could not be written to the face database: \(error)")
+            throw VisageError(.storeFailed, "a value could not be written to the face database: \(error)")
         }
     }
 
     static func corrupt(_ detail: String) -> VisageError {
-        VisageError("store_corrupt", "a row of the face database could not be read: \(detail)")
+        VisageError(.storeCorrupt, "a row of the face database could not be read: \(detail)")
     }
 }

@@ -59,7 +59,7 @@ public final class ExactVectorIndex: VectorIndex, @unchecked Sendable {
 
     public func upsert(id: Int64, vector: [Float]) throws {
         guard vector.count == dimensions else {
-            throw VisageError("embedding_dimension_mismatch",
+            throw VisageError(.embeddingDimensionMismatch,
                               "a \(vector.count)-dimensional vector can't be added to an index of \(dimensions)-dimensional vectors")
         }
         lock.withWriteLock {

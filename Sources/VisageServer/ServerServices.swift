@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import VisageFaces
 import VisageImaging
@@ -6,8 +5,9 @@ import VisageInference
 import VisageInput
 import VisageRecognition
 
-/// What request handlers share: the recognition service (with its loaded pipeline and store)
-/// and the limits. Immutable, so it is passed around by value and needs no locking.
+/// The composition root: what `visage serve` loaded (the recognition service with its pipeline
+/// and store, the face database, the input fetcher, the limits), and the one place that hands
+/// each feature's routes the few of these it uses. Handlers never see this value.
 public struct ServerServices: Sendable {
     public static let visageVersion = "0.1.0"
 
@@ -19,10 +19,8 @@ public struct ServerServices: Sendable {
     public let faceDatabase: FaceDatabaseService
     public let extraction: ExtractionSettings
     public let runtime: OnnxRuntime
-    public let decoder: ImageDecoder
-    public let maxSide: Int
-    private let queue = DispatchQueue(label: "visage.inference", attributes: .concurrent)
-    private let limit: WorkLimit
+    let executor: BlockingExecutor
+    let images: ImageLoader
 
     public var analyzer: FaceAnalyzer { recognition.analyzer }
 
@@ -35,22 +33,33 @@ public struct ServerServices: Sendable {
         self.faceDatabase = faceDatabase
         self.fetcher = fetcher
         self.extraction = extraction
+        self.runtime = runtime
         extractor = FaceExtractor(analyzer: recognition.analyzer, workers: concurrentJobs,
                                   maxSide: recognition.configuration.maxSide)
-        limit = WorkLimit(limit: concurrentJobs)
-        self.runtime = runtime
-        decoder = recognition.configuration.decoder
-        maxSide = recognition.configuration.maxSide
+        executor = BlockingExecutor(concurrentJobs: concurrentJobs)
+        images = ImageLoader(fetcher: fetcher, decoder: recognition.configuration.decoder,
+                             maxSide: recognition.configuration.maxSide, maxRequestBytes: extraction.maxRequestBytes)
     }
 
-    /// Runs blocking work (libvips, ONNX Runtime, SQLite) on a dispatch queue and awaits its result.
-    /// At most `concurrentJobs` run at once.
-    func runBlocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        await limit.acquire()
-        let result = await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: Result { try work() }) }
-        }
-        await limit.release()
-        return try result.get()
+    // MARK: Feature routes
+
+    var healthRoutes: HealthRoutes {
+        HealthRoutes(status: ServiceStatus(analyzer: analyzer, runtime: runtime))
+    }
+
+    var detectionRoutes: DetectionRoutes {
+        DetectionRoutes(analyzer: analyzer, images: images, executor: executor)
+    }
+
+    var peopleRoutes: PeopleRoutes {
+        PeopleRoutes(recognition: recognition, images: images, executor: executor)
+    }
+
+    var faceDatabaseRoutes: FaceDatabaseRoutes {
+        FaceDatabaseRoutes(database: faceDatabase, images: images, executor: executor, defaultMinFaceSize: extraction.minFaceSize)
+    }
+
+    var extractionRoutes: ExtractionRoutes {
+        ExtractionRoutes(extractor: extractor, images: images, executor: executor, settings: extraction)
     }
 }

@@ -117,7 +117,7 @@ public enum CollectionName {
     public static func validated(_ name: String) throws -> String {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
         guard !name.isEmpty, name.count <= 100, name.allSatisfy(allowed.contains) else {
-            throw VisageError("invalid_collection", "a collection name is 1 to 100 letters, digits, '_', '.' or '-'; got \"\(name.prefix(120))\"")
+            throw VisageError(.invalidCollection, "a collection name is 1 to 100 letters, digits, '_', '.' or '-'; got \"\(name.prefix(120))\"")
         }
         return name
     }

@@ -33,7 +33,7 @@ public struct NewFace: Sendable {
     /// must be searchable.
     public init(_ face: AnalyzedFace, quality: Double? = nil, label: FaceLabel? = nil) throws {
         guard let embedding = face.embedding else {
-            throw VisageError("embedding_missing", "a face can only be stored with its embedding; analyse with embeddings on")
+            throw VisageError(.embeddingMissing, "a face can only be stored with its embedding; analyse with embeddings on")
         }
         self.init(box: face.detection.box, confidence: face.detection.confidence, embedding: embedding,
                   landmarks: face.detection.landmarks, pose: face.pose, age: face.age, gender: face.gender,

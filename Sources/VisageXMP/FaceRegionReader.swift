@@ -68,7 +68,7 @@ public struct FaceRegionReader: Sendable {
             do {
                 sidecar = try XMPRegions.parse(Self.readSidecar(sidecarPath))
             } catch let error as VisageError {
-                problems.append(VisageError(error.code, "sidecar \(sidecarPath): \(error.message)"))
+                problems.append(VisageError(error.errorCode, "sidecar \(sidecarPath): \(error.message)"))
             }
         }
 
@@ -91,10 +91,10 @@ public struct FaceRegionReader: Sendable {
     private static func readSidecar(_ path: String) throws -> Data {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         guard size <= maxSidecarBytes else {
-            throw VisageError("xmp_too_large", "is \(size) bytes, over the limit of \(maxSidecarBytes) bytes")
+            throw VisageError(.xmpTooLarge, "is \(size) bytes, over the limit of \(maxSidecarBytes) bytes")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw VisageError("xmp_unreadable", "cannot be read")
+            throw VisageError(.xmpUnreadable, "cannot be read")
         }
         return data
     }

@@ -51,7 +51,7 @@ enum XMLElementTree {
         parser.delegate = builder
         guard parser.parse(), let root = builder.root else {
             let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "no root element"
-            throw VisageError("xmp_malformed",
+            throw VisageError(.xmpMalformed,
                               "the XMP packet is not well-formed XML (line \(parser.lineNumber): \(reason))")
         }
         return root

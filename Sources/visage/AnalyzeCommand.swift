@@ -72,7 +72,7 @@ struct AnalyzeCommand: ParsableCommand {
                 line = json ? ImageAnalysisPayload(path: path, decoded: decoded, faces: faces, modelsUsed: analyzer.modelsUsed).jsonLine()
                              : "\(path): \(faces.count) face\(faces.count == 1 ? "" : "s") (\(decoded.header.width)x\(decoded.header.height))"
             } catch {
-                let visage = error as? VisageError ?? VisageError("analysis_failed", "\(error)")
+                let visage = error as? VisageError ?? VisageError(.analysisFailed, "\(error)")
                 failures.increment()
                 line = json ? ImageErrorPayload(path: path, error: visage).jsonLine() : "\(path): error [\(visage.code)] \(visage.message)"
             }

@@ -36,7 +36,7 @@ struct BenchCommand: ParsableCommand {
                   let faces = try? analyzer.analyze(decoded, options: .init(embeddings: false)) else { continue }
             crops += faces.map { decoded.image.aligned($0.detection.landmarks.scaled(by: decoded.scale), to: .arcFace112) }
         }
-        guard !crops.isEmpty else { exitWithError(VisageError("no_faces", "no faces found in the given images")) }
+        guard !crops.isEmpty else { exitWithError(VisageError(.noFaces, "no faces found in the given images")) }
         while crops.count < 32 { crops += crops }
         for batch in [1, 32] {
             let faces = Array(crops.prefix(batch))

@@ -352,7 +352,7 @@ extension ImageInputTests {
         } catch let error as VisageError {
             return error
         } catch {
-            return VisageError("unexpected", "\(type(of: error)): \(error)")
+            return VisageError(.internalError, "\(type(of: error)): \(error)")
         }
     }
 
@@ -408,7 +408,7 @@ extension ImageInputTests {
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next(), port > 0 else {
                 await services.triggerGracefulShutdown()
-                throw VisageError("test_server", "the test server did not start")
+                throw VisageError(.internalError, "the test server did not start")
             }
             do {
                 try await body(port, server)

@@ -48,7 +48,7 @@ import VisageCore
                 #expect(error.code == code, "\(file): \(error)")
             }
         }
-        #expect(throws: VisageError("image_empty", "the image data is empty")) { try decoder.decode(.bytes(Data())) }
+        #expect(throws: VisageError(.imageEmpty, "the image data is empty")) { try decoder.decode(.bytes(Data())) }
     }
 
     /// Each failing decode reports its own file and libvips' text about that file, however many

@@ -140,7 +140,7 @@ import VisageCore
     }
 
     @Test func rejectsBadInputs() throws {
-        #expect(throws: VisageError("invalid_tensor", "tensor shape [2, 2] needs 4 values but 3 were given")) {
+        #expect(throws: VisageError(.invalidTensor, "tensor shape [2, 2] needs 4 values but 3 were given")) {
             try Tensor(shape: [2, 2], data: [1, 2, 3])
         }
         let session = try cpuSession(Self.embedder)

@@ -41,7 +41,7 @@ struct NotReadyMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .get, ["/health", "/openapi.json"].contains(request.uri.path) else {
-            throw VisageError("models_not_ready", "the models are still loading; retry when GET /ready answers 200")
+            throw VisageError(.modelsNotReady, "the models are still loading; retry when GET /ready answers 200")
         }
         return try await next(request, context)
     }

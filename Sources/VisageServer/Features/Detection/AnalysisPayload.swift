@@ -77,17 +77,3 @@ public struct ImageErrorPayload: Encodable, Sendable {
         self.error = ErrorBody(code: error.code, message: error.message)
     }
 }
-
-public extension Encodable {
-    /// Compact JSON with sorted keys: stable, diffable output.
-    func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return try encoder.encode(self)
-    }
-
-    /// One line of compact JSON.
-    func jsonLine() -> String {
-        (try? jsonData()).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
-}

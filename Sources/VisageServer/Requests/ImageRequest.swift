@@ -39,7 +39,7 @@ struct ImageRequest {
             return try MultipartForm.parse(body, contentType: contentType)
         }
         guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
-            throw VisageError("invalid_json", "the body must be a JSON object or multipart/form-data")
+            throw VisageError(.invalidJson, "the body must be a JSON object or multipart/form-data")
         }
         return ImageRequest(values: object, uploads: [])
     }
@@ -59,7 +59,7 @@ struct ImageRequest {
         inputs += uploads.map { .bytes($0.data, filename: $0.filename) }
         let accepted = allowPath ? "image_url, image_base64, image_path or an uploaded file" : "image_url, image_base64 or an uploaded file"
         guard inputs.count == 1 else {
-            throw VisageError("invalid_request", inputs.isEmpty ? "the request needs an image: \(accepted)"
+            throw VisageError(.invalidRequest, inputs.isEmpty ? "the request needs an image: \(accepted)"
                                                                : "the request has \(inputs.count) images; give exactly one of \(accepted)")
         }
         return inputs[0]
@@ -69,7 +69,7 @@ struct ImageRequest {
         switch values[key] {
         case nil, is NSNull: return nil
         case let text as String: return text
-        default: throw VisageError("invalid_request", "\(key) must be a string")
+        default: throw VisageError(.invalidRequest, "\(key) must be a string")
         }
     }
 
@@ -78,7 +78,7 @@ struct ImageRequest {
         switch values[key] {
         case nil, is NSNull: return nil
         case let array as [Any]: return array
-        default: throw VisageError("invalid_request", "\(key) must be an array")
+        default: throw VisageError(.invalidRequest, "\(key) must be an array")
         }
     }
 
@@ -95,7 +95,7 @@ struct ImageRequest {
             }
         default: break
         }
-        throw VisageError("invalid_request", "\(key) must be true or false")
+        throw VisageError(.invalidRequest, "\(key) must be true or false")
     }
 
     func double(_ key: String) throws -> Double? {
@@ -104,16 +104,16 @@ struct ImageRequest {
         case let number as NSNumber where !Self.isBool(number): return number.doubleValue
         case let text as String:
             guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-                throw VisageError("invalid_request", "\(key) must be a number, got '\(text.prefix(40))'")
+                throw VisageError(.invalidRequest, "\(key) must be a number, got '\(text.prefix(40))'")
             }
             return value
-        default: throw VisageError("invalid_request", "\(key) must be a number")
+        default: throw VisageError(.invalidRequest, "\(key) must be a number")
         }
     }
 
     func int(_ key: String) throws -> Int? {
         guard let value = try double(key) else { return nil }
-        guard value == value.rounded(), abs(value) < 1e15 else { throw VisageError("invalid_request", "\(key) must be a whole number") }
+        guard value == value.rounded(), abs(value) < 1e15 else { throw VisageError(.invalidRequest, "\(key) must be a whole number") }
         return Int(value)
     }
 
@@ -127,7 +127,7 @@ struct ImageRequest {
 enum MultipartForm {
     static func parse(_ body: ByteBuffer, contentType: String) throws -> ImageRequest {
         guard let boundary = HeaderParameters(contentType)["boundary"], !boundary.isEmpty, boundary.count <= 200 else {
-            throw VisageError("invalid_multipart", "a multipart/form-data body needs a boundary in its Content-Type")
+            throw VisageError(.invalidMultipart, "a multipart/form-data body needs a boundary in its Content-Type")
         }
         var values: [String: Any] = [:], uploads: [ImageRequest.Upload] = []
         var headers: [(String, String)] = [], content = ByteBuffer()
@@ -147,7 +147,7 @@ enum MultipartForm {
         do {
             try parser.execute(body)
         } catch {
-            throw VisageError("invalid_multipart", "the multipart/form-data body is malformed")
+            throw VisageError(.invalidMultipart, "the multipart/form-data body is malformed")
         }
         return ImageRequest(values: values, uploads: uploads)
     }

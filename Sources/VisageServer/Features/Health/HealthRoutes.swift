@@ -1,6 +1,26 @@
 import Hummingbird
 import VisageFaces
 import VisageImaging
+import VisageInference
+
+/// `GET /health` and `GET /ready`: liveness in the seeds' shapes, from what is loaded.
+struct HealthRoutes: FeatureRoutes {
+    let status: ServiceStatus
+
+    func routes() -> RouteCollection<VisageRequestContext> {
+        let routes = RouteCollection(context: VisageRequestContext.self)
+        let status = status
+        routes.get("health") { _, _ in HealthResponse(service: status) }
+        routes.get("ready") { _, _ in ReadyResponse(service: status) }
+        return routes
+    }
+}
+
+/// What the health routes report on: the face pipeline and the ONNX Runtime it runs on.
+struct ServiceStatus: Sendable {
+    let analyzer: FaceAnalyzer
+    let runtime: OnnxRuntime
+}
 
 /// `GET /health`, in the seed's shape: whether the service can work, where models run, and what
 /// is loaded. `gpu_info` is null on CPU (Visage does not query GPU memory itself).
@@ -41,14 +61,14 @@ struct HealthResponse: ResponseEncodable {
         try container.encode(faceDetectionModel, forKey: .faceDetectionModel)
     }
 
-    init(services: ServerServices) {
-        let analyzer = services.analyzer
+    init(service: ServiceStatus) {
+        let analyzer = service.analyzer
         let onCuda = analyzer.executionProvider == "CUDAExecutionProvider"
         status = "healthy"
         device = onCuda ? "cuda" : "cpu"
-        cudaAvailable = services.runtime.cudaAvailable
+        cudaAvailable = service.runtime.cudaAvailable
         gpuInfo = onCuda ? ["execution_provider": analyzer.executionProvider] : nil
-        versions = ["visage": ServerServices.visageVersion, "onnxruntime": services.runtime.version,
+        versions = ["visage": ServerServices.visageVersion, "onnxruntime": service.runtime.version,
                     "libvips": ImageDecoder.libraryVersion]
         modelsLoaded = ["face": true, "clip": false, "caption": false]
         modelsUsed = analyzer.modelsUsed
@@ -69,7 +89,7 @@ struct ReadyResponse: ResponseEncodable {
         case faceDetectionModel = "face_detection_model"
     }
 
-    init(services: ServerServices) {
-        faceDetectionModel = HealthResponse(services: services).faceDetectionModel
+    init(service: ServiceStatus) {
+        faceDetectionModel = HealthResponse(service: service).faceDetectionModel
     }
 }

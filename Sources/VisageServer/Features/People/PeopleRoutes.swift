@@ -1,120 +1,111 @@
 import Foundation
 import Hummingbird
 import VisageCore
+import VisageInput
 import VisageRecognition
-
-struct NameClusterBody: Decodable { let name: String }
-
-struct RenameBody: Decodable {
-    let oldName: String
-    let newName: String
-    enum CodingKeys: String, CodingKey { case oldName = "old_name", newName = "new_name" }
-}
-
-struct CorrectBody: Decodable {
-    let imageID: String
-    let personName: String
-    let faceID: Int64?
-    enum CodingKeys: String, CodingKey { case imageID = "image_id", personName = "person_name", faceID = "face_id" }
-}
-
-struct MergeBody: Decodable {
-    let sourceClusterID: String
-    let targetClusterID: String
-    enum CodingKeys: String, CodingKey { case sourceClusterID = "source_cluster_id", targetClusterID = "target_cluster_id" }
-}
-
-struct SplitBody: Decodable {
-    let faceIDs: [Int64]
-    let name: String?
-    enum CodingKeys: String, CodingKey { case faceIDs = "face_ids", name }
-}
 
 /// The people endpoints: recognise, name, rename, correct, merge, split, delete, list, crop,
 /// recluster. Each handler decodes, calls the recognition service off the request threads, and
 /// encodes; the rules live in `RecognitionService`.
-struct PeopleRoutes {
-    let services: ServerServices
-    var recognition: RecognitionService { services.recognition }
+struct PeopleRoutes: FeatureRoutes {
+    let recognition: RecognitionService
+    let images: ImageLoader
+    let executor: BlockingExecutor
 
-    func register(on router: Router<VisageRequestContext>) {
-        router.post("faces/recognize") { request, context in try await recognize(request, context) }
-        router.post("faces/clusters/:cluster_id/name") { request, context in
+    func routes() -> RouteCollection<VisageRequestContext> {
+        let routes = RouteCollection(context: VisageRequestContext.self)
+        routes.post("faces/recognize") { request, context in try await recognize(request, context) }
+        routes.post("faces/clusters/:cluster_id/name") { request, context in
             let body = try await request.decodeJSON(NameClusterBody.self, context: context)
             let id = try context.pathParameter("cluster_id")
             return try await change { try $0.nameCluster(id, name: body.name) }
         }
-        router.post("faces/rename") { request, context in
+        routes.post("faces/rename") { request, context in
             let body = try await request.decodeJSON(RenameBody.self, context: context)
             return try await change { try $0.renamePerson(from: body.oldName, to: body.newName) }
         }
-        router.post("faces/correct") { request, context in
+        routes.post("faces/correct") { request, context in
             let body = try await request.decodeJSON(CorrectBody.self, context: context)
             return try await change { try $0.correctFace(imageID: body.imageID, faceID: body.faceID, personName: body.personName) }
         }
-        router.post("faces/clusters/merge") { request, context in
+        routes.post("faces/clusters/merge") { request, context in
             let body = try await request.decodeJSON(MergeBody.self, context: context)
             return try await change { try $0.mergeClusters(body.sourceClusterID, into: body.targetClusterID) }
         }
-        router.post("faces/clusters/:cluster_id/split") { request, context in
+        routes.post("faces/clusters/:cluster_id/split") { request, context in
             let body = try await request.decodeJSON(SplitBody.self, context: context)
             let id = try context.pathParameter("cluster_id")
             return try await change { try $0.splitCluster(id, faceIDs: body.faceIDs, name: body.name) }
         }
-        router.get("faceinfo") { request, _ in
+        routes.post("faces/recluster") { _, _ in
+            try Response.json(ReclusterPayload(try await run { try $0.recluster() }))
+        }
+        addQueries(to: routes)
+        return routes
+    }
+
+    /// The read-only routes, and the deletes by id.
+    private func addQueries(to routes: RouteCollection<VisageRequestContext>) {
+        routes.get("faceinfo") { request, _ in
             let info = try await run { try $0.faceInfo(clusterID: request.queryString("cluster_id"),
                                                        personName: request.queryString("person_name")) }
             return try Response.json(FaceInfoPayload(info))
         }
-        router.get("faces/suggestions") { request, _ in
+        routes.get("faces/suggestions") { request, _ in
             let minimum = try request.queryDouble("min_similarity") ?? 0.6
             let suggestions = try await run { try $0.nameSuggestions(clusterID: request.queryString("cluster_id"), minSimilarity: minimum) }
             return try Response.json(SuggestionsPayload(suggestions))
         }
-        router.get("faces/people/:name") { _, context in
+        routes.get("faces/people/:name") { _, context in
             let name = try context.pathParameter("name")
             return try Response.json(FaceListPayload(name: name, faces: try await run { try $0.faces(ofPerson: name) }))
         }
-        router.get("faces/clusters/:cluster_id/faces") { _, context in
+        routes.get("faces/clusters/:cluster_id/faces") { _, context in
             let id = try context.pathParameter("cluster_id")
             return try Response.json(FaceListPayload(clusterID: id, faces: try await run { try $0.faces(inCluster: id) }))
         }
-        router.get("faces/:face_id/crop") { request, context in
+        routes.get("faces/:face_id/crop") { request, context in
             let id = try context.faceIDParameter()
             let size = try request.queryDouble("size").map(Int.init) ?? 160
             let jpeg = try await run { try $0.faceCrop(faceID: id, size: size) }
             return Response(status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=60"],
                             body: .init(byteBuffer: ByteBuffer(bytes: jpeg)))
         }
-        router.delete("faces/:face_id") { _, context in
+        routes.delete("faces/:face_id") { _, context in
             let id = try context.faceIDParameter()
             try await run { try $0.deleteFace(id: id) }
             return try Response.json(PeopleChangePayload(change: PeopleChange(message: "Deleted face \(id)")))
         }
-        router.get("images/:image_id") { _, context in
+        routes.get("images/:image_id") { _, context in
             let id = try context.pathParameter("image_id")
             return try Response.json(FaceListPayload(faces: try await run { try $0.faces(ofImage: id) }))
         }
-        router.delete("images/:image_id") { _, context in
+        routes.delete("images/:image_id") { _, context in
             let id = try context.pathParameter("image_id")
             let removed = try await run { try $0.deleteImage(imageID: id) }
             return try Response.json(PeopleChangePayload(change: PeopleChange(message: "Deleted image \(id) (\(removed) faces)", faces: removed)))
         }
-        router.post("faces/recluster") { _, _ in
-            try Response.json(ReclusterPayload(try await run { try $0.recluster() }))
-        }
     }
 
+    /// The path passes the input policy (roots, regular file, size, format) like every image, and
+    /// the bytes it checked are the ones decoded and analysed: the file is never re-opened by path,
+    /// so it cannot be swapped between the check and the read.
     private func recognize(_ request: Request, _ context: VisageRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(RecognizeBody.self, context: context)
         guard let orientation = body.orientation else {
-            throw VisageError("invalid_orientation", "orientation is required: the EXIF orientation (1-8) the caller read")
+            throw VisageError(.invalidOrientation, "orientation is required: the EXIF orientation (1-8) the caller read")
         }
-        // The path must pass the input policy (roots, regular file, size, format) like every image.
-        _ = try await services.fetcher.load(.path(body.imagePath))
+        let loaded = try await images.load(.path(body.imagePath))
         let recognizeRequest = RecognizeRequest(imageID: body.imageID, imagePath: body.imagePath, orientation: orientation,
                                                 xmpRegions: body.xmpRegions, saveAnnotated: body.saveAnnotated ?? false)
-        let result = try await run { try $0.recognize(recognizeRequest) }
+        // The request's own mistakes are reported before any decoding, as the service would.
+        _ = try recognizeRequest.validated()
+        let recognition = recognition, images = images
+        let result = try await executor.run {
+            var request = recognizeRequest
+            request.image = try images.decode(loaded)
+            return try recognition.recognize(request)
+        }
         return try Response.json(RecognizePayload(result: result))
     }
 
@@ -122,9 +113,9 @@ struct PeopleRoutes {
         try Response.json(PeopleChangePayload(change: try await run(work)))
     }
 
-    /// Store and model work blocks a thread: run it on the services' dispatch queue.
+    /// Store and model work blocks a thread: run it on the executor.
     private func run<T: Sendable>(_ work: @escaping @Sendable (RecognitionService) throws -> T) async throws -> T {
         let recognition = recognition
-        return try await services.runBlocking { try work(recognition) }
+        return try await executor.run { try work(recognition) }
     }
 }

@@ -1,8 +1,8 @@
 import Hummingbird
 import Logging
 
-/// Builds the HTTP application: routes, middleware, address. `visage serve` runs it; tests drive
-/// it with HummingbirdTesting.
+/// Builds the HTTP application: the kernel's middleware, then each feature's routes mounted under
+/// a group. `visage serve` runs it; tests drive it with HummingbirdTesting.
 public enum VisageApplication {
     /// The application over loaded services. `allowedOrigins`: CORS origins (`ALLOWED_ORIGINS`);
     /// empty sends no CORS headers.
@@ -23,27 +23,27 @@ public enum VisageApplication {
         return (app, startup)
     }
 
-    /// Every route over `services`.
+    /// Every feature's routes over `services`. Seed 004's route answers errors in its own shape.
     static func router(services: ServerServices, allowedOrigins: String?) -> Router<VisageRequestContext> {
         router(allowedOrigins: allowedOrigins) { router in
-            router.get("health") { _, _ in HealthResponse(services: services) }
-            let detect = DetectRoute(services: services)
-            router.post("faces/detect") { request, context in try await detect.handle(request, context: context) }
-            PeopleRoutes(services: services).register(on: router)
-            FaceDatabaseRoutes(services: services).register(on: router)
-            router.get("ready") { _, _ in ReadyResponse(services: services) }
-            let extract = ExtractRoute(services: services)
-            router.post("extract-faces") { request, context in try await extract.handle(request, context: context) }
+            router.mount(services.healthRoutes)
+            router.mount(services.detectionRoutes)
+            router.mount(services.peopleRoutes)
+            router.mount(services.faceDatabaseRoutes, at: "facedb")
+            router.mount(services.extractionRoutes, errors: .seed004)
             router.get("openapi.json") { _, _ in OpenAPIDocument.response() }
         }
     }
 
-    /// A router with the middleware every response goes through (CORS, request ids and errors),
-    /// and the routes `register` adds.
+    /// A router with the middleware every response goes through, outermost first: CORS, request
+    /// ids, the access log, and error mapping for what no group maps (unknown routes, startup);
+    /// then the routes `register` adds.
     static func router(allowedOrigins: String?, _ register: (Router<VisageRequestContext>) -> Void) -> Router<VisageRequestContext> {
         let router = Router(context: VisageRequestContext.self)
         if let cors = CORSPolicy.fromEnvironment(allowedOrigins) { router.add(middleware: cors) }
-        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: ErrorMiddleware(style: .standard))
         register(router)
         return router
     }

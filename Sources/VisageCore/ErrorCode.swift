@@ -1,0 +1,153 @@
+/// Every stable error code Visage reports, with the HTTP status it answers with. This file is
+/// the one list: the server takes the status from the code, and a test checks that the README's
+/// error table and the OpenAPI document list exactly `ErrorCode.all`. A new code is added here,
+/// to `all`, and to both documents.
+public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
+    /// The code clients see (`image_not_found`); never changes once published.
+    public let rawValue: String
+    /// The HTTP status of a response carrying this code: 4xx for caller mistakes, 5xx for
+    /// Visage's own faults. The CLI ignores it.
+    public let status: Int
+
+    // Private: codes are only made here, so no status can drift from the list.
+    private init(_ rawValue: String, _ status: Int) {
+        self.rawValue = rawValue
+        self.status = status
+    }
+
+    public var description: String { rawValue }
+}
+
+extension ErrorCode {
+    // MARK: Input: paths and images
+
+    public static let imageNotFound = ErrorCode("image_not_found", 404)
+    public static let imageNotAFile = ErrorCode("image_not_a_file", 400)
+    public static let imageUnreadable = ErrorCode("image_unreadable", 400)
+    public static let imageEmpty = ErrorCode("image_empty", 400)
+    public static let imageFormatUnsupported = ErrorCode("image_format_unsupported", 400)
+    public static let imageTruncated = ErrorCode("image_truncated", 400)
+    public static let imageCorrupt = ErrorCode("image_corrupt", 400)
+    public static let imageTooLarge = ErrorCode("image_too_large", 413)
+    public static let pathNotAllowed = ErrorCode("path_not_allowed", 403)
+    public static let invalidBase64 = ErrorCode("invalid_base64", 400)
+    public static let imagingUnavailable = ErrorCode("imaging_unavailable", 500)
+    public static let imageResizeFailed = ErrorCode("image_resize_failed", 500)
+    public static let imageEncodeFailed = ErrorCode("image_encode_failed", 500)
+
+    // MARK: Input: URL fetching
+
+    public static let urlInvalid = ErrorCode("url_invalid", 400)
+    public static let urlSchemeNotAllowed = ErrorCode("url_scheme_not_allowed", 400)
+    public static let urlNotAllowed = ErrorCode("url_not_allowed", 403)
+    public static let urlTooManyRedirects = ErrorCode("url_too_many_redirects", 400)
+    public static let urlUnreachable = ErrorCode("url_unreachable", 502)
+    public static let urlHttpError = ErrorCode("url_http_error", 502)
+    public static let urlTimeout = ErrorCode("url_timeout", 504)
+
+    // MARK: XMP metadata
+
+    public static let xmpUnreadable = ErrorCode("xmp_unreadable", 500)
+    public static let xmpMalformed = ErrorCode("xmp_malformed", 500)
+    public static let xmpTooLarge = ErrorCode("xmp_too_large", 500)
+
+    // MARK: Models and inference
+
+    public static let modelPackUnknown = ErrorCode("model_pack_unknown", 500)
+    public static let modelPackNotInstalled = ErrorCode("model_pack_not_installed", 500)
+    public static let modelManifestInvalid = ErrorCode("model_manifest_invalid", 500)
+    public static let modelLockInvalid = ErrorCode("model_lock_invalid", 500)
+    public static let modelDownloadFailed = ErrorCode("model_download_failed", 500)
+    public static let modelDownloadUnavailable = ErrorCode("model_download_unavailable", 500)
+    public static let modelChecksumMismatch = ErrorCode("model_checksum_mismatch", 500)
+    public static let modelMirrorMissingFile = ErrorCode("model_mirror_missing_file", 500)
+    public static let modelInstallFailed = ErrorCode("model_install_failed", 500)
+    public static let modelLoadFailed = ErrorCode("model_load_failed", 500)
+    public static let modelMismatch = ErrorCode("model_mismatch", 500)
+    public static let ortLibraryNotFound = ErrorCode("ort_library_not_found", 500)
+    public static let ortIncompatible = ErrorCode("ort_incompatible", 500)
+    public static let ortError = ErrorCode("ort_error", 500)
+    public static let cudaUnavailable = ErrorCode("cuda_unavailable", 500)
+    public static let invalidTensor = ErrorCode("invalid_tensor", 500)
+    public static let inferenceFailed = ErrorCode("inference_failed", 500)
+    public static let analysisFailed = ErrorCode("analysis_failed", 500)
+    public static let noFaces = ErrorCode("no_faces", 500)
+
+    // MARK: People and the store
+
+    public static let clusterNotFound = ErrorCode("cluster_not_found", 404)
+    public static let faceNotFound = ErrorCode("face_not_found", 404)
+    public static let personNotFound = ErrorCode("person_not_found", 404)
+    public static let imageUnknown = ErrorCode("image_unknown", 404)
+    public static let invalidOrientation = ErrorCode("invalid_orientation", 400)
+    public static let invalidName = ErrorCode("invalid_name", 400)
+    public static let invalidConstraint = ErrorCode("invalid_constraint", 400)
+    public static let faceAmbiguous = ErrorCode("face_ambiguous", 400)
+    public static let faceNotInCluster = ErrorCode("face_not_in_cluster", 400)
+    public static let annotationDisabled = ErrorCode("annotation_disabled", 400)
+    public static let annotationWriteFailed = ErrorCode("annotation_write_failed", 500)
+    public static let mergeNameConflict = ErrorCode("merge_name_conflict", 409)
+    public static let embeddingModelMismatch = ErrorCode("embedding_model_mismatch", 409)
+    public static let embeddingDimensionMismatch = ErrorCode("embedding_dimension_mismatch", 400)
+    public static let embeddingMissing = ErrorCode("embedding_missing", 500)
+    public static let embeddingModelMissing = ErrorCode("embedding_model_missing", 500)
+    public static let storeOpenFailed = ErrorCode("store_open_failed", 500)
+    public static let storeCorrupt = ErrorCode("store_corrupt", 500)
+    public static let storeFailed = ErrorCode("store_failed", 500)
+
+    // MARK: Configuration
+
+    /// An environment variable is set to something that is not a value in its range; `visage`
+    /// stops before it serves.
+    public static let invalidConfiguration = ErrorCode("invalid_configuration", 500)
+
+    // MARK: Face database (seed 002)
+
+    public static let invalidCollection = ErrorCode("invalid_collection", 400)
+    public static let collectionNotFound = ErrorCode("collection_not_found", 404)
+
+    // MARK: Extraction (seed 004)
+
+    public static let tooManyImages = ErrorCode("too_many_images", 400)
+    public static let requestTimeout = ErrorCode("request_timeout", 408)
+
+    // MARK: Server and requests
+
+    public static let notFound = ErrorCode("not_found", 404)
+    /// Any other error the HTTP framework raises; the response keeps the framework's own status
+    /// (always 4xx), this one is the fallback.
+    public static let httpError = ErrorCode("http_error", 400)
+    public static let invalidJson = ErrorCode("invalid_json", 400)
+    public static let invalidRequest = ErrorCode("invalid_request", 400)
+    public static let invalidMultipart = ErrorCode("invalid_multipart", 400)
+    public static let requestTooLarge = ErrorCode("request_too_large", 413)
+    public static let modelsNotReady = ErrorCode("models_not_ready", 503)
+    /// Anything that is not a `VisageError`; its description is logged, never sent.
+    public static let internalError = ErrorCode("internal_error", 500)
+
+    /// Every code, grouped as above.
+    public static let all: [ErrorCode] = [
+        imageNotFound, imageNotAFile, imageUnreadable, imageEmpty, imageFormatUnsupported, imageTruncated, imageCorrupt,
+        imageTooLarge, pathNotAllowed, invalidBase64, imagingUnavailable, imageResizeFailed, imageEncodeFailed,
+        urlInvalid, urlSchemeNotAllowed, urlNotAllowed, urlTooManyRedirects, urlUnreachable, urlHttpError, urlTimeout,
+        xmpUnreadable, xmpMalformed, xmpTooLarge,
+        modelPackUnknown, modelPackNotInstalled, modelManifestInvalid, modelLockInvalid, modelDownloadFailed,
+        modelDownloadUnavailable, modelChecksumMismatch, modelMirrorMissingFile, modelInstallFailed, modelLoadFailed,
+        modelMismatch, ortLibraryNotFound, ortIncompatible, ortError, cudaUnavailable, invalidTensor, inferenceFailed,
+        analysisFailed, noFaces,
+        clusterNotFound, faceNotFound, personNotFound, imageUnknown, invalidOrientation, invalidName, invalidConstraint,
+        faceAmbiguous, faceNotInCluster, annotationDisabled, annotationWriteFailed, mergeNameConflict,
+        embeddingModelMismatch, embeddingDimensionMismatch, embeddingMissing, embeddingModelMissing,
+        storeOpenFailed, storeCorrupt, storeFailed,
+        invalidConfiguration,
+        invalidCollection, collectionNotFound,
+        tooManyImages, requestTimeout,
+        notFound, httpError, invalidJson, invalidRequest, invalidMultipart, requestTooLarge, modelsNotReady, internalError,
+    ]
+
+    /// The code with this raw value, if it is one of `all`.
+    public init?(rawValue: String) {
+        guard let code = Self.all.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = code
+    }
+}

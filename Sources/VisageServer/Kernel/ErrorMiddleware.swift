@@ -1,0 +1,46 @@
+import Hummingbird
+import Logging
+import VisageCore
+
+/// Turns what a handler throws into an error response in the group's `style`; nothing else.
+/// The status comes from the error's `ErrorCode`. Errors that are not `VisageError`s are our own
+/// bugs: the client gets 500 `internal_error` and a generic sentence, and the description goes to
+/// the log with the request id, so internals (paths, SQL, types) never leave the server.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = VisageRequestContext
+    let style: ErrorBodyStyle
+
+    init(style: ErrorBodyStyle = .standard) {
+        self.style = style
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            return response(for: error, context: context)
+        }
+    }
+
+    func response(for error: Error, context: Context) -> Response {
+        let code: ErrorCode, status: HTTPResponse.Status, message: String
+        switch error {
+        case let error as VisageError:
+            (code, status, message) = (error.errorCode, HTTPResponse.Status(code: error.status), error.message)
+        case let error as HTTPError:
+            // Raised by Hummingbird itself (no route, a malformed request): its status stands.
+            code = error.status == .notFound ? .notFound : .httpError
+            (status, message) = (error.status, error.body ?? error.status.reasonPhrase)
+        default:
+            context.logger.error("internal error: \(String(reflecting: error))", metadata: ["request_id": .string(context.requestID)])
+            (code, status) = (.internalError, .internalServerError)
+            message = Self.internalMessage(requestID: context.requestID)
+        }
+        return style.response(code: code, status: status, message: message, requestID: context.requestID)
+    }
+
+    /// What a client is told about a fault of ours: enough to report it, nothing of its cause.
+    static func internalMessage(requestID: String) -> String {
+        "an internal error occurred; the server log has the details under request id \(requestID)"
+    }
+}

@@ -1,0 +1,18 @@
+import Hummingbird
+
+/// One feature's routes (people, face database, extraction, ...), holding only the dependencies
+/// its handlers use. The application mounts each under a router group, where the group's error
+/// body style, and later its API-key scope checks, apply as group middleware.
+protocol FeatureRoutes: Sendable {
+    /// The routes, with paths relative to where they are mounted.
+    func routes() -> RouteCollection<VisageRequestContext>
+}
+
+extension RouterMethods where Context == VisageRequestContext {
+    /// Adds `feature`'s routes under `path`, with errors written in `style`.
+    @discardableResult
+    func mount(_ feature: some FeatureRoutes, at path: RouterPath = "", errors style: ErrorBodyStyle = .standard) -> Self {
+        group(path).add(middleware: ErrorMiddleware(style: style)).addRoutes(feature.routes())
+        return self
+    }
+}

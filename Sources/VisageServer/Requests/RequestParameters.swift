@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import VisageCore
+
+extension Request {
+    /// The body decoded as JSON; any failure is the caller's `invalid_json` (400).
+    func decodeJSON<T: Decodable>(_ type: T.Type, context: VisageRequestContext) async throws -> T {
+        do {
+            return try await decode(as: type, context: context)
+        } catch is NIOTooManyBytesError {
+            throw VisageError.requestTooLarge(limit: context.maxUploadSize)
+        } catch let error as VisageError {
+            throw error
+        } catch {
+            throw VisageError.invalidJSON(error)
+        }
+    }
+
+    func queryDouble(_ name: String) throws -> Double? {
+        guard let text = uri.queryParameters.get(name) else { return nil }
+        guard let value = Double(text) else { throw VisageError(.invalidRequest, "\(name) must be a number, got '\(text)'") }
+        return value
+    }
+
+    func queryString(_ name: String) -> String? {
+        uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
+
+/// Path parameters, with the API's error codes.
+extension VisageRequestContext {
+    func pathParameter(_ name: String) throws -> String {
+        guard let value = parameters.get(name), !value.isEmpty else {
+            throw VisageError(.invalidRequest, "missing path parameter \(name)")
+        }
+        return value.removingPercentEncoding ?? value
+    }
+
+    func faceIDParameter() throws -> Int64 {
+        let text = try pathParameter("face_id")
+        guard let id = Int64(text) else { throw VisageError(.invalidRequest, "face_id must be an integer, got '\(text)'") }
+        return id
+    }
+}
+
+extension VisageError {
+    /// A body over `limit` bytes; `setting` names the variable that raises the limit, if any.
+    static func requestTooLarge(limit: Int, setting: String? = nil) -> VisageError {
+        VisageError(.requestTooLarge, "the request body is over the limit of \(limit) bytes" + (setting.map { " (\($0))" } ?? ""))
+    }
+
+    /// A JSON body that does not decode, naming the field at fault.
+    static func invalidJSON(_ error: Error) -> VisageError {
+        let detail: String
+        switch error as? DecodingError {
+        case .keyNotFound(let key, _)?: detail = "missing field '\(key.stringValue)'"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            detail = "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case .dataCorrupted?: detail = "the body is not valid JSON"
+        default: detail = "\(error)"
+        }
+        return VisageError(.invalidJson, "request body: \(detail)")
+    }
+}
+
+/// Checks shared by every route that takes the field.
+enum FieldRules {
+    /// `min_face_size`: pixels, 0 or more; nil takes the server's default (`MIN_FACE_SIZE`).
+    static func minFaceSize(_ value: Double?, default fallback: Double) throws -> Double {
+        let value = value ?? fallback
+        guard value >= 0, value.isFinite else { throw VisageError(.invalidRequest, "min_face_size must be 0 or more") }
+        return value
+    }
+}
