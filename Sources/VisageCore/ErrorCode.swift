@@ -122,6 +122,8 @@ extension ErrorCode {
     public static let invalidMultipart = ErrorCode("invalid_multipart", 400)
     public static let requestTooLarge = ErrorCode("request_too_large", 413)
     public static let modelsNotReady = ErrorCode("models_not_ready", 503)
+    /// Every worker is busy and the queue of waiting requests is full (`VISAGE_MAX_QUEUE`).
+    public static let serverBusy = ErrorCode("server_busy", 503)
     /// Anything that is not a `VisageError`; its description is logged, never sent.
     public static let internalError = ErrorCode("internal_error", 500)
 
@@ -142,7 +144,7 @@ extension ErrorCode {
         invalidConfiguration,
         invalidCollection, collectionNotFound,
         tooManyImages, requestTimeout,
-        notFound, httpError, invalidJson, invalidRequest, invalidMultipart, requestTooLarge, modelsNotReady, internalError,
+        notFound, httpError, invalidJson, invalidRequest, invalidMultipart, requestTooLarge, modelsNotReady, serverBusy, internalError,
     ]
 
     /// The code with this raw value, if it is one of `all`.

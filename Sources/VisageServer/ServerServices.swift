@@ -25,10 +25,11 @@ public struct ServerServices: Sendable {
     public var analyzer: FaceAnalyzer { recognition.analyzer }
 
     /// `concurrentJobs`: images analysed at once (default: the number of cores); further
-    /// requests wait.
+    /// requests wait, at most `maxQueued` of them (`VISAGE_MAX_QUEUE`); past that they are
+    /// refused with 503 `server_busy`.
     public init(recognition: RecognitionService, faceDatabase: FaceDatabaseService, runtime: OnnxRuntime, fetcher: ImageFetcher,
                 extraction: ExtractionSettings = ExtractionSettings(),
-                concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128) {
         self.recognition = recognition
         self.faceDatabase = faceDatabase
         self.fetcher = fetcher
@@ -36,7 +37,7 @@ public struct ServerServices: Sendable {
         self.runtime = runtime
         extractor = FaceExtractor(analyzer: recognition.analyzer, workers: concurrentJobs,
                                   maxSide: recognition.configuration.maxSide)
-        executor = BlockingExecutor(concurrentJobs: concurrentJobs)
+        executor = BlockingExecutor(concurrentJobs: concurrentJobs, maxQueued: maxQueued)
         images = ImageLoader(fetcher: fetcher, decoder: recognition.configuration.decoder,
                              maxSide: recognition.configuration.maxSide, maxRequestBytes: extraction.maxRequestBytes)
     }

@@ -33,9 +33,10 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         // Every setting is checked before the port opens: a bad value stops the start with the
         // variable's name.
-        let jobs: Int, listenPort: Int, policy: InputPolicy, extraction: ExtractionSettings
+        let jobs: Int, queued: Int, listenPort: Int, policy: InputPolicy, extraction: ExtractionSettings
         do {
             jobs = try workers ?? configuration.integer("VISAGE_WORKERS", in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
+            queued = try configuration.integer("VISAGE_MAX_QUEUE", in: 0...100_000) ?? 128
             listenPort = try port ?? configuration.integer("PORT", in: 0...65535)
                 ?? configuration.integer("VISAGE_PORT", in: 0...65535) ?? 8000
             policy = try InputPolicy.fromEnvironment(environment)
@@ -58,7 +59,8 @@ struct ServeCommand: AsyncParsableCommand {
                                                        collections: try SQLiteFaceCollections(store: store))
                 startupLogger.info("data in \(data.resolvedDataDirectory.path): \(recognition.indexedFaceCount) faces of \(recognition.embeddingModel); ready")
                 startup.finish(with: ServerServices(recognition: recognition, faceDatabase: faceDatabase, runtime: try OnnxRuntime.load(),
-                                                    fetcher: fetcher, extraction: extraction, concurrentJobs: jobs))
+                                                    fetcher: fetcher, extraction: extraction, concurrentJobs: jobs,
+                                                    maxQueued: queued))
             } catch {
                 exitWithError(error)
             }

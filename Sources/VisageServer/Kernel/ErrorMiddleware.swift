@@ -36,7 +36,10 @@ struct ErrorMiddleware: RouterMiddleware {
             (code, status) = (.internalError, .internalServerError)
             message = Self.internalMessage(requestID: context.requestID)
         }
-        return style.response(code: code, status: status, message: message, requestID: context.requestID)
+        var response = style.response(code: code, status: status, message: message, requestID: context.requestID)
+        // 503s (loading, busy) pass soon: tell clients when to come back rather than let them spin.
+        if status == .serviceUnavailable { response.headers[.retryAfter] = "1" }
+        return response
     }
 
     /// What a client is told about a fault of ours: enough to report it, nothing of its cause.

@@ -26,6 +26,7 @@ public enum VisageApplication {
     /// Every feature's routes over `services`. Seed 004's route answers errors in its own shape.
     static func router(services: ServerServices, allowedOrigins: String?) -> Router<VisageRequestContext> {
         router(allowedOrigins: allowedOrigins) { router in
+            router.add(middleware: DeadlineMiddleware(seconds: services.extraction.requestTimeout))
             router.mount(services.healthRoutes)
             router.mount(services.detectionRoutes)
             router.mount(services.peopleRoutes)

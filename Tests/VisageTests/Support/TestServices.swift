@@ -29,12 +29,14 @@ enum TestServices {
 
     /// Services over `store` (a fresh in-memory one by default).
     static func make(store: SQLiteFaceStore? = nil, annotatedDirectory: URL? = nil, fetcher: ImageFetcher = fetcher,
-                     extraction: ExtractionSettings = ExtractionSettings()) throws -> ServerServices {
+                     extraction: ExtractionSettings = ExtractionSettings(),
+                     concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128) throws -> ServerServices {
         let store = try store ?? SQLiteFaceStore.inMemory()
         let recognition = try RecognitionService(analyzer: analyzer, store: store,
                                                  configuration: RecognitionConfiguration(annotatedImagesDirectory: annotatedDirectory))
         let faceDatabase = FaceDatabaseService(analyzer: analyzer, collections: try SQLiteFaceCollections(store: store))
-        return ServerServices(recognition: recognition, faceDatabase: faceDatabase, runtime: runtime, fetcher: fetcher, extraction: extraction)
+        return ServerServices(recognition: recognition, faceDatabase: faceDatabase, runtime: runtime, fetcher: fetcher, extraction: extraction,
+                              concurrentJobs: concurrentJobs, maxQueued: maxQueued)
     }
 
     /// A new empty directory under the system's temporary directory.

@@ -1,18 +1,13 @@
 import VisageCore
 
-/// `REQUEST_TIMEOUT` (seed 004) for a whole request's work.
+/// `REQUEST_TIMEOUT` (seed 004) for a whole request's work: downloads and analysis together.
 enum RequestTimeout {
-    /// The work's result, or `request_timeout` (408) after `seconds`. Work already running on
-    /// the executor finishes in the background; its result is dropped.
+    /// The work's result, or `request_timeout` (408) at the request's deadline (or `seconds` from
+    /// now outside a request). The caller is answered at the deadline; the work is cancelled, and
+    /// what already runs on the blocking queue finishes in the background with its result dropped.
     static func run<T: Sendable>(_ seconds: Double, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await work() }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-                throw VisageError(.requestTimeout, "the request took longer than REQUEST_TIMEOUT (\(seconds) s)")
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
-        }
+        let deadline = RequestDeadline.current
+            ?? RequestDeadline.Deadline(instant: .now + .milliseconds(Int64(seconds * 1000)), seconds: seconds)
+        return try await RequestDeadline.race(deadline, work)
     }
 }
