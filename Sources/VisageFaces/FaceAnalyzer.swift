@@ -25,34 +25,35 @@ public struct AnalysisOptions: Sendable {
 /// Immutable and safe to share between threads; ONNX Runtime sessions allow concurrent runs.
 public final class FaceAnalyzer: Sendable {
     public let pack: ModelPack
+    /// The face models this analyzer loaded, by role: what `/health` and `models_used` report.
+    public let models: ModelRegistry
     let detector: any FaceDetector
     let embedder: FaceEmbedder
     let attributes: AttributeEstimator?
 
     /// Which model did which job, for `models_used` in responses.
-    public var modelsUsed: [String: String] {
-        var used = ["pack": pack.name,
-                    "face_detection": Self.modelName(pack.detector.file),
-                    "face_embedding": Self.modelName(pack.embedder.file)]
-        if let spec = pack.attributes { used["face_attributes"] = Self.modelName(spec.file) }
-        return used
-    }
+    public var modelsUsed: [String: String] { models.modelsUsed }
 
     public var embeddingDimensions: Int { embedder.dimensions }
     /// The embedder's name, stored with every embedding: embeddings of different models are
     /// never compared.
-    public var embeddingModelName: String { modelsUsed["face_embedding"] ?? pack.name }
+    public var embeddingModelName: String { models.model(for: .faceEmbedder)?.name ?? pack.name }
 
     /// "CUDAExecutionProvider" or "CPUExecutionProvider": where the models run.
     public var executionProvider: String { embedder.session.executionProvider }
 
-    /// Loads the pack's models from `store` (which must have them installed).
+    /// Loads the pack's face models from `store` (which must have them installed).
     public init(pack: ModelPack, store: ModelStore, runtime: OnnxRuntime, options: SessionOptions) throws {
-        func session(_ file: String) throws -> InferenceSession {
-            try InferenceSession(runtime: runtime, modelPath: store.path(for: file).path, options: options)
+        var loaded: [LoadedModel] = []
+        func session(_ role: ModelRole) throws -> InferenceSession? {
+            guard let spec = pack.model(for: role) else { return nil }
+            let session = try InferenceSession(runtime: runtime, modelPath: store.path(for: spec.file).path, options: options)
+            loaded.append(LoadedModel(spec: spec, executionProvider: session.executionProvider))
+            return session
         }
         self.pack = pack
-        let detectorSession = try session(pack.detector.file)
+        // ModelPack guarantees a detector and an embedder, so these sessions exist.
+        let detectorSession = try session(.faceDetector)!
         let size = pack.detector.inputSize
         let layout = pack.detector.normalization
         switch pack.detector.decoder {
@@ -61,13 +62,13 @@ public final class FaceAnalyzer: Sendable {
         case .scrfd:
             detector = try SCRFDDetector(session: detectorSession, inputWidth: size.width, inputHeight: size.height, layout: layout)
         }
-        embedder = try FaceEmbedder(session: try session(pack.embedder.file), layout: pack.embedder.normalization)
-        if let spec = pack.attributes {
-            attributes = try AttributeEstimator(session: try session(spec.file), size: spec.inputSize.width,
-                                                layout: spec.normalization)
+        embedder = try FaceEmbedder(session: try session(.faceEmbedder)!, layout: pack.embedder.normalization)
+        if let spec = pack.attributes, let attributesSession = try session(.faceAttributes) {
+            attributes = try AttributeEstimator(session: attributesSession, size: spec.inputSize.width, layout: spec.normalization)
         } else {
             attributes = nil
         }
+        models = ModelRegistry(packName: pack.name, models: loaded)
     }
 
     /// Faces of `decoded`, in full-size displayed-image coordinates, largest first.
@@ -87,10 +88,6 @@ public final class FaceAnalyzer: Sendable {
                                 age: attributeValues?[index].age, gender: attributeValues?[index].gender,
                                 embedding: embeddings?[index])
         }
-    }
-
-    static func modelName(_ file: String) -> String {
-        (file as NSString).deletingPathExtension
     }
 }
 

@@ -15,7 +15,7 @@ struct Letterbox {
         let width = max(1, min(inputWidth, Int((Double(image.width) * scale).rounded())))
         let height = max(1, min(inputHeight, Int((Double(image.height) * scale).rounded())))
         let resized = image.resampled(width: width, height: height)
-        var data = [Float](repeating: layout.paddingValue, count: 3 * inputWidth * inputHeight)
+        var data = layout.blankCanvas(width: inputWidth, height: inputHeight)
         layout.write(resized, into: &data, offset: 0, canvasWidth: inputWidth, canvasHeight: inputHeight)
         self.scale = scale
         self.tensor = try Tensor(shape: [1, 3, inputHeight, inputWidth], data: data)

@@ -3,13 +3,28 @@ import Foundation
 import VisageCore
 
 extension InferenceSession {
-    /// Runs the model. `inputs` must name every model input; `outputNames` defaults to all outputs.
-    /// Safe to call concurrently from several threads.
+    /// Runs a model whose inputs and outputs are all float (or float16, converted). `inputs` must
+    /// name every model input; `outputNames` defaults to all outputs. Safe to call concurrently.
     public func run(_ inputs: [String: Tensor], outputNames requested: [String]? = nil) throws -> [String: Tensor] {
+        var tensors: [String: Tensor] = [:]
+        for (name, value) in try run(values: inputs.mapValues { .float($0) }, outputNames: requested) {
+            guard let tensor = value.floatTensor else {
+                throw VisageError(.inferenceFailed,
+                                  "output '\(name)' of \(modelName) holds \(value.elementName) values: read it with run(values:)")
+            }
+            tensors[name] = tensor
+        }
+        return tensors
+    }
+
+    /// Runs the model with inputs of any supported element type (float, float16, int32, int64):
+    /// token ids go in as `.int64`, narrowed to int32 where the model asks for that. Outputs come
+    /// back as `.float` (float and float16) or `.int64` (int64 and int32). Safe to call concurrently.
+    public func run(values inputs: [String: TensorValue], outputNames requested: [String]? = nil) throws -> [String: TensorValue] {
         let inputIndices = try indicesOfInputs(inputs)
         let outputIndices = try indicesOfOutputs(requested ?? outputs.map(\.name))
-        let feeds = inputIndices.map { (info: self.inputs[$0], tensor: inputs[self.inputs[$0].name]!) }
-        let storages = try feeds.map { try InputStorage($0.tensor, for: $0.info) }
+        let feeds = inputIndices.map { (info: self.inputs[$0], value: inputs[self.inputs[$0].name]!) }
+        let storages = try feeds.map { try InputStorage($0.value, for: $0.info) }
         let api = runtime.api
 
         return try InputStorage.withPinned(storages[...]) { addresses in
@@ -17,10 +32,10 @@ extension InferenceSession {
             defer { values.forEach { api.ReleaseValue!($0) } }
             for (feed, (storage, address)) in zip(feeds, zip(storages, addresses)) {
                 var value: OpaquePointer?
-                let shape = feed.tensor.shape.map(Int64.init)
+                let shape = feed.value.shape.map(Int64.init)
                 try runtime.check(api.CreateTensorWithDataAsOrtValue!(runtime.cpuMemoryInfo, address, storage.byteCount,
-                                                                      shape, shape.count, onnxType(feed.info), &value),
-                                  code: .inferenceFailed, "wrapping input '\(feed.info.name)' of shape \(feed.tensor.shape)")
+                                                                      shape, shape.count, storage.onnxType, &value),
+                                  code: .inferenceFailed, "wrapping input '\(feed.info.name)' of shape \(feed.value.shape)")
                 values.append(value)
             }
 
@@ -32,18 +47,18 @@ extension InferenceSession {
                                        cOutputNames, cOutputNames.count, &results),
                               code: .inferenceFailed, "running \(modelName)")
 
-            var tensors: [String: Tensor] = [:]
+            var tensors: [String: TensorValue] = [:]
             for (index, value) in zip(outputIndices, results) {
-                tensors[outputs[index].name] = try readTensor(value!, name: outputs[index].name)
+                tensors[outputs[index].name] = try readOutput(value!, name: outputs[index].name)
             }
             return tensors
         }
     }
 
-    private var modelName: String { (modelPath as NSString).lastPathComponent }
+    var modelName: String { (modelPath as NSString).lastPathComponent }
 
     /// Model input indices, in model order, after checking the caller gave exactly those inputs.
-    private func indicesOfInputs(_ given: [String: Tensor]) throws -> [Int] {
+    private func indicesOfInputs(_ given: [String: TensorValue]) throws -> [Int] {
         let names = inputs.map(\.name)
         if let unknown = given.keys.sorted().first(where: { !names.contains($0) }) {
             throw VisageError(.inferenceFailed, "\(modelName) has no input '\(unknown)'; its inputs are \(names)")
@@ -51,7 +66,7 @@ extension InferenceSession {
         if let missing = names.first(where: { given[$0] == nil }) {
             throw VisageError(.inferenceFailed, "input '\(missing)' of \(modelName) was not given")
         }
-        if let empty = given.first(where: { $0.value.data.isEmpty }) {
+        if let empty = given.first(where: { $0.value.elementCount == 0 }) {
             throw VisageError(.inferenceFailed, "input '\(empty.key)' is empty (shape \(empty.value.shape))")
         }
         return Array(names.indices)
@@ -64,36 +79,6 @@ extension InferenceSession {
                 throw VisageError(.inferenceFailed, "\(modelName) has no output '\(name)'; its outputs are \(names)")
             }
             return index
-        }
-    }
-
-    private func onnxType(_ info: TensorInfo) -> ONNXTensorElementDataType {
-        info.elementType == .float16 ? ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 : ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT
-    }
-
-    /// Copies an output OrtValue into a Tensor, converting float16 to Float.
-    private func readTensor(_ value: OpaquePointer, name: String) throws -> Tensor {
-        let api = runtime.api
-        var info: OpaquePointer?
-        try runtime.check(api.GetTensorTypeAndShape!(value, &info), code: .inferenceFailed, "reading output '\(name)'")
-        defer { api.ReleaseTensorTypeAndShapeInfo!(info) }
-        let (elementType, dimensions) = try runtime.elementTypeAndShape(of: info!)
-        var count = 0
-        try runtime.check(api.GetTensorShapeElementCount!(info, &count), code: .inferenceFailed, "sizing output '\(name)'")
-        var raw: UnsafeMutableRawPointer?
-        try runtime.check(api.GetTensorMutableData!(value, &raw), code: .inferenceFailed, "reading output '\(name)'")
-
-        let shape = dimensions.map { Int($0) }
-        switch elementType {
-        case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT:
-            let floats = UnsafeBufferPointer(start: raw?.assumingMemoryBound(to: Float.self), count: count)
-            return Tensor(unchecked: shape, data: Array(floats))
-        case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16:
-            let halves = UnsafeBufferPointer(start: raw?.assumingMemoryBound(to: UInt16.self), count: count)
-            return Tensor(unchecked: shape, data: try Float16Conversion.floats(fromHalfBits: halves))
-        default:
-            throw VisageError(.inferenceFailed,
-                              "output '\(name)' has ONNX element type \(elementType.rawValue); only float and float16 outputs are supported")
         }
     }
 }

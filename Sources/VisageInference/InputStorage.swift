@@ -1,18 +1,36 @@
+import CONNXRuntime
 import VisageCore
 
-/// The bytes of one input as ORT must see them: the caller's floats as they are (no copy), or
-/// converted to half floats for a float16 input.
+/// The bytes of one input as ORT must see them: the caller's values as they are (no copy), or
+/// converted where the model's element type is narrower (float16 from floats, int32 from int64).
 enum InputStorage {
     case float([Float])
     case half([UInt16])
+    case int64([Int64])
+    case int32([Int32])
 
-    init(_ tensor: Tensor, for info: TensorInfo) throws {
-        switch info.elementType {
-        case .float: self = .float(tensor.data)
-        case .float16: self = .half(try Float16Conversion.halfBits(tensor.data))
-        case .other(let type):
+    init(_ value: TensorValue, for info: TensorInfo) throws {
+        switch (value, info.elementType) {
+        case (.float(let tensor), .float): self = .float(tensor.data)
+        case (.float(let tensor), .float16): self = .half(try Float16Conversion.halfBits(tensor.data))
+        case (.int64(let tensor), .int64): self = .int64(tensor.data)
+        case (.int64(let tensor), .int32): self = .int32(try Self.narrowed(tensor.data, input: info.name))
+        case (_, .other(let type)):
             throw VisageError(.inferenceFailed,
-                              "input '\(info.name)' has ONNX element type \(type); only float and float16 inputs are supported")
+                              "input '\(info.name)' has ONNX element type \(type); only float, float16, int32 and int64 inputs are supported")
+        default:
+            throw VisageError(.inferenceFailed,
+                              "input '\(info.name)' takes \(info.elementType) values but \(value.elementName) values were given")
+        }
+    }
+
+    /// The element type ORT is told the buffer holds.
+    var onnxType: ONNXTensorElementDataType {
+        switch self {
+        case .float: return ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT
+        case .half: return ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16
+        case .int64: return ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64
+        case .int32: return ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32
         }
     }
 
@@ -20,6 +38,18 @@ enum InputStorage {
         switch self {
         case .float(let values): return values.count * MemoryLayout<Float>.stride
         case .half(let values): return values.count * MemoryLayout<UInt16>.stride
+        case .int64(let values): return values.count * MemoryLayout<Int64>.stride
+        case .int32(let values): return values.count * MemoryLayout<Int32>.stride
+        }
+    }
+
+    /// Token ids always fit in int32; anything that does not is a caller's bug, not a value to wrap.
+    private static func narrowed(_ values: [Int64], input: String) throws -> [Int32] {
+        try values.map { value in
+            guard let narrow = Int32(exactly: value) else {
+                throw VisageError(.inferenceFailed, "input '\(input)' is int32 and cannot hold \(value)")
+            }
+            return narrow
         }
     }
 
@@ -39,6 +69,8 @@ enum InputStorage {
         switch self {
         case .float(let values): return try values.withUnsafeBytes { try body(UnsafeMutableRawPointer(mutating: $0.baseAddress!)) }
         case .half(let values): return try values.withUnsafeBytes { try body(UnsafeMutableRawPointer(mutating: $0.baseAddress!)) }
+        case .int64(let values): return try values.withUnsafeBytes { try body(UnsafeMutableRawPointer(mutating: $0.baseAddress!)) }
+        case .int32(let values): return try values.withUnsafeBytes { try body(UnsafeMutableRawPointer(mutating: $0.baseAddress!)) }
         }
     }
 }

@@ -1,14 +1,20 @@
 import CONNXRuntime
 import VisageCore
 
-/// A dense float tensor in row-major order. Models with float16 inputs or outputs are converted
-/// at the session boundary, so callers only ever see `Float`.
-public struct Tensor: Sendable, Equatable {
+/// What a tensor may hold on the Swift side. Float16 is not among them: models with float16
+/// tensors are converted at the session boundary, so callers only ever see `Float`.
+public protocol TensorElement: Sendable, Equatable, Numeric {}
+extension Float: TensorElement {}
+/// Token ids (CLIP text encoders, caption decoders) and integer outputs.
+extension Int64: TensorElement {}
+
+/// A dense tensor in row-major order.
+public struct TypedTensor<Element: TensorElement>: Sendable, Equatable {
     public var shape: [Int]
-    public var data: [Float]
+    public var data: [Element]
 
     /// Throws `invalid_tensor` unless `data` holds exactly the product of `shape` elements.
-    public init(shape: [Int], data: [Float]) throws {
+    public init(shape: [Int], data: [Element]) throws {
         guard shape.allSatisfy({ $0 >= 0 }) else {
             throw VisageError(.invalidTensor, "tensor shape \(shape) has a negative dimension")
         }
@@ -22,26 +28,35 @@ public struct Tensor: Sendable, Equatable {
     }
 
     /// For outputs, whose element count ONNX Runtime already guarantees.
-    init(unchecked shape: [Int], data: [Float]) {
+    init(unchecked shape: [Int], data: [Element]) {
         self.shape = shape
         self.data = data
     }
 
-    public static func zeros(shape: [Int]) throws -> Tensor {
-        try Tensor(shape: shape, data: [Float](repeating: 0, count: shape.reduce(1, *)))
+    public static func zeros(shape: [Int]) throws -> TypedTensor {
+        try TypedTensor(shape: shape, data: [Element](repeating: .zero, count: shape.reduce(1, *)))
     }
 }
 
+/// Pixels, embeddings, scores: what every face model takes and returns.
+public typealias Tensor = TypedTensor<Float>
+/// Token ids and other integer tensors.
+public typealias Int64Tensor = TypedTensor<Int64>
+
 /// The element type of a model input or output, as far as Visage cares.
 public enum TensorElementType: Sendable, Equatable {
-    case float, float16
-    /// Any other ONNX element type, by its ONNXTensorElementDataType value (e.g. 7 = int64).
+    case float, float16, int64
+    /// Fed from and read into `Int64Tensor` (some text encoders take int32 token ids).
+    case int32
+    /// Any other ONNX element type, by its ONNXTensorElementDataType value (e.g. 9 = bool).
     case other(Int32)
 
     init(_ onnx: ONNXTensorElementDataType) {
         switch onnx {
         case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT: self = .float
         case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16: self = .float16
+        case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: self = .int64
+        case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32: self = .int32
         default: self = .other(Int32(truncatingIfNeeded: onnx.rawValue))
         }
     }

@@ -3,7 +3,8 @@ import VisageCore
 
 /// The catalogue of model packs and files, read from `model-packs.json` (bundled with the module).
 public struct ModelManifest: Decodable, Sendable {
-    public static let supportedSchema = 1
+    /// 2: packs list their models by role (`"models": {"face_detector": {...}}`).
+    public static let supportedSchema = 2
     /// Environment variable that overrides `defaultPack`.
     public static let packEnvironmentKey = "VISAGE_PACK"
 
@@ -103,9 +104,8 @@ public struct ModelManifest: Decodable, Sendable {
     private struct RawPack: Decodable {
         let description: String
         let license: String
-        let detector: DetectorSpec
-        let embedder: EmbedderSpec
-        let attributes: AttributesSpec?
+        /// Keyed by `ModelRole` raw name.
+        let models: [String: ModelSpec.Entry]
     }
 
     private struct RawFile: Decodable {
@@ -169,8 +169,14 @@ public struct ModelManifest: Decodable, Sendable {
         let rawPacks = try container.decode([String: RawPack].self, forKey: .packs)
         var packs: [String: ModelPack] = [:]
         for (name, raw) in rawPacks {
-            let pack = ModelPack(name: name, description: raw.description, license: raw.license,
-                                 detector: raw.detector, embedder: raw.embedder, attributes: raw.attributes)
+            let models = try raw.models.map { key, entry in
+                guard let role = ModelRole(rawValue: key) else {
+                    throw VisageError(.modelManifestInvalid,
+                                      "pack '\(name)' lists a model as '\(key)', which is not a role (roles: \(ModelRole.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                return try ModelSpec(role: role, entry: entry, pack: name)
+            }
+            let pack = try ModelPack(name: name, description: raw.description, license: raw.license, models: models)
             for file in pack.fileNames where files[file] == nil {
                 throw VisageError(.modelManifestInvalid,
                                   "pack '\(name)' needs '\(file)', which the manifest's files do not list")

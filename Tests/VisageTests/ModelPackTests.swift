@@ -354,11 +354,12 @@ private enum Support {
     /// `files` and `archives` entries, written as JSON object literals.
     static func manifest(files: [String: String], archives: [String: String] = [:]) throws -> ModelManifest {
         let json = """
-            {"schema": 1, "default_pack": "test",
-             "packs": {"test": {"description": "test pack", "license": "test",
-                "detector": {"file": "det.onnx", "decoder": "yunet", "input_size": [640, 640], "color_order": "bgr", "mean": 0, "std": 1},
-                "embedder": {"file": "emb.onnx", "kind": "arcface", "input_size": [112, 112], "color_order": "rgb", "mean": 127.5, "std": 127.5, "dimensions": 128},
-                "attributes": null}},
+            {"schema": 2, "default_pack": "test",
+             "packs": {"test": {"description": "test pack", "license": "test", "models": {
+                "face_detector": {"file": "det.onnx", "decoder": "yunet",
+                                  "preprocess": {"input_size": [640, 640], "color_order": "bgr", "mean": 0, "std": 1}},
+                "face_embedder": {"file": "emb.onnx", "decoder": "arcface", "dimensions": 128,
+                                  "preprocess": {"input_size": [112, 112], "color_order": "rgb", "mean": 127.5, "std": 127.5}}}}},
              "archives": {\(archives.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", "))},
              "files": {\(files.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", "))}}
             """

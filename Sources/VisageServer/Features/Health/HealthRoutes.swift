@@ -70,7 +70,7 @@ struct HealthResponse: ResponseEncodable {
         gpuInfo = onCuda ? ["execution_provider": analyzer.executionProvider] : nil
         versions = ["visage": ServerServices.visageVersion, "onnxruntime": service.runtime.version,
                     "libvips": ImageDecoder.libraryVersion]
-        modelsLoaded = ["face": true, "clip": false, "caption": false]
+        modelsLoaded = analyzer.models.modelsLoaded
         modelsUsed = analyzer.modelsUsed
         faceDetectionModel = [modelsUsed["face_embedding"], modelsUsed["face_detection"]].compactMap { $0 }.joined(separator: " + ")
     }
