@@ -59,6 +59,10 @@ let package = Package(
         .target(name: "VisageSQLite",
                 dependencies: ["VisageCore", "VisageSearch", "VisageStorage", .product(name: "GRDB", package: "GRDB.swift")]),
 
+        // API keys: generation, hashing, scopes and the rule that no key mints a wider one.
+        .target(name: "VisageAccess",
+                dependencies: ["VisageCore", "VisageStorage", .product(name: "Crypto", package: "swift-crypto")]),
+
         // XMP face regions (MWG and Microsoft), mapped through EXIF orientation.
         .target(name: "VisageXMP", dependencies: ["VisageCore", "VisageImaging"]),
 
@@ -77,7 +81,7 @@ let package = Package(
         // HTTP: the seed's API on Hummingbird 2.
         .target(name: "VisageServer",
                 dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
-                               "VisageRecognition", "VisageStorage", "VisageXMP", "VisageInput",
+                               "VisageRecognition", "VisageStorage", "VisageXMP", "VisageInput", "VisageAccess",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HTTPTypes", package: "swift-http-types"),
                                .product(name: "NIOCore", package: "swift-nio"),
@@ -88,14 +92,14 @@ let package = Package(
         .executableTarget(name: "visage",
                           dependencies: ["VisageCore", "VisageImaging", "VisageInference",
                                          "VisageModels", "VisageFaces", "VisageSearch", "VisageServer",
-                                         "VisageRecognition", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageInput",
+                                         "VisageRecognition", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageInput", "VisageAccess",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          // Only for bench-facedb's baseline, a scan of the SQLite file.
                                          .product(name: "GRDB", package: "GRDB.swift")]),
 
         .testTarget(name: "VisageTests",
                     dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels",
-                                   "VisageFaces", "VisageSearch", "VisageClustering", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageServer", "VisageRecognition", "visage", "VisageInput",
+                                   "VisageFaces", "VisageSearch", "VisageClustering", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageServer", "VisageRecognition", "visage", "VisageInput", "VisageAccess",
                                    .product(name: "GRDB", package: "GRDB.swift"),
                                    .product(name: "HummingbirdTesting", package: "hummingbird"),
                                    .product(name: "HTTPTypes", package: "swift-http-types")],

@@ -111,6 +111,16 @@ extension ErrorCode {
     public static let tooManyImages = ErrorCode("too_many_images", 400)
     public static let requestTimeout = ErrorCode("request_timeout", 408)
 
+    // MARK: Access (API keys)
+
+    /// No key, or one that is unknown, revoked or malformed; the response carries
+    /// `WWW-Authenticate: Bearer`.
+    public static let unauthorized = ErrorCode("unauthorized", 401)
+    /// A valid key without the scope the route needs, or asking for a key wider than itself.
+    public static let forbiddenScope = ErrorCode("forbidden_scope", 403)
+    public static let invalidScope = ErrorCode("invalid_scope", 400)
+    public static let keyNotFound = ErrorCode("key_not_found", 404)
+
     // MARK: Server and requests
 
     public static let notFound = ErrorCode("not_found", 404)
@@ -144,6 +154,7 @@ extension ErrorCode {
         invalidConfiguration,
         invalidCollection, collectionNotFound,
         tooManyImages, requestTimeout,
+        unauthorized, forbiddenScope, invalidScope, keyNotFound,
         notFound, httpError, invalidJson, invalidRequest, invalidMultipart, requestTooLarge, modelsNotReady, serverBusy, internalError,
     ]
 

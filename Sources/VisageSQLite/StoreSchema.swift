@@ -8,6 +8,7 @@ enum StoreSchema {
         migrator.registerMigration("v1", migrate: createVersion1)
         migrator.registerMigration("v2-pinned-clusters", migrate: addPinnedClusters)
         migrator.registerMigration("v3-face-collections", migrate: addFaceCollections)
+        migrator.registerMigration("v4-api-keys", migrate: addAPIKeys)
         return migrator
     }
 
@@ -120,6 +121,24 @@ enum StoreSchema {
             table.column("confidence", .double).notNull()
             table.column("embedding", .blob).notNull()  // float32, little-endian
             table.column("embedding_model", .text).notNull()
+        }
+    }
+
+    /// API keys: the public id, the SHA-256 of the key (never the key), space-separated scope
+    /// names. The CHECKs keep a plain key out of `key_hash` (it must be 64 hex digits) and a
+    /// revocation or use from predating the key.
+    private static func addAPIKeys(_ db: Database) throws {
+        try db.create(table: "api_key") { table in
+            table.primaryKey("id", .text).check(sql: "length(id) BETWEEN 1 AND 64")
+            table.column("name", .text).notNull().check(sql: "length(name) BETWEEN 1 AND 100")
+            table.column("scopes", .text).notNull().check(sql: "length(trim(scopes)) > 0")
+            table.column("key_hash", .text).notNull()
+                .check(sql: "length(key_hash) = 64 AND key_hash NOT GLOB '*[^0-9a-f]*'")
+            table.column("created_at", .datetime).notNull()
+            table.column("last_used_at", .datetime)
+            table.column("revoked_at", .datetime)
+            table.check(sql: "revoked_at IS NULL OR revoked_at >= created_at")
+            table.check(sql: "last_used_at IS NULL OR last_used_at >= created_at")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import VisageAccess
 import VisageFaces
 import VisageImaging
 import VisageInference
@@ -19,6 +20,8 @@ public struct ServerServices: Sendable {
     public let faceDatabase: FaceDatabaseService
     public let extraction: ExtractionSettings
     public let runtime: OnnxRuntime
+    /// API keys and whether the API is open without them.
+    public let access: AccessControl
     let executor: BlockingExecutor
     let images: ImageLoader
 
@@ -28,13 +31,14 @@ public struct ServerServices: Sendable {
     /// requests wait, at most `maxQueued` of them (`VISAGE_MAX_QUEUE`); past that they are
     /// refused with 503 `server_busy`.
     public init(recognition: RecognitionService, faceDatabase: FaceDatabaseService, runtime: OnnxRuntime, fetcher: ImageFetcher,
-                extraction: ExtractionSettings = ExtractionSettings(),
+                access: AccessControl, extraction: ExtractionSettings = ExtractionSettings(),
                 concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128) {
         self.recognition = recognition
         self.faceDatabase = faceDatabase
         self.fetcher = fetcher
         self.extraction = extraction
         self.runtime = runtime
+        self.access = access
         extractor = FaceExtractor(analyzer: recognition.analyzer, workers: concurrentJobs,
                                   maxSide: recognition.configuration.maxSide)
         executor = BlockingExecutor(concurrentJobs: concurrentJobs, maxQueued: maxQueued)
@@ -62,5 +66,9 @@ public struct ServerServices: Sendable {
 
     var extractionRoutes: ExtractionRoutes {
         ExtractionRoutes(extractor: extractor, images: images, executor: executor, settings: extraction)
+    }
+
+    var keyRoutes: KeyRoutes {
+        KeyRoutes(keys: access.keys)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VisageAccess
 import VisageCore
 import Hummingbird
 import Logging
@@ -23,6 +24,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Images analysed at once; further requests wait (default: VISAGE_WORKERS or the number of cores).")
     var workers: Int?
 
+    @Flag(name: .customLong("insecure-no-auth"),
+          help: "Serve without API keys on a non-loopback address while the database holds none (anyone who can connect may do anything).")
+    var insecureNoAuth = false
+
     @OptionGroup var data: DataOptions
 
     func run() async throws {
@@ -45,21 +50,40 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             exitWithError(error)
         }
+        let listenHost = host ?? environment["VISAGE_HOST"] ?? "127.0.0.1"
+        // The store is opened before the port: without keys the API is open, which only a
+        // loopback address (or the operator's explicit --insecure-no-auth) makes safe.
+        let store: SQLiteFaceStore, access: AccessControl
+        do {
+            store = try data.openStore()
+            access = AccessControl(keys: KeyService(store: store), host: listenHost, insecureNoAuth: insecureNoAuth)
+            if !LoopbackHost.isLoopback(listenHost), try !access.keys.keysExist() {
+                if !insecureNoAuth {
+                    throw VisageError(.invalidConfiguration, """
+                        refusing to serve on \(listenHost) without API keys: anyone who can connect could read and change \
+                        the library. Create a key with `visage keys create --name NAME --scope SCOPE`, listen on 127.0.0.1, \
+                        or pass --insecure-no-auth
+                        """)
+                }
+                logger.warning("serving on \(listenHost) without API keys (--insecure-no-auth): every route is open")
+            }
+        } catch {
+            exitWithError(error)
+        }
         let fetcher = ImageFetcher(policy: policy)
-        let (app, startup) = VisageApplication.buildStarting(host: host ?? environment["VISAGE_HOST"] ?? "127.0.0.1", port: listenPort,
+        let (app, startup) = VisageApplication.buildStarting(host: listenHost, port: listenPort,
                                                              allowedOrigins: environment["ALLOWED_ORIGINS"], logger: logger)
         // The port answers at once (/health: loading, /ready: 503) while the models load and the
         // vector indexes are read from the database, on a thread of their own.
         let data = data, startupLogger = logger
         Thread.detachNewThread {
             do {
-                let store = try data.openStore()
                 let recognition = try data.loadRecognition(store: store)
                 let faceDatabase = FaceDatabaseService(analyzer: recognition.analyzer,
                                                        collections: try SQLiteFaceCollections(store: store))
                 startupLogger.info("data in \(data.resolvedDataDirectory.path): \(recognition.indexedFaceCount) faces of \(recognition.embeddingModel); ready")
                 startup.finish(with: ServerServices(recognition: recognition, faceDatabase: faceDatabase, runtime: try OnnxRuntime.load(),
-                                                    fetcher: fetcher, extraction: extraction, concurrentJobs: jobs,
+                                                    fetcher: fetcher, access: access, extraction: extraction, concurrentJobs: jobs,
                                                     maxQueued: queued))
             } catch {
                 exitWithError(error)

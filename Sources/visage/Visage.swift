@@ -6,6 +6,6 @@ struct Visage: AsyncParsableCommand {
         commandName: "visage",
         abstract: "Photo analysis and face recognition.",
         subcommands: [AnalyzeCommand.self, ServeCommand.self, ImportXMPCommand.self, ReclusterCommand.self, ReindexCommand.self,
-                      ModelsCommand.self, BenchCommand.self,
+                      ModelsCommand.self, KeysCommand.self, BenchCommand.self,
                       BenchSearchCommand.self, BenchFaceDatabaseCommand.self])
 }

@@ -8,7 +8,7 @@ import Testing
 /// The published API description (`GET /openapi.json`, from Resources/openapi.json) and the
 /// reference (docs/API.md) stay in step with the routes the router registers.
 @Suite struct OpenAPITests {
-    /// Every route registered in VisageApplication.swift, PeopleRoutes.swift and FaceDatabaseRoutes.swift, written as
+    /// Every route registered in VisageApplication.swift, PeopleRoutes.swift, FaceDatabaseRoutes.swift and KeyRoutes.swift, written as
     /// OpenAPI paths. A new route must be added here, to openapi.json and to docs/API.md.
     static let routes: [(method: String, path: String)] = [
         ("GET", "/health"),
@@ -37,6 +37,9 @@ import Testing
         ("GET", "/facedb/images/{image_id}"),
         ("DELETE", "/facedb/images/{image_id}"),
         ("DELETE", "/facedb/collections/{collection}"),
+        ("POST", "/keys"),
+        ("GET", "/keys"),
+        ("DELETE", "/keys/{key_id}"),
     ]
 
     static let httpMethods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]

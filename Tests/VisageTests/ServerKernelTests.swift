@@ -24,9 +24,10 @@ import VisageCore
 
     static func application() -> some ApplicationProtocol {
         let router = VisageApplication.router(allowedOrigins: nil) { router in
-            router.mount(FailingRoutes(), at: "standard")
-            router.mount(FailingRoutes(), at: "seed004", errors: .seed004)
-            router.mount(FailingRoutes(), at: "detail", errors: .detail)
+            // Mounted as `mount` does, less the API-key check (these routes have no scope).
+            for (path, style) in [("standard", ErrorBodyStyle.standard), ("seed004", .seed004), ("detail", .detail)] {
+                router.group(RouterPath(path)).add(middleware: ErrorMiddleware(style: style)).addRoutes(FailingRoutes().routes())
+            }
         }
         return Application(router: router)
     }

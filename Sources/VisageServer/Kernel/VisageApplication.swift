@@ -27,11 +27,13 @@ public enum VisageApplication {
     static func router(services: ServerServices, allowedOrigins: String?) -> Router<VisageRequestContext> {
         router(allowedOrigins: allowedOrigins) { router in
             router.add(middleware: DeadlineMiddleware(seconds: services.extraction.requestTimeout))
-            router.mount(services.healthRoutes)
-            router.mount(services.detectionRoutes)
-            router.mount(services.peopleRoutes)
-            router.mount(services.faceDatabaseRoutes, at: "facedb")
-            router.mount(services.extractionRoutes, errors: .seed004)
+            let access = services.access
+            router.mount(services.healthRoutes, access: access)
+            router.mount(services.detectionRoutes, access: access)
+            router.mount(services.peopleRoutes, access: access)
+            router.mount(services.faceDatabaseRoutes, at: "facedb", access: access)
+            router.mount(services.extractionRoutes, errors: .seed004, access: access)
+            router.mount(services.keyRoutes, access: access)
             router.get("openapi.json") { _, _ in OpenAPIDocument.response() }
         }
     }

@@ -22,7 +22,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
         return TestDatabase(
             open: {
                 let store = try SQLiteFaceStore(path: path)
-                return (store, try SQLiteFaceCollections(store: store))
+                return (store, try SQLiteFaceCollections(store: store), store)
             },
             remove: { try? FileManager.default.removeItem(at: folder) })
     }
@@ -30,9 +30,10 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
 
 /// One database of a backend. Each `open` connects anew, as a restarted process would.
 struct TestDatabase {
-    let open: () throws -> (faces: any FaceStore, collections: any FaceCollectionStore)
+    let open: () throws -> (faces: any FaceStore, collections: any FaceCollectionStore, keys: any KeyStore)
     let remove: () -> Void
 
     func faces() throws -> any FaceStore { try open().faces }
     func collections() throws -> any FaceCollectionStore { try open().collections }
+    func keys() throws -> any KeyStore { try open().keys }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdTesting
 import HTTPTypes
 import Hummingbird
+import VisageAccess
 import VisageFaces
 import VisageInference
 import VisageInput
@@ -27,7 +28,8 @@ enum TestServices {
     /// shut down before it is released, and a static one never is.
     static let fetcher = ImageFetcher(policy: InputPolicy())
 
-    /// Services over `store` (a fresh in-memory one by default).
+    /// Services over `store` (a fresh in-memory one by default). Its keys guard the API, which is
+    /// open while it holds none, as on a loopback server.
     static func make(store: SQLiteFaceStore? = nil, annotatedDirectory: URL? = nil, fetcher: ImageFetcher = fetcher,
                      extraction: ExtractionSettings = ExtractionSettings(),
                      concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128) throws -> ServerServices {
@@ -35,7 +37,8 @@ enum TestServices {
         let recognition = try RecognitionService(analyzer: analyzer, store: store,
                                                  configuration: RecognitionConfiguration(annotatedImagesDirectory: annotatedDirectory))
         let faceDatabase = FaceDatabaseService(analyzer: analyzer, collections: try SQLiteFaceCollections(store: store))
-        return ServerServices(recognition: recognition, faceDatabase: faceDatabase, runtime: runtime, fetcher: fetcher, extraction: extraction,
+        return ServerServices(recognition: recognition, faceDatabase: faceDatabase, runtime: runtime, fetcher: fetcher,
+                              access: AccessControl(keys: KeyService(store: store), openWithoutKeys: true), extraction: extraction,
                               concurrentJobs: concurrentJobs, maxQueued: maxQueued)
     }
 

@@ -1,0 +1,47 @@
+import Dispatch
+import Foundation
+import VisageAccess
+import VisageCore
+
+/// Who may call the API: the keys in the store, and whether the API is open while none exist.
+///
+/// Without keys the API is open only where that is safe: on a loopback address (or when the
+/// operator said `--insecure-no-auth`). Once any key has been created, revoked ones included,
+/// every route but `/health`, `/ready` and `/openapi.json` needs one, so revoking the last key
+/// never switches authentication off.
+public struct AccessControl: Sendable {
+    public let keys: KeyService
+    /// Whether requests without a key pass while the store holds no key.
+    public let openWithoutKeys: Bool
+
+    public init(keys: KeyService, openWithoutKeys: Bool) {
+        self.keys = keys
+        self.openWithoutKeys = openWithoutKeys
+    }
+
+    /// The policy for a server listening on `host`: open without keys only on loopback, or
+    /// anywhere with `insecureNoAuth`.
+    public init(keys: KeyService, host: String, insecureNoAuth: Bool) {
+        self.init(keys: keys, openWithoutKeys: insecureNoAuth || LoopbackHost.isLoopback(host))
+    }
+
+    /// Whether a request without a key may go on.
+    func allowsAnonymous() async throws -> Bool {
+        guard openWithoutKeys else { return false }
+        return try await offloaded { try !self.keys.keysExist() }
+    }
+
+    func authenticate(_ presented: String) async throws -> AuthenticatedKey {
+        return try await offloaded { try self.keys.authenticate(presented) }
+    }
+}
+
+/// Runs a short synchronous store call on a dispatch thread. The store blocks (SQLite may wait
+/// for its writer), and a blocked thread of the cooperative pool would stall unrelated requests;
+/// the `BlockingExecutor` is no place for it either, since a key check would queue behind image
+/// analysis.
+func offloaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import VisageAccess
+import VisageCore
+
+/// The API-key check of a route group: finds the key (`Authorization: Bearer` or `X-API-Key`),
+/// authenticates it, and checks the scope `RouteScopes` lists for the matched route. Group
+/// middleware runs after routing, so `context.endpointPath` names the route, not the raw path.
+/// A key is never logged and never read from the URL.
+struct AccessMiddleware: RouterMiddleware {
+    typealias Context = VisageRequestContext
+    let control: AccessControl
+    let style: ErrorBodyStyle
+
+    static let apiKeyHeader = HTTPField.Name("X-API-Key")!
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let access = RouteScopes.access(method: request.method, endpointPath: context.endpointPath) else {
+            throw VisageError(.forbiddenScope, "no scope is declared for this route, so no key may call it")
+        }
+        guard case .scope(let scope) = access else { return try await next(request, context) }
+        let presented: String?
+        switch Self.presentedKey(request.headers) {
+        case .success(let key): presented = key
+        case .failure(let error): return unauthorized(error.message, context: context)
+        }
+        guard let presented else {
+            if try await control.allowsAnonymous() { return try await next(request, context) }
+            return unauthorized("this route needs an API key with scope \(scope): send Authorization: Bearer <key> or X-API-Key: <key>",
+                                context: context)
+        }
+        let key: AuthenticatedKey
+        do {
+            key = try await control.authenticate(presented)
+        } catch let error as VisageError where error.errorCode == .unauthorized {
+            return unauthorized(error.message, context: context)
+        }
+        guard key.scopes.allows(scope) else {
+            throw VisageError(.forbiddenScope, "this route needs scope \(scope); key \(key.id) has \(key.scopes.names.joined(separator: ", "))")
+        }
+        var context = context
+        context.apiKey = key
+        return try await next(request, context)
+    }
+
+    /// The 401, with the challenge RFC 6750 asks for.
+    private func unauthorized(_ message: String, context: Context) -> Response {
+        var response = style.response(code: .unauthorized, status: .unauthorized, message: message, requestID: context.requestID)
+        response.headers[.wwwAuthenticate] = "Bearer"
+        return response
+    }
+
+    /// The key the request carries, nil if none; an error for a malformed or ambiguous one
+    /// (another auth scheme, two headers that disagree).
+    static func presentedKey(_ headers: HTTPFields) -> Result<String?, VisageError> {
+        let authorizations = headers[values: .authorization], apiKeys = headers[values: apiKeyHeader]
+        guard authorizations.count <= 1, apiKeys.count <= 1 else {
+            return .failure(VisageError(.unauthorized, "send one API key, in one header"))
+        }
+        var bearer: String?
+        if let authorization = authorizations.first {
+            let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                return .failure(VisageError(.unauthorized, "the Authorization header must read \"Bearer <key>\""))
+            }
+            bearer = parts[1].trimmingCharacters(in: .whitespaces)
+        }
+        let header = apiKeys.first?.trimmingCharacters(in: .whitespaces)
+        if let bearer, let header, bearer != header {
+            return .failure(VisageError(.unauthorized, "Authorization and X-API-Key carry different keys"))
+        }
+        return .success(bearer ?? header)
+    }
+}

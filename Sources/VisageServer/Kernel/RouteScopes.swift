@@ -1,0 +1,61 @@
+import HTTPTypes
+import VisageAccess
+
+/// What each route needs. This table is the one place: `AccessMiddleware` reads it for every
+/// request, docs/API.md and the README print it, and a test walks every route of the OpenAPI
+/// document against it. A route missing here is refused to every key (fail closed), which the
+/// test reports.
+enum RouteAccess: Sendable, Equatable {
+    /// Needs no key: liveness, readiness and the API description.
+    case open
+    case scope(Scope)
+}
+
+enum RouteScopes {
+    /// `"METHOD /path/{param}"`, as the OpenAPI document writes it.
+    static let table: [String: RouteAccess] = [
+        "GET /health": .open,
+        "GET /ready": .open,
+        "GET /openapi.json": .open,
+
+        "POST /faces/detect": .scope(.extract),
+        "POST /extract-faces": .scope(.extract),
+
+        "POST /faces/recognize": .scope(.facesWrite),
+        "POST /faces/clusters/{cluster_id}/name": .scope(.facesWrite),
+        "POST /faces/rename": .scope(.facesWrite),
+        "POST /faces/correct": .scope(.facesWrite),
+        "POST /faces/clusters/merge": .scope(.facesWrite),
+        "POST /faces/clusters/{cluster_id}/split": .scope(.facesWrite),
+        "DELETE /faces/{face_id}": .scope(.facesWrite),
+        "DELETE /images/{image_id}": .scope(.facesWrite),
+        "GET /faceinfo": .scope(.facesRead),
+        "GET /faces/suggestions": .scope(.facesRead),
+        "GET /faces/people/{name}": .scope(.facesRead),
+        "GET /faces/clusters/{cluster_id}/faces": .scope(.facesRead),
+        "GET /faces/{face_id}/crop": .scope(.facesRead),
+        "GET /images/{image_id}": .scope(.facesRead),
+        // Re-derives every person from scratch: a whole-library job, not an edit.
+        "POST /faces/recluster": .scope(.admin),
+
+        "POST /facedb/images": .scope(.facedbWrite),
+        "DELETE /facedb/images/{image_id}": .scope(.facedbWrite),
+        "DELETE /facedb/collections/{collection}": .scope(.facedbWrite),
+        // A search sends an image but stores nothing.
+        "POST /facedb/search": .scope(.facedbRead),
+        "GET /facedb/collections": .scope(.facedbRead),
+        "GET /facedb/images/{image_id}": .scope(.facedbRead),
+
+        "POST /keys": .scope(.admin),
+        "GET /keys": .scope(.admin),
+        "DELETE /keys/{key_id}": .scope(.admin),
+    ]
+
+    /// The access the matched route needs; nil when it has no entry.
+    static func access(method: HTTPRequest.Method, endpointPath: String?) -> RouteAccess? {
+        guard let endpointPath else { return nil }
+        var path = endpointPath.hasPrefix("/") ? endpointPath : "/" + endpointPath
+        if path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        return table["\(method.rawValue) \(path)"]
+    }
+}
