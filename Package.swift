@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
     ],
     targets: [
         // Domain: plain value types shared by every module. Imports Foundation only.
@@ -32,7 +34,10 @@ let package = Package(
 
         // ONNX Runtime's C API, loaded at run time with dlopen (no link-time dependency).
         .target(name: "CONNXRuntime"),
-        .target(name: "VisageInference", dependencies: ["VisageCore", "CONNXRuntime"]),
+        // Inference time per model goes to swift-metrics' facade (a no-op until a backend is
+        // bootstrapped, as `visage serve` does with Prometheus).
+        .target(name: "VisageInference",
+                dependencies: ["VisageCore", "CONNXRuntime", .product(name: "Metrics", package: "swift-metrics")]),
 
         // Model packs: manifest, download, verification.
         .target(name: "VisageModels",
@@ -43,7 +48,8 @@ let package = Package(
 
         // The face pipeline: detection, alignment, embedding, pose, attributes.
         .target(name: "VisageFaces",
-                dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels"]),
+                dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels",
+                               .product(name: "Metrics", package: "swift-metrics")]),
 
         // Nearest-neighbour search over embeddings, behind a protocol (exact search today).
         .target(name: "VisageSearch", dependencies: ["VisageCore"]),
@@ -85,7 +91,9 @@ let package = Package(
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HTTPTypes", package: "swift-http-types"),
                                .product(name: "NIOCore", package: "swift-nio"),
-                               .product(name: "MultipartKit", package: "multipart-kit")],
+                               .product(name: "MultipartKit", package: "multipart-kit"),
+                               .product(name: "Metrics", package: "swift-metrics"),
+                               .product(name: "Prometheus", package: "swift-prometheus")],
                 resources: [.copy("Resources/openapi.json")]),
 
         // Command line.
@@ -94,6 +102,8 @@ let package = Package(
                                          "VisageModels", "VisageFaces", "VisageSearch", "VisageServer",
                                          "VisageRecognition", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageInput", "VisageAccess",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                         .product(name: "Metrics", package: "swift-metrics"),
+                                         .product(name: "Prometheus", package: "swift-prometheus"),
                                          // Only for bench-facedb's baseline, a scan of the SQLite file.
                                          .product(name: "GRDB", package: "GRDB.swift")]),
 
@@ -102,7 +112,9 @@ let package = Package(
                                    "VisageFaces", "VisageSearch", "VisageClustering", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageServer", "VisageRecognition", "visage", "VisageInput", "VisageAccess",
                                    .product(name: "GRDB", package: "GRDB.swift"),
                                    .product(name: "HummingbirdTesting", package: "hummingbird"),
-                                   .product(name: "HTTPTypes", package: "swift-http-types")],
+                                   .product(name: "HTTPTypes", package: "swift-http-types"),
+                                   .product(name: "Metrics", package: "swift-metrics"),
+                                   .product(name: "Prometheus", package: "swift-prometheus")],
                     resources: [.copy("Fixtures")]),
     ]
 )

@@ -28,9 +28,12 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static let review = Scope("review")
     /// Keys, and whole-library jobs (recluster; reindex and settings when served).
     public static let admin = Scope("admin")
+    /// The server's Prometheus metrics (`GET /metrics`): counts and timings, no library content,
+    /// so a scraper's key can't read faces.
+    public static let metrics = Scope("metrics")
 
     /// Every scope, in the order documentation lists them.
-    public static let all: [Scope] = [facesRead, facesWrite, facedbRead, facedbWrite, extract, review, admin]
+    public static let all: [Scope] = [facesRead, facesWrite, facedbRead, facedbWrite, extract, review, admin, metrics]
 
     /// The scope named `text`; `invalid_scope` if there is none.
     public init(parsing text: String) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import VisageCore
 import VisageImaging
 import VisageInference
@@ -81,6 +82,7 @@ public final class FaceAnalyzer: Sendable {
         found.sort { $0.box.area > $1.box.area }
         let embeddings = options.embeddings ? try embedder.embed(found.map(\.landmarks), in: image) : nil
         let attributeValues = try attributes?.estimate(found, in: image)
+        Counter(label: "visage_faces_analyzed_total").increment(by: found.count)
         return found.enumerated().map { index, face in
             let full = DetectedFace(box: face.box.scaled(by: toFullSize), confidence: face.confidence,
                                     landmarks: face.landmarks.scaled(by: toFullSize))

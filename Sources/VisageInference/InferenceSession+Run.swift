@@ -1,5 +1,6 @@
 import CONNXRuntime
 import Foundation
+import Metrics
 import VisageCore
 
 extension InferenceSession {
@@ -21,6 +22,11 @@ extension InferenceSession {
     /// token ids go in as `.int64`, narrowed to int32 where the model asks for that. Outputs come
     /// back as `.float` (float and float16) or `.int64` (int64 and int32). Safe to call concurrently.
     public func run(values inputs: [String: TensorValue], outputNames requested: [String]? = nil) throws -> [String: TensorValue] {
+        // Made per call, not per session: a session loaded before the metrics backend was set up
+        // would otherwise report to nowhere. The backend caches it by name and model.
+        let timer = Timer(label: "visage_inference_duration_seconds", dimensions: [("model", modelName)], preferredDisplayUnit: .seconds)
+        let started = DispatchTime.now().uptimeNanoseconds
+        defer { timer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started)) }
         let inputIndices = try indicesOfInputs(inputs)
         let outputIndices = try indicesOfOutputs(requested ?? outputs.map(\.name))
         let feeds = inputIndices.map { (info: self.inputs[$0], value: inputs[self.inputs[$0].name]!) }

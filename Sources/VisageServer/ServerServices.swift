@@ -1,4 +1,5 @@
 import Foundation
+import Prometheus
 import VisageAccess
 import VisageFaces
 import VisageImaging
@@ -22,6 +23,9 @@ public struct ServerServices: Sendable {
     public let runtime: OnnxRuntime
     /// API keys and whether the API is open without them.
     public let access: AccessControl
+    /// What `GET /metrics` emits: the registry swift-metrics was bootstrapped with (`visage
+    /// serve` does it before anything records), plus the gauges read at each scrape.
+    public let metrics: PrometheusCollectorRegistry
     let executor: BlockingExecutor
     let images: ImageLoader
 
@@ -32,8 +36,10 @@ public struct ServerServices: Sendable {
     /// refused with 503 `server_busy`.
     public init(recognition: RecognitionService, faceDatabase: FaceDatabaseService, runtime: OnnxRuntime, fetcher: ImageFetcher,
                 access: AccessControl, extraction: ExtractionSettings = ExtractionSettings(),
-                concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128) {
+                concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
+                metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.recognition = recognition
+        self.metrics = metrics
         self.faceDatabase = faceDatabase
         self.fetcher = fetcher
         self.extraction = extraction
@@ -70,5 +76,9 @@ public struct ServerServices: Sendable {
 
     var keyRoutes: KeyRoutes {
         KeyRoutes(keys: access.keys)
+    }
+
+    var metricsRoutes: MetricsRoutes {
+        MetricsRoutes(registry: metrics, recognition: recognition, faceDatabase: faceDatabase)
     }
 }

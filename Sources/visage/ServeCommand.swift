@@ -4,6 +4,8 @@ import VisageAccess
 import VisageCore
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
 import VisageInference
 import VisageInput
 import VisageRecognition
@@ -71,6 +73,10 @@ struct ServeCommand: AsyncParsableCommand {
             exitWithError(error)
         }
         let fetcher = ImageFetcher(policy: policy)
+        // Before anything records (the models load below): swift-metrics binds each metric to the
+        // backend that is set up when the metric is made.
+        let metrics = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         let (app, startup) = VisageApplication.buildStarting(host: listenHost, port: listenPort,
                                                              allowedOrigins: environment["ALLOWED_ORIGINS"], logger: logger)
         // The port answers at once (/health: loading, /ready: 503) while the models load and the
@@ -84,7 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
                 startupLogger.info("data in \(data.resolvedDataDirectory.path): \(recognition.indexedFaceCount) faces of \(recognition.embeddingModel); ready")
                 startup.finish(with: ServerServices(recognition: recognition, faceDatabase: faceDatabase, runtime: try OnnxRuntime.load(),
                                                     fetcher: fetcher, access: access, extraction: extraction, concurrentJobs: jobs,
-                                                    maxQueued: queued))
+                                                    maxQueued: queued, metrics: metrics))
             } catch {
                 exitWithError(error)
             }

@@ -15,6 +15,7 @@ import Testing
         ("GET", "/ready"),
         ("POST", "/extract-faces"),
         ("GET", "/openapi.json"),
+        ("GET", "/metrics"),
         ("POST", "/faces/detect"),
         ("POST", "/faces/recognize"),
         ("POST", "/faces/clusters/{cluster_id}/name"),

@@ -49,6 +49,8 @@ enum RouteScopes {
         "POST /keys": .scope(.admin),
         "GET /keys": .scope(.admin),
         "DELETE /keys/{key_id}": .scope(.admin),
+
+        "GET /metrics": .scope(.metrics),
     ]
 
     /// The access the matched route needs; nil when it has no entry.

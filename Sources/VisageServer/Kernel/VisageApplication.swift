@@ -34,6 +34,7 @@ public enum VisageApplication {
             router.mount(services.faceDatabaseRoutes, at: "facedb", access: access)
             router.mount(services.extractionRoutes, errors: .seed004, access: access)
             router.mount(services.keyRoutes, access: access)
+            router.mount(services.metricsRoutes, access: access)
             router.get("openapi.json") { _, _ in OpenAPIDocument.response() }
         }
     }
@@ -46,6 +47,8 @@ public enum VisageApplication {
         if let cors = CORSPolicy.fromEnvironment(allowedOrigins) { router.add(middleware: cors) }
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware())
+        // Requests by route, method and status, with latency, to swift-metrics (`GET /metrics`).
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware(style: .standard))
         register(router)
         return router

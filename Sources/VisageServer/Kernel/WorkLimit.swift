@@ -1,3 +1,4 @@
+import Metrics
 import VisageCore
 
 /// At most `limit` blocking jobs at once; later callers wait their turn, first come first served,
@@ -7,8 +8,14 @@ import VisageCore
 actor WorkLimit {
     private let limit: Int
     private let maxWaiting: Int
-    private var running = 0
-    private var waiting: [(id: Int, continuation: CheckedContinuation<Void, Error>)] = []
+    private var running = 0 {
+        didSet { runningGauge.record(running) }
+    }
+    private var waiting: [(id: Int, continuation: CheckedContinuation<Void, Error>)] = [] {
+        didSet { waitingGauge.record(waiting.count) }
+    }
+    private let runningGauge = Gauge(label: "visage_work_running")
+    private let waitingGauge = Gauge(label: "visage_work_waiting")
     private var nextID = 0
 
     init(limit: Int, maxWaiting: Int) {

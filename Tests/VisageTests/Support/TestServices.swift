@@ -1,5 +1,7 @@
 import Foundation
 import HummingbirdTesting
+import Metrics
+import Prometheus
 import HTTPTypes
 import Hummingbird
 import VisageAccess
@@ -16,8 +18,17 @@ import VisageStorage
 enum TestServices {
     static let runtime: OnnxRuntime = try! OnnxRuntime.load()
 
+    /// The process's metrics backend, set up once (swift-metrics allows one bootstrap) before the
+    /// pipeline loads, as `visage serve` does.
+    static let metrics: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+
     static let analyzer: FaceAnalyzer = {
         _ = CLI.modelDirectory  // installs the lite pack
+        _ = metrics
         let store = ModelStore(directory: URL(fileURLWithPath: CLI.modelDirectory))
         let pack = try! ModelManifest.bundled().pack(named: "lite")
         return try! FaceAnalyzer(pack: pack, store: store, runtime: runtime,
@@ -39,7 +50,7 @@ enum TestServices {
         let faceDatabase = FaceDatabaseService(analyzer: analyzer, collections: try SQLiteFaceCollections(store: store))
         return ServerServices(recognition: recognition, faceDatabase: faceDatabase, runtime: runtime, fetcher: fetcher,
                               access: AccessControl(keys: KeyService(store: store), openWithoutKeys: true), extraction: extraction,
-                              concurrentJobs: concurrentJobs, maxQueued: maxQueued)
+                              concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics)
     }
 
     /// A new empty directory under the system's temporary directory.
