@@ -98,23 +98,18 @@ struct ImageRequest {
         throw VisageError(.invalidRequest, "\(key) must be true or false")
     }
 
+    /// A finite number (`NumberField`): JSON's `1e400` and a form's `nan` are refused.
     func double(_ key: String) throws -> Double? {
         switch values[key] {
         case nil, is NSNull: return nil
-        case let number as NSNumber where !Self.isBool(number): return number.doubleValue
-        case let text as String:
-            guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-                throw VisageError(.invalidRequest, "\(key) must be a number, got '\(text.prefix(40))'")
-            }
-            return value
+        case let number as NSNumber where !Self.isBool(number): return try NumberField.finite(number.doubleValue, name: key)
+        case let text as String: return try NumberField.double(text, name: key)
         default: throw VisageError(.invalidRequest, "\(key) must be a number")
         }
     }
 
     func int(_ key: String) throws -> Int? {
-        guard let value = try double(key) else { return nil }
-        guard value == value.rounded(), abs(value) < 1e15 else { throw VisageError(.invalidRequest, "\(key) must be a whole number") }
-        return Int(value)
+        try double(key).map { try NumberField.wholeNumber($0, name: key) }
     }
 
     /// Foundation's JSON parser gives `true` and `1` both as NSNumbers; a Bool's type code is `c`.

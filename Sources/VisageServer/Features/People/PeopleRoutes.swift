@@ -66,7 +66,10 @@ struct PeopleRoutes: FeatureRoutes {
         }
         routes.get("faces/:face_id/crop") { request, context in
             let id = try context.faceIDParameter()
-            let size = try request.queryDouble("size").map(Int.init) ?? 160
+            // Checked before it becomes an Int: `size=nan` or `1e20` trapped in `Int(_:)`.
+            let size = try request.queryDouble("size").map {
+                try NumberField.integer($0, name: "size", in: 16...1024, message: "size must be from 16 to 1024 pixels")
+            } ?? 160
             let jpeg = try await run { try $0.faceCrop(faceID: id, size: size) }
             return Response(status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=60"],
                             body: .init(byteBuffer: ByteBuffer(bytes: jpeg)))
