@@ -114,6 +114,8 @@ extension ErrorCode {
     // MARK: Server and requests
 
     public static let notFound = ErrorCode("not_found", 404)
+    /// A known path with a method it does not have; the `Allow` header lists the ones it has.
+    public static let methodNotAllowed = ErrorCode("method_not_allowed", 405)
     /// Any other error the HTTP framework raises; the response keeps the framework's own status
     /// (always 4xx), this one is the fallback.
     public static let httpError = ErrorCode("http_error", 400)
@@ -142,7 +144,7 @@ extension ErrorCode {
         invalidConfiguration,
         invalidCollection, collectionNotFound,
         tooManyImages, requestTimeout,
-        notFound, httpError, invalidJson, invalidRequest, invalidMultipart, requestTooLarge, modelsNotReady, internalError,
+        notFound, methodNotAllowed, httpError, invalidJson, invalidRequest, invalidMultipart, requestTooLarge, modelsNotReady, internalError,
     ]
 
     /// The code with this raw value, if it is one of `all`.
