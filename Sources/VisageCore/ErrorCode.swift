@@ -122,6 +122,10 @@ extension ErrorCode {
     public static let invalidJson = ErrorCode("invalid_json", 400)
     public static let invalidRequest = ErrorCode("invalid_request", 400)
     public static let invalidMultipart = ErrorCode("invalid_multipart", 400)
+    /// A name or id over its length limit (person names 200, image ids 1024, ...).
+    public static let textTooLong = ErrorCode("text_too_long", 400)
+    /// A name or id with a control character (NUL, a newline, an escape).
+    public static let invalidCharacters = ErrorCode("invalid_characters", 400)
     public static let requestTooLarge = ErrorCode("request_too_large", 413)
     public static let modelsNotReady = ErrorCode("models_not_ready", 503)
     /// Anything that is not a `VisageError`; its description is logged, never sent.
@@ -144,7 +148,8 @@ extension ErrorCode {
         invalidConfiguration,
         invalidCollection, collectionNotFound,
         tooManyImages, requestTimeout,
-        notFound, methodNotAllowed, httpError, invalidJson, invalidRequest, invalidMultipart, requestTooLarge, modelsNotReady, internalError,
+        notFound, methodNotAllowed, httpError, invalidJson, invalidRequest, invalidMultipart, textTooLong, invalidCharacters,
+        requestTooLarge, modelsNotReady, internalError,
     ]
 
     /// The code with this raw value, if it is one of `all`.

@@ -5,9 +5,12 @@ import VisageCore
 
 extension Request {
     /// The body decoded as JSON; any failure is the caller's `invalid_json` (400).
+    /// A `ValidatedBody` is checked once decoded, so every route gets its body's rules.
     func decodeJSON<T: Decodable>(_ type: T.Type, context: VisageRequestContext) async throws -> T {
         do {
-            return try await decode(as: type, context: context)
+            let body = try await decode(as: type, context: context)
+            try (body as? any ValidatedBody)?.validate()
+            return body
         } catch is NIOTooManyBytesError {
             throw VisageError.requestTooLarge(limit: context.maxUploadSize)
         } catch let error as VisageError {
@@ -25,6 +28,12 @@ extension Request {
     func queryString(_ name: String) -> String? {
         uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
+}
+
+/// A request body with rules beyond its types (length limits, characters, ranges), checked
+/// right after it decodes.
+protocol ValidatedBody: Decodable {
+    func validate() throws
 }
 
 /// Path parameters, with the API's error codes.

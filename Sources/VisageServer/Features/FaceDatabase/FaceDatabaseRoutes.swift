@@ -23,7 +23,7 @@ struct FaceDatabaseRoutes: FeatureRoutes {
             try Response.json(CollectionsPayload(collections: try await run { try $0.collections.collections() }))
         }
         routes.get("images/:image_id") { request, context in
-            let imageID = try context.pathParameter("image_id")
+            let imageID = try TextField.imageID(context.pathParameter("image_id"))
             let collection = try FaceDatabaseParameters.collection(request.queryString("collection"))
             guard let stored = try await run({ try $0.collections.image(collection: collection, imageID: imageID) }) else {
                 throw FaceDatabaseParameters.unknownImage(imageID, collection: collection)
@@ -31,7 +31,7 @@ struct FaceDatabaseRoutes: FeatureRoutes {
             return try Response.json(StoredImagePayload(image: stored.image, faces: stored.faces))
         }
         routes.delete("images/:image_id") { request, context in
-            let imageID = try context.pathParameter("image_id")
+            let imageID = try TextField.imageID(context.pathParameter("image_id"))
             let collection = try FaceDatabaseParameters.collection(request.queryString("collection"))
             guard let deleted = try await run({ try $0.collections.deleteImage(collection: collection, imageID: imageID) }) else {
                 throw FaceDatabaseParameters.unknownImage(imageID, collection: collection)
@@ -54,8 +54,10 @@ struct FaceDatabaseRoutes: FeatureRoutes {
         guard let imageID = try form.string("image_id"), !imageID.isEmpty else {
             throw VisageError(.invalidRequest, "image_id is required: the id your system knows the image by")
         }
+        try TextField.imageID(imageID)
         let input = try form.image()
         let file = try form.string("file") ?? FaceDatabaseParameters.defaultFile(input, imageID: imageID)
+        try TextField.checked(file, field: "file", maxLength: TextField.maxFileLength)
         let minFaceSize = try FieldRules.minFaceSize(try form.double("min_face_size"), default: defaultMinFaceSize)
         let database = database
         let added = try await images.withDecoded(input, on: executor) { decoded in
