@@ -36,6 +36,11 @@ protocol ValidatedBody: Decodable {
     func validate() throws
 }
 
+extension ValidatedBody {
+    /// Types that check everything while they decode have nothing left to check.
+    func validate() throws {}
+}
+
 /// Path parameters, with the API's error codes.
 extension VisageRequestContext {
     func pathParameter(_ name: String) throws -> String {
