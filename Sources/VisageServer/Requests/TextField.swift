@@ -1,3 +1,4 @@
+import Foundation
 import VisageCore
 
 /// Limits on the names and ids a client sends (person names, image ids, cluster ids, file
@@ -24,8 +25,7 @@ enum TextField {
             throw VisageError(.textTooLong, "\(field) is \(scalars.count) characters; at most \(maxLength)")
         }
         if let bad = scalars.first(where: { $0.properties.generalCategory == .control }) {
-            let code = String(bad.value, radix: 16, uppercase: true)
-            throw VisageError(.invalidCharacters, "\(field) contains the control character U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code)")
+            throw VisageError(.invalidCharacters, "\(field) contains the control character " + String(format: "U+%04X", bad.value))
         }
         return value
     }
