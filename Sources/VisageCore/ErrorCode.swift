@@ -124,12 +124,18 @@ extension ErrorCode {
     // MARK: Server and requests
 
     public static let notFound = ErrorCode("not_found", 404)
+    /// A known path with a method it does not have; the `Allow` header lists the ones it has.
+    public static let methodNotAllowed = ErrorCode("method_not_allowed", 405)
     /// Any other error the HTTP framework raises; the response keeps the framework's own status
     /// (always 4xx), this one is the fallback.
     public static let httpError = ErrorCode("http_error", 400)
     public static let invalidJson = ErrorCode("invalid_json", 400)
     public static let invalidRequest = ErrorCode("invalid_request", 400)
     public static let invalidMultipart = ErrorCode("invalid_multipart", 400)
+    /// A name or id over its length limit (person names 200, image ids 1024, ...).
+    public static let textTooLong = ErrorCode("text_too_long", 400)
+    /// A name or id with a control character (NUL, a newline, an escape).
+    public static let invalidCharacters = ErrorCode("invalid_characters", 400)
     public static let requestTooLarge = ErrorCode("request_too_large", 413)
     public static let modelsNotReady = ErrorCode("models_not_ready", 503)
     /// Every worker is busy and the queue of waiting requests is full (`VISAGE_MAX_QUEUE`).
@@ -155,7 +161,8 @@ extension ErrorCode {
         invalidCollection, collectionNotFound,
         tooManyImages, requestTimeout,
         unauthorized, forbiddenScope, invalidScope, keyNotFound,
-        notFound, httpError, invalidJson, invalidRequest, invalidMultipart, requestTooLarge, modelsNotReady, serverBusy, internalError,
+        notFound, methodNotAllowed, httpError, invalidJson, invalidRequest, invalidMultipart, textTooLong, invalidCharacters,
+        requestTooLarge, modelsNotReady, serverBusy, internalError,
     ]
 
     /// The code with this raw value, if it is one of `all`.

@@ -35,7 +35,11 @@ public struct AttributeEstimator: Sendable {
                 throw VisageError(.inferenceFailed, "the attribute model returned too few values")
             }
             let gender: Gender = prediction[1] > prediction[0] ? .male : .female
-            return (age: max(0, Int((prediction[2] * 100).rounded())), gender: gender)
+            // The image is a client's, so the output is checked like client input: a NaN or
+            // absurd value must not trap in `Int(_:)`.
+            let years = Double(prediction[2]) * 100
+            let age = years.isFinite ? Int(min(max(years, 0), 150).rounded()) : 0
+            return (age: age, gender: gender)
         }
     }
 }

@@ -126,7 +126,8 @@ private extension KeyedDecodingContainer {
     func lenientNumber(_ key: Key) throws -> Double? {
         if let number = try? decodeIfPresent(Double.self, forKey: key) { return number }
         guard let text = try decodeIfPresent(String.self, forKey: key) else { return nil }
-        guard let number = Double(text.trimmingCharacters(in: .whitespaces)) else {
+        // "nan" and "inf" parse as Doubles but are no coordinates: refused like any other text.
+        guard let number = Double(text.trimmingCharacters(in: .whitespaces)), number.isFinite else {
             throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "\"\(text)\" is not a number")
         }
         return number

@@ -33,14 +33,15 @@ import Testing
             #expect(status == .ok)
             #expect(headers[.contentType]?.hasPrefix("text/plain") == true)
             let requests = Self.sample(text, ["hb_requests", "http_route=\"/faces/detect\"", "status_code=\"200\""])
-            #expect(requests == requestsBefore + 2, "\(text)")
+            // The registry is the process's: tests running beside this one count too.
+            #expect((requests ?? 0) >= requestsBefore + 2, "\(text)")
             // Two photos of two people: at least four faces more than before.
             #expect((Self.sample(text, ["visage_faces_analyzed_total"]) ?? 0) >= facesBefore + 4)
             let detector = services.analyzer.modelsUsed["face_detection"] ?? "?"
             #expect((Self.sample(text, ["visage_inference_duration_seconds_count", "model=\"\(detector)"]) ?? 0) >= 2,
                     "inference time of \(detector)")
-            #expect(Self.sample(text, ["visage_work_waiting"]) == 0)
-            #expect(Self.sample(text, ["visage_people_faces"]) == 0, "nothing recognised yet")
+            #expect(Self.sample(text, ["visage_work_waiting"]) != nil)
+            #expect(Self.sample(text, ["visage_people_faces"]) == 0, "nothing recognised in this library yet")
             #expect(text.contains("# TYPE http_server_request_duration histogram"), "latency histogram")
         }
     }

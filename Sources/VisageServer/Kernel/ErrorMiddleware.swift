@@ -24,19 +24,26 @@ struct ErrorMiddleware: RouterMiddleware {
 
     func response(for error: Error, context: Context) -> Response {
         let code: ErrorCode, status: HTTPResponse.Status, message: String
+        var headers = HTTPFields()
         switch error {
         case let error as VisageError:
             (code, status, message) = (error.errorCode, HTTPResponse.Status(code: error.status), error.message)
         case let error as HTTPError:
             // Raised by Hummingbird itself (no route, a malformed request): its status stands.
-            code = error.status == .notFound ? .notFound : .httpError
-            (status, message) = (error.status, error.body ?? error.status.reasonPhrase)
+            // Its headers (`Allow` on a 405) go out with the body.
+            switch error.status {
+            case .notFound: code = .notFound
+            case .methodNotAllowed: code = .methodNotAllowed
+            default: code = .httpError
+            }
+            (status, message, headers) = (error.status, error.body ?? error.status.reasonPhrase, error.headers)
         default:
             context.logger.error("internal error: \(String(reflecting: error))", metadata: ["request_id": .string(context.requestID)])
             (code, status) = (.internalError, .internalServerError)
             message = Self.internalMessage(requestID: context.requestID)
         }
         var response = style.response(code: code, status: status, message: message, requestID: context.requestID)
+        response.headers.append(contentsOf: headers)
         // 503s (loading, busy) pass soon: tell clients when to come back rather than let them spin.
         if status == .serviceUnavailable { response.headers[.retryAfter] = "1" }
         return response

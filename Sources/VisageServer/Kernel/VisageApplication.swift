@@ -41,8 +41,9 @@ public enum VisageApplication {
 
     /// A router with the middleware every response goes through, outermost first: CORS, request
     /// ids, the access log, and error mapping for what no group maps (unknown routes, startup);
-    /// then the routes `register` adds.
-    static func router(allowedOrigins: String?, _ register: (Router<VisageRequestContext>) -> Void) -> Router<VisageRequestContext> {
+    /// then the routes `register` adds, recorded so that a known path with another method
+    /// answers 405 with `Allow` instead of the router's 404.
+    static func router(allowedOrigins: String?, _ register: (RouteRecorder) -> Void) -> Router<VisageRequestContext> {
         let router = Router(context: VisageRequestContext.self)
         if let cors = CORSPolicy.fromEnvironment(allowedOrigins) { router.add(middleware: cors) }
         router.add(middleware: RequestIDMiddleware())
@@ -50,7 +51,10 @@ public enum VisageApplication {
         // Requests by route, method and status, with latency, to swift-metrics (`GET /metrics`).
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware(style: .standard))
-        register(router)
+        let recorder = RouteRecorder(router)
+        register(recorder)
+        // Last: it applies to no route, only to the router's not-found responder.
+        router.add(middleware: MethodNotAllowedMiddleware(table: recorder.table))
         return router
     }
 }

@@ -13,9 +13,9 @@ struct ImageLoader: Sendable {
     /// `ExtractionSettings.maxRequestBytes`: the body limit of endpoints that take images.
     let maxRequestBytes: Int
 
-    /// The request's fields and image, from JSON or multipart.
-    func form(_ request: Request) async throws -> ImageRequest {
-        try await ImageRequest.read(request, maxBytes: maxRequestBytes)
+    /// The request's body as the route's request type, from JSON or multipart.
+    func read<Body: ImageRequestBody>(_ type: Body.Type, from request: Request) async throws -> Body {
+        try await RequestBodyReader.read(type, from: request, maxBytes: maxRequestBytes)
     }
 
     /// The input's bytes, checked by the input policy; nothing decoded yet.

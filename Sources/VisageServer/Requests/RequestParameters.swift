@@ -5,9 +5,12 @@ import VisageCore
 
 extension Request {
     /// The body decoded as JSON; any failure is the caller's `invalid_json` (400).
+    /// A `ValidatedBody` is checked once decoded, so every route gets its body's rules.
     func decodeJSON<T: Decodable>(_ type: T.Type, context: VisageRequestContext) async throws -> T {
         do {
-            return try await decode(as: type, context: context)
+            let body = try await decode(as: type, context: context)
+            try (body as? any ValidatedBody)?.validate()
+            return body
         } catch is NIOTooManyBytesError {
             throw VisageError.requestTooLarge(limit: context.maxUploadSize)
         } catch let error as VisageError {
@@ -17,15 +20,25 @@ extension Request {
         }
     }
 
+    /// A finite number from the query string (`NumberField`); NaN, `inf` and `1e400` are refused.
     func queryDouble(_ name: String) throws -> Double? {
-        guard let text = uri.queryParameters.get(name) else { return nil }
-        guard let value = Double(text) else { throw VisageError(.invalidRequest, "\(name) must be a number, got '\(text)'") }
-        return value
+        try uri.queryParameters.get(name).map { try NumberField.double($0, name: name) }
     }
 
     func queryString(_ name: String) -> String? {
         uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
+}
+
+/// A request body with rules beyond its types (length limits, characters, ranges), checked
+/// right after it decodes.
+protocol ValidatedBody: Decodable {
+    func validate() throws
+}
+
+extension ValidatedBody {
+    /// Types that check everything while they decode have nothing left to check.
+    func validate() throws {}
 }
 
 /// Path parameters, with the API's error codes.
@@ -66,10 +79,16 @@ extension VisageError {
 
 /// Checks shared by every route that takes the field.
 enum FieldRules {
-    /// `min_face_size`: pixels, 0 or more; nil takes the server's default (`MIN_FACE_SIZE`).
+    /// The largest `min_face_size`: far above any face in an image of `VISAGE_MAX_SIDE`.
+    static let maxMinFaceSize = 100_000.0
+
+    /// `min_face_size`: pixels, 0 to `maxMinFaceSize`; nil takes the server's default (`MIN_FACE_SIZE`).
     static func minFaceSize(_ value: Double?, default fallback: Double) throws -> Double {
         let value = value ?? fallback
-        guard value >= 0, value.isFinite else { throw VisageError(.invalidRequest, "min_face_size must be 0 or more") }
+        guard value.isFinite, value >= 0 else { throw VisageError(.invalidRequest, "min_face_size must be 0 or more") }
+        guard value <= maxMinFaceSize else {
+            throw VisageError(.invalidRequest, "min_face_size must be at most \(Int(maxMinFaceSize)) pixels")
+        }
         return value
     }
 }

@@ -4,7 +4,7 @@ import VisageCore
 import VisageFaces
 
 /// `POST /faces/detect`: faces of one image, without storing anything. The image comes as any
-/// `ImageRequest` takes it (`image_path`, `image_url`, `image_base64` or an upload); `embeddings`
+/// `ImageField` reads it (`image_path`, `image_url`, `image_base64` or an upload); `embeddings`
 /// (default false) adds each face's embedding. Response: the `visage analyze --json` object,
 /// whose `path` names the input (a URL without its query, an upload's filename).
 struct DetectionRoutes: FeatureRoutes {
@@ -19,9 +19,8 @@ struct DetectionRoutes: FeatureRoutes {
     }
 
     private func detect(_ request: Request) async throws -> Response {
-        let form = try await images.form(request)
-        let input = try form.image()
-        let embeddings = try form.bool("embeddings") ?? false
+        let body = try await images.read(DetectBody.self, from: request)
+        let input = body.image, embeddings = body.embeddings
         let analyzer = analyzer
         let json = try await images.withDecoded(input, on: executor) { decoded in
             let faces = try analyzer.analyze(decoded, options: AnalysisOptions(embeddings: embeddings))

@@ -23,15 +23,15 @@ struct ExtractionRoutes: FeatureRoutes {
 
     private func extract(_ request: Request, _ context: VisageRequestContext) async throws -> Response {
         let start = ContinuousClock.now
-        let form = try await images.form(request)
-        let inputs = try ExtractionBatch.inputs(form)
+        let body = try await images.read(ExtractBody.self, from: request)
+        let inputs = body.inputs
         guard !inputs.isEmpty else { throw VisageError(.invalidRequest, "images must list at least one image") }
         guard inputs.count <= settings.maxImagesPerRequest else {
             throw VisageError(.tooManyImages, "\(inputs.count) images; at most \(settings.maxImagesPerRequest) per request")
         }
-        let threshold = try form.double("similarity_threshold") ?? settings.similarityThreshold
+        let threshold = body.similarityThreshold ?? settings.similarityThreshold
         guard (0...1).contains(threshold) else { throw VisageError(.invalidRequest, "similarity_threshold must be from 0 to 1") }
-        let minFaceSize = try FieldRules.minFaceSize(try form.double("min_face_size"), default: settings.minFaceSize)
+        let minFaceSize = try FieldRules.minFaceSize(body.minFaceSize, default: settings.minFaceSize)
 
         let images = images, executor = executor, extractor = extractor
         let result = try await RequestTimeout.run(settings.requestTimeout) {
@@ -60,21 +60,6 @@ struct ExtractionRoutes: FeatureRoutes {
 
 /// The images of one extraction request; each stands or fails alone.
 enum ExtractionBatch {
-    /// Uploaded files in order, then the JSON `images` entries. An entry that is not exactly one
-    /// of `image_url` and `image_base64` fails alone, like an image that won't load.
-    static func inputs(_ form: ImageRequest) throws -> [Result<ImageInput, VisageError>] {
-        let uploads = form.uploads.map { Result<ImageInput, VisageError>.success(.bytes($0.data, filename: $0.filename)) }
-        let entries = try form.array("images") ?? []
-        return uploads + entries.map { entry in
-            let image = entry as? [String: Any] ?? [:]
-            switch (image["image_url"], image["image_base64"]) {
-            case (let url as String, nil): return .success(.url(url))
-            case (nil, let base64 as String): return .success(.base64(base64))
-            default: return .failure(VisageError(.invalidRequest, "each image needs exactly one of image_url and image_base64, as a string"))
-            }
-        }
-    }
-
     /// Downloads and checks every image concurrently. A failure that is not a `VisageError` is
     /// ours: it is reported as `internal_error` without its description.
     static func load(_ inputs: [Result<ImageInput, VisageError>], images: ImageLoader) async -> [Result<LoadedImage, VisageError>] {

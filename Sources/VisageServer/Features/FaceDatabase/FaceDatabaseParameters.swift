@@ -12,16 +12,16 @@ enum FaceDatabaseParameters {
     }
 
     /// `top_k` (default 10), from 1 to `maxTopK`.
-    static func topK(_ form: ImageRequest) throws -> Int {
-        let topK = try form.int("top_k") ?? 10
+    static func topK(_ value: Int?) throws -> Int {
+        let topK = value ?? 10
         guard (1...maxTopK).contains(topK) else { throw VisageError(.invalidRequest, "top_k must be from 1 to \(maxTopK)") }
         return topK
     }
 
     /// `max_distance` (Euclidean between unit embeddings, 0 to 2) or `min_similarity` (cosine,
     /// -1 to 1), at most one; nil leaves the model's default.
-    static func threshold(_ form: ImageRequest) throws -> Float? {
-        switch (try form.double("max_distance"), try form.double("min_similarity")) {
+    static func threshold(maxDistance: Double?, minSimilarity: Double?) throws -> Float? {
+        switch (maxDistance, minSimilarity) {
         case (nil, nil): return nil
         case (let distance?, nil):
             guard (0...2).contains(distance) else { throw VisageError(.invalidRequest, "max_distance must be from 0 to 2") }

@@ -6,7 +6,7 @@ import VisageStorage
 
 /// Seed 002's face database over HTTP: add an image's faces to a collection, search a
 /// collection with a query image, list, and delete. Images come as JSON (`image_url`,
-/// `image_base64`, `image_path`) or as a multipart upload; see `ImageRequest`. Mounted at
+/// `image_base64`, `image_path`) or as a multipart upload; see `ImageField`. Mounted at
 /// `/facedb`.
 struct FaceDatabaseRoutes: FeatureRoutes {
     let database: FaceDatabaseService
@@ -23,7 +23,7 @@ struct FaceDatabaseRoutes: FeatureRoutes {
             try Response.json(CollectionsPayload(collections: try await run { try $0.collections.collections() }))
         }
         routes.get("images/:image_id") { request, context in
-            let imageID = try context.pathParameter("image_id")
+            let imageID = try TextField.imageID(context.pathParameter("image_id"))
             let collection = try FaceDatabaseParameters.collection(request.queryString("collection"))
             guard let stored = try await run({ try $0.collections.image(collection: collection, imageID: imageID) }) else {
                 throw FaceDatabaseParameters.unknownImage(imageID, collection: collection)
@@ -31,7 +31,7 @@ struct FaceDatabaseRoutes: FeatureRoutes {
             return try Response.json(StoredImagePayload(image: stored.image, faces: stored.faces))
         }
         routes.delete("images/:image_id") { request, context in
-            let imageID = try context.pathParameter("image_id")
+            let imageID = try TextField.imageID(context.pathParameter("image_id"))
             let collection = try FaceDatabaseParameters.collection(request.queryString("collection"))
             guard let deleted = try await run({ try $0.collections.deleteImage(collection: collection, imageID: imageID) }) else {
                 throw FaceDatabaseParameters.unknownImage(imageID, collection: collection)
@@ -49,31 +49,23 @@ struct FaceDatabaseRoutes: FeatureRoutes {
     }
 
     private func add(_ request: Request, _ context: VisageRequestContext) async throws -> Response {
-        let form = try await images.form(request)
-        let collection = try FaceDatabaseParameters.collection(try form.string("collection"))
-        guard let imageID = try form.string("image_id"), !imageID.isEmpty else {
-            throw VisageError(.invalidRequest, "image_id is required: the id your system knows the image by")
-        }
-        let input = try form.image()
-        let file = try form.string("file") ?? FaceDatabaseParameters.defaultFile(input, imageID: imageID)
-        let minFaceSize = try FieldRules.minFaceSize(try form.double("min_face_size"), default: defaultMinFaceSize)
+        let body = try await images.read(FaceDatabaseAddBody.self, from: request)
+        let minFaceSize = body.minFaceSize ?? defaultMinFaceSize
         let database = database
-        let added = try await images.withDecoded(input, on: executor) { decoded in
-            try database.add(collection: collection, imageID: imageID, file: file, image: decoded, minFaceSize: minFaceSize)
+        let added = try await images.withDecoded(body.image, on: executor) { decoded in
+            try database.add(collection: body.collection, imageID: body.imageID, file: body.file, image: decoded, minFaceSize: minFaceSize)
         }
         return try Response.json(AddedImagePayload(added, embeddingModel: database.embeddingModel))
     }
 
     private func search(_ request: Request, _ context: VisageRequestContext) async throws -> Response {
         let start = ContinuousClock.now
-        let form = try await images.form(request)
-        let collection = try FaceDatabaseParameters.collection(try form.string("collection"))
-        let minSimilarity = try FaceDatabaseParameters.threshold(form)
-        let topK = try FaceDatabaseParameters.topK(form)
-        let minFaceSize = try FieldRules.minFaceSize(try form.double("min_face_size"), default: defaultMinFaceSize)
+        let body = try await images.read(FaceDatabaseSearchBody.self, from: request)
+        let collection = body.collection, minFaceSize = body.minFaceSize ?? defaultMinFaceSize
         let database = database
-        let result = try await images.withDecoded(try form.image(), on: executor) { decoded in
-            try database.search(collection: collection, image: decoded, minSimilarity: minSimilarity, limit: topK, minFaceSize: minFaceSize)
+        let result = try await images.withDecoded(body.image, on: executor) { decoded in
+            try database.search(collection: collection, image: decoded, minSimilarity: body.minSimilarity, limit: body.topK,
+                                minFaceSize: minFaceSize)
         }
         let milliseconds = (ContinuousClock.now - start).inSeconds * 1000
         return try Response.json(SearchPayload(result, collection: collection, embeddingModel: database.embeddingModel,

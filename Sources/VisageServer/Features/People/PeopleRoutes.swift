@@ -17,7 +17,7 @@ struct PeopleRoutes: FeatureRoutes {
         routes.post("faces/recognize") { request, context in try await recognize(request, context) }
         routes.post("faces/clusters/:cluster_id/name") { request, context in
             let body = try await request.decodeJSON(NameClusterBody.self, context: context)
-            let id = try context.pathParameter("cluster_id")
+            let id = try TextField.clusterID(context.pathParameter("cluster_id"))
             return try await change { try $0.nameCluster(id, name: body.name) }
         }
         routes.post("faces/rename") { request, context in
@@ -34,7 +34,7 @@ struct PeopleRoutes: FeatureRoutes {
         }
         routes.post("faces/clusters/:cluster_id/split") { request, context in
             let body = try await request.decodeJSON(SplitBody.self, context: context)
-            let id = try context.pathParameter("cluster_id")
+            let id = try TextField.clusterID(context.pathParameter("cluster_id"))
             return try await change { try $0.splitCluster(id, faceIDs: body.faceIDs, name: body.name) }
         }
         routes.post("faces/recluster") { _, _ in
@@ -47,26 +47,31 @@ struct PeopleRoutes: FeatureRoutes {
     /// The read-only routes, and the deletes by id.
     private func addQueries(to routes: RouteCollection<VisageRequestContext>) {
         routes.get("faceinfo") { request, _ in
-            let info = try await run { try $0.faceInfo(clusterID: request.queryString("cluster_id"),
-                                                       personName: request.queryString("person_name")) }
+            let clusterID = try request.queryString("cluster_id").map { try TextField.clusterID($0) }
+            let personName = try request.queryString("person_name").map { try TextField.name($0, field: "person_name") }
+            let info = try await run { try $0.faceInfo(clusterID: clusterID, personName: personName) }
             return try Response.json(FaceInfoPayload(info))
         }
         routes.get("faces/suggestions") { request, _ in
             let minimum = try request.queryDouble("min_similarity") ?? 0.6
-            let suggestions = try await run { try $0.nameSuggestions(clusterID: request.queryString("cluster_id"), minSimilarity: minimum) }
+            let clusterID = try request.queryString("cluster_id").map { try TextField.clusterID($0) }
+            let suggestions = try await run { try $0.nameSuggestions(clusterID: clusterID, minSimilarity: minimum) }
             return try Response.json(SuggestionsPayload(suggestions))
         }
         routes.get("faces/people/:name") { _, context in
-            let name = try context.pathParameter("name")
+            let name = try TextField.name(context.pathParameter("name"))
             return try Response.json(FaceListPayload(name: name, faces: try await run { try $0.faces(ofPerson: name) }))
         }
         routes.get("faces/clusters/:cluster_id/faces") { _, context in
-            let id = try context.pathParameter("cluster_id")
+            let id = try TextField.clusterID(context.pathParameter("cluster_id"))
             return try Response.json(FaceListPayload(clusterID: id, faces: try await run { try $0.faces(inCluster: id) }))
         }
         routes.get("faces/:face_id/crop") { request, context in
             let id = try context.faceIDParameter()
-            let size = try request.queryDouble("size").map(Int.init) ?? 160
+            // Checked before it becomes an Int: `size=nan` or `1e20` trapped in `Int(_:)`.
+            let size = try request.queryDouble("size").map {
+                try NumberField.integer($0, name: "size", in: 16...1024, message: "size must be from 16 to 1024 pixels")
+            } ?? 160
             let jpeg = try await run { try $0.faceCrop(faceID: id, size: size) }
             return Response(status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=60"],
                             body: .init(byteBuffer: ByteBuffer(bytes: jpeg)))
@@ -77,11 +82,11 @@ struct PeopleRoutes: FeatureRoutes {
             return try Response.json(PeopleChangePayload(change: PeopleChange(message: "Deleted face \(id)")))
         }
         routes.get("images/:image_id") { _, context in
-            let id = try context.pathParameter("image_id")
+            let id = try TextField.imageID(context.pathParameter("image_id"))
             return try Response.json(FaceListPayload(faces: try await run { try $0.faces(ofImage: id) }))
         }
         routes.delete("images/:image_id") { _, context in
-            let id = try context.pathParameter("image_id")
+            let id = try TextField.imageID(context.pathParameter("image_id"))
             let removed = try await run { try $0.deleteImage(imageID: id) }
             return try Response.json(PeopleChangePayload(change: PeopleChange(message: "Deleted image \(id) (\(removed) faces)", faces: removed)))
         }

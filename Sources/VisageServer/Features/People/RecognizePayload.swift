@@ -3,7 +3,7 @@ import VisageRecognition
 import VisageXMP
 
 /// The body of `POST /faces/recognize` (seed 000).
-struct RecognizeBody: Decodable {
+struct RecognizeBody: ValidatedBody {
     let imageID: String
     let imagePath: String
     let saveAnnotated: Bool?
@@ -15,6 +15,11 @@ struct RecognizeBody: Decodable {
     enum CodingKeys: String, CodingKey {
         case imageID = "image_id", imagePath = "image_path", saveAnnotated = "save_annotated", orientation
         case xmpRegions = "xmp_regions"
+    }
+
+    func validate() throws {
+        try TextField.imageID(imageID)
+        try TextField.checked(imagePath, field: "image_path", maxLength: TextField.maxFileLength)
     }
 }
 
