@@ -14,6 +14,11 @@ extension ImageDecoder {
             || lower.contains("is not in a known format") {
             return VisageError(.imageFormatUnsupported, "\(name) is not an image format Visage can read")
         }
+        // libjpeg-turbo as Debian builds it into libvips reads 8-bit JPEG only; a 12-bit one
+        // (medical and some scanner output) is a format this build can't read, not a broken file.
+        if lower.contains("unsupported jpeg data precision") {
+            return VisageError(.imageFormatUnsupported, "\(name) is a 12-bit JPEG; this build's JPEG decoder reads 8-bit JPEG only")
+        }
         // The shim re-runs a failed call alone to read its own message, so an empty message means
         // libvips gave none; then the bytes decide: an image cut off before its format's end
         // marker is truncated.
