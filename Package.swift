@@ -7,7 +7,7 @@ let package = Package(
     name: "Visage",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "visage", targets: ["visage"]),
+        .executable(name: "visage", targets: ["visage"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,8 +27,9 @@ let package = Package(
         .target(name: "VisageCore"),
 
         // libvips through a small C shim (libvips' API is variadic, which Swift cannot call).
-        .systemLibrary(name: "CVipsSystem", path: "Sources/CVipsSystem", pkgConfig: "vips",
-                       providers: [.apt(["libvips-dev"])]),
+        .systemLibrary(
+            name: "CVipsSystem", path: "Sources/CVipsSystem", pkgConfig: "vips",
+            providers: [.apt(["libvips-dev"])]),
         .target(name: "CVips", dependencies: ["CVipsSystem"]),
         .target(name: "VisageImaging", dependencies: ["VisageCore", "CVips"]),
 
@@ -36,20 +37,27 @@ let package = Package(
         .target(name: "CONNXRuntime"),
         // Inference time per model goes to swift-metrics' facade (a no-op until a backend is
         // bootstrapped, as `visage serve` does with Prometheus).
-        .target(name: "VisageInference",
-                dependencies: ["VisageCore", "CONNXRuntime", .product(name: "Metrics", package: "swift-metrics")]),
+        .target(
+            name: "VisageInference",
+            dependencies: ["VisageCore", "CONNXRuntime", .product(name: "Metrics", package: "swift-metrics")]),
 
         // Model packs: manifest, download, verification.
-        .target(name: "VisageModels",
-                dependencies: ["VisageCore",
-                               .product(name: "Crypto", package: "swift-crypto"),
-                               .product(name: "ZIPFoundation", package: "ZIPFoundation")],
-                resources: [.copy("Resources/model-packs.json")]),
+        .target(
+            name: "VisageModels",
+            dependencies: [
+                "VisageCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            resources: [.copy("Resources/model-packs.json")]),
 
         // The face pipeline: detection, alignment, embedding, pose, attributes.
-        .target(name: "VisageFaces",
-                dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels",
-                               .product(name: "Metrics", package: "swift-metrics")]),
+        .target(
+            name: "VisageFaces",
+            dependencies: [
+                "VisageCore", "VisageImaging", "VisageInference", "VisageModels",
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]),
 
         // Nearest-neighbour search over embeddings, behind a protocol (exact search today).
         .target(name: "VisageSearch", dependencies: ["VisageCore"]),
@@ -62,59 +70,77 @@ let package = Package(
         .target(name: "VisageStorage", dependencies: ["VisageCore", "VisageSearch"]),
 
         // The embedded backend: SQLite through GRDB, with migrations; rows stay private.
-        .target(name: "VisageSQLite",
-                dependencies: ["VisageCore", "VisageSearch", "VisageStorage", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "VisageSQLite",
+            dependencies: ["VisageCore", "VisageSearch", "VisageStorage", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // API keys: generation, hashing, scopes and the rule that no key mints a wider one.
-        .target(name: "VisageAccess",
-                dependencies: ["VisageCore", "VisageStorage", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "VisageAccess",
+            dependencies: ["VisageCore", "VisageStorage", .product(name: "Crypto", package: "swift-crypto")]),
 
         // XMP face regions (MWG and Microsoft), mapped through EXIF orientation.
         .target(name: "VisageXMP", dependencies: ["VisageCore", "VisageImaging"]),
 
         // The recognition service: analysis, storage, people and the user's decisions, tied
         // together for the server and the CLI.
-        .target(name: "VisageRecognition",
-                dependencies: ["VisageCore", "VisageImaging", "VisageFaces", "VisageModels", "VisageSearch",
-                               "VisageClustering", "VisageStorage", "VisageXMP"]),
+        .target(
+            name: "VisageRecognition",
+            dependencies: [
+                "VisageCore", "VisageImaging", "VisageFaces", "VisageModels", "VisageSearch",
+                "VisageClustering", "VisageStorage", "VisageXMP",
+            ]),
 
         // Image input for every endpoint: paths confined to roots, URLs with SSRF checks, base64,
         // uploads; one set of limits and a content check on what arrived.
-        .target(name: "VisageInput",
-                dependencies: ["VisageCore", "VisageImaging",
-                               .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .target(
+            name: "VisageInput",
+            dependencies: [
+                "VisageCore", "VisageImaging",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
 
         // HTTP: the seed's API on Hummingbird 2.
-        .target(name: "VisageServer",
-                dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
-                               "VisageRecognition", "VisageStorage", "VisageXMP", "VisageInput", "VisageAccess",
-                               .product(name: "Hummingbird", package: "hummingbird"),
-                               .product(name: "HTTPTypes", package: "swift-http-types"),
-                               .product(name: "NIOCore", package: "swift-nio"),
-                               .product(name: "MultipartKit", package: "multipart-kit"),
-                               .product(name: "Metrics", package: "swift-metrics"),
-                               .product(name: "Prometheus", package: "swift-prometheus")],
-                resources: [.copy("Resources/openapi.json")]),
+        .target(
+            name: "VisageServer",
+            dependencies: [
+                "VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
+                "VisageRecognition", "VisageStorage", "VisageXMP", "VisageInput", "VisageAccess",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("Resources/openapi.json")]),
 
         // Command line.
-        .executableTarget(name: "visage",
-                          dependencies: ["VisageCore", "VisageImaging", "VisageInference",
-                                         "VisageModels", "VisageFaces", "VisageSearch", "VisageServer",
-                                         "VisageRecognition", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageInput", "VisageAccess",
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                                         .product(name: "Metrics", package: "swift-metrics"),
-                                         .product(name: "Prometheus", package: "swift-prometheus"),
-                                         // Only for bench-facedb's baseline, a scan of the SQLite file.
-                                         .product(name: "GRDB", package: "GRDB.swift")]),
+        .executableTarget(
+            name: "visage",
+            dependencies: [
+                "VisageCore", "VisageImaging", "VisageInference",
+                "VisageModels", "VisageFaces", "VisageSearch", "VisageServer",
+                "VisageRecognition", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageInput", "VisageAccess",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                // Only for bench-facedb's baseline, a scan of the SQLite file.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
 
-        .testTarget(name: "VisageTests",
-                    dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels",
-                                   "VisageFaces", "VisageSearch", "VisageClustering", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageServer", "VisageRecognition", "visage", "VisageInput", "VisageAccess",
-                                   .product(name: "GRDB", package: "GRDB.swift"),
-                                   .product(name: "HummingbirdTesting", package: "hummingbird"),
-                                   .product(name: "HTTPTypes", package: "swift-http-types"),
-                                   .product(name: "Metrics", package: "swift-metrics"),
-                                   .product(name: "Prometheus", package: "swift-prometheus")],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "VisageTests",
+            dependencies: [
+                "VisageCore", "VisageImaging", "VisageInference", "VisageModels",
+                "VisageFaces", "VisageSearch", "VisageClustering", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageServer", "VisageRecognition",
+                "visage", "VisageInput", "VisageAccess",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("Fixtures")]),
     ]
 )

@@ -7,4 +7,7 @@ cd "$(dirname "$0")/.."
 export VISAGE_MODEL_MIRROR=${VISAGE_MODEL_MIRROR:-$(cd .. && pwd)/shared/models}
 export VISAGE_MODEL_DIR=${VISAGE_TEST_MODEL_DIR:-$PWD/.build/test-models}
 scripts/setup.sh --debug
+# The code passes swift-format with the project's .swift-format (Hummingbird's line length, 150);
+# `swift format format -i -r Sources Tests Package.swift` fixes what this reports.
+swift format lint --strict --recursive Sources Tests Package.swift
 swift test

@@ -34,7 +34,8 @@ public enum KeyMaterial {
     public static func id(of key: String) -> String? {
         let characters = Array(key)
         guard characters.count == prefix.count + idLength + 1 + secretLength, key.hasPrefix(prefix),
-              characters[prefix.count + idLength] == "_" else { return nil }
+            characters[prefix.count + idLength] == "_"
+        else { return nil }
         let id = characters[prefix.count..<(prefix.count + idLength)]
         let secret = characters[(prefix.count + idLength + 1)...]
         guard id.allSatisfy({ alphabet.contains($0) }), secret.allSatisfy({ alphabet.contains($0) }) else { return nil }

@@ -88,7 +88,8 @@ public final class KeyService: Sendable {
     public func authenticate(_ presented: String, now: Date = Date()) throws -> AuthenticatedKey {
         let refused = VisageError(.unauthorized, "the API key is not valid (unknown, revoked or mistyped)")
         guard let id = KeyMaterial.id(of: presented), let stored = try store.key(id: id),
-              KeyMaterial.matches(presented, storedHash: stored.hash), !stored.isRevoked else { throw refused }
+            KeyMaterial.matches(presented, storedHash: stored.hash), !stored.isRevoked
+        else { throw refused }
         if stored.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.useRecordInterval }) ?? true {
             try store.recordKeyUse(id: id, at: now)
         }
@@ -100,8 +101,9 @@ public final class KeyService: Sendable {
         // A stored scope this version does not know (a newer version's, or a hand edit) is
         // dropped rather than failing every request: a key grants only what is understood.
         let scopes = Set(key.scopes.compactMap { try? Scope(parsing: $0) })
-        return KeyInfo(id: key.id, name: key.name, scopes: scopes, createdAt: key.createdAt,
-                       lastUsedAt: key.lastUsedAt, revokedAt: key.revokedAt)
+        return KeyInfo(
+            id: key.id, name: key.name, scopes: scopes, createdAt: key.createdAt,
+            lastUsedAt: key.lastUsedAt, revokedAt: key.revokedAt)
     }
 
     /// A key's name: 1 to 100 characters after trimming, no control characters.

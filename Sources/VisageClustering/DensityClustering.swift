@@ -29,8 +29,9 @@ public struct DensityClustering: Sendable {
         let position = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($0.element.id, $0.offset) })
 
         var neighbors: [[Neighbor]] = nodes.map { node in
-            index.search(node.embedding, minSimilarity: parameters.neighborSimilarity,
-                         limit: parameters.neighborsExamined + 1, excluding: [node.id])
+            index.search(
+                node.embedding, minSimilarity: parameters.neighborSimilarity,
+                limit: parameters.neighborsExamined + 1, excluding: [node.id])
         }
         // Same-photo faces are never neighbours: they cannot be the same person.
         for i in nodes.indices {

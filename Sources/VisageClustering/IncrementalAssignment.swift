@@ -37,8 +37,10 @@ public struct IncrementalAssignment: Sendable {
     ///   - clusterOf: a stored face's person, if it has one.
     ///   - clusterSize: how many faces a person has.
     ///   - isAllowed: whether the face may join a person (same-photo and name constraints).
-    public func decide(neighbors: [Neighbor], clusterOf: (Int64) -> String?, clusterSize: (String) -> Int,
-                       isAllowed: (String) -> Bool) -> ClusterDecision {
+    public func decide(
+        neighbors: [Neighbor], clusterOf: (Int64) -> String?, clusterSize: (String) -> Int,
+        isAllowed: (String) -> Bool
+    ) -> ClusterDecision {
         var votes: [String: [Neighbor]] = [:]
         for neighbor in neighbors where neighbor.similarity >= parameters.neighborSimilarity {
             guard let cluster = clusterOf(neighbor.id) else { continue }
@@ -57,7 +59,8 @@ public struct IncrementalAssignment: Sendable {
             return ClusterDecision(clusterID: nil, consensusCount: 0, referenceFaceIDs: [], confidence: 0)
         }
         let confidence = agreeing.map(\.similarity).reduce(0, +) / Float(agreeing.count)
-        return ClusterDecision(clusterID: cluster, consensusCount: agreeing.count,
-                               referenceFaceIDs: agreeing.map(\.id), confidence: confidence)
+        return ClusterDecision(
+            clusterID: cluster, consensusCount: agreeing.count,
+            referenceFaceIDs: agreeing.map(\.id), confidence: confidence)
     }
 }

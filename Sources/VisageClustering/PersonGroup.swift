@@ -1,7 +1,7 @@
 /// A set of faces that may become one person, with what forbids merging it with another group.
 /// Used by the union-find in `DensityClustering`.
 struct PersonGroup {
-    var members: [Int]            // indices into the node array
+    var members: [Int]  // indices into the node array
     var imageIDs: Set<String>
     var identity: String?
     var forbiddenIdentities: Set<String>

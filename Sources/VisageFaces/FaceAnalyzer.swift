@@ -84,11 +84,13 @@ public final class FaceAnalyzer: Sendable {
         let attributeValues = try attributes?.estimate(found, in: image)
         Counter(label: "visage_faces_analyzed_total").increment(by: found.count)
         return found.enumerated().map { index, face in
-            let full = DetectedFace(box: face.box.scaled(by: toFullSize), confidence: face.confidence,
-                                    landmarks: face.landmarks.scaled(by: toFullSize))
-            return AnalyzedFace(detection: full, pose: HeadPoseEstimator.estimate(face.landmarks),
-                                age: attributeValues?[index].age, gender: attributeValues?[index].gender,
-                                embedding: embeddings?[index])
+            let full = DetectedFace(
+                box: face.box.scaled(by: toFullSize), confidence: face.confidence,
+                landmarks: face.landmarks.scaled(by: toFullSize))
+            return AnalyzedFace(
+                detection: full, pose: HeadPoseEstimator.estimate(face.landmarks),
+                age: attributeValues?[index].age, gender: attributeValues?[index].gender,
+                embedding: embeddings?[index])
         }
     }
 }

@@ -18,8 +18,9 @@ public struct FaceEmbedder: Sendable {
 
     public init(session: InferenceSession, layout: Normalization, template: AlignmentTemplate = .arcFace112, maxBatch: Int = 32) throws {
         guard let input = session.inputs.first, input.shape.count == 4,
-              input.shape[2] == Int64(template.size) || input.shape[2] < 0,
-              let output = session.outputs.first, let width = output.shape.last, width > 0 else {
+            input.shape[2] == Int64(template.size) || input.shape[2] < 0,
+            let output = session.outputs.first, let width = output.shape.last, width > 0
+        else {
             throw VisageError(.modelMismatch, "the embedding model must take [N,3,\(template.size),\(template.size)] and return [N,D]")
         }
         self.session = session

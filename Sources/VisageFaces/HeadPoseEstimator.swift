@@ -54,7 +54,8 @@ public enum HeadPoseEstimator {
         [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
     }
     static func invert3x3(_ m: [[Double]]) -> [[Double]]? {
-        let det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+        let det =
+            m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
             - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
             + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
         guard abs(det) > 1e-9 else { return nil }

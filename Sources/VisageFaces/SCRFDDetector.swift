@@ -18,7 +18,10 @@ public struct SCRFDDetector: FaceDetector {
     static let strides = [8, 16, 32]
     static let anchorsPerCell = 2
 
-    public init(session: InferenceSession, inputWidth: Int = 640, inputHeight: Int = 640, layout: Normalization = standardLayout, thresholds: DetectionThresholds = .init(score: 0.5, nms: 0.4)) throws {
+    public init(
+        session: InferenceSession, inputWidth: Int = 640, inputHeight: Int = 640, layout: Normalization = standardLayout,
+        thresholds: DetectionThresholds = .init(score: 0.5, nms: 0.4)
+    ) throws {
         guard let input = session.inputs.first, session.outputs.count == 9 else {
             throw VisageError(.modelMismatch, "the detector model does not look like SCRFD with landmarks (one input, 9 outputs)")
         }
@@ -63,8 +66,10 @@ public struct SCRFDDetector: FaceDetector {
             let right = anchorX + Double(boxes[b + 2]) * s, bottom = anchorY + Double(boxes[b + 3]) * s
             let k = index * 10
             let points = (0..<5).map { Point(x: anchorX + Double(landmarks[k + 2 * $0]) * s, y: anchorY + Double(landmarks[k + 2 * $0 + 1]) * s) }
-            faces.append(DetectedFace(box: BoundingBox(x: left, y: top, width: right - left, height: bottom - top),
-                                      confidence: Double(scores[index]), landmarks: FaceLandmarks(points: points)))
+            faces.append(
+                DetectedFace(
+                    box: BoundingBox(x: left, y: top, width: right - left, height: bottom - top),
+                    confidence: Double(scores[index]), landmarks: FaceLandmarks(points: points)))
         }
         return faces
     }

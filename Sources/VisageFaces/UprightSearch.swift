@@ -20,8 +20,10 @@ public struct UprightSearch: Sendable {
 
     /// `detectUpright` runs on the image as stored (with every refinement, such as tiling);
     /// `detectTurned` on the turned copies, where one quick pass is enough to tell.
-    public func detect(in image: RGBImage, upright detectUpright: (RGBImage) throws -> [DetectedFace],
-                       turned detectTurned: (RGBImage) throws -> [DetectedFace]) throws -> [DetectedFace] {
+    public func detect(
+        in image: RGBImage, upright detectUpright: (RGBImage) throws -> [DetectedFace],
+        turned detectTurned: (RGBImage) throws -> [DetectedFace]
+    ) throws -> [DetectedFace] {
         let upright = try detectUpright(image)
         let uprightScore = upright.map(\.confidence).max() ?? 0
         guard enabled, uprightScore < Self.doubtful else { return upright }

@@ -17,9 +17,13 @@ public struct YuNetDetector: FaceDetector {
     public static let standardLayout = Normalization(colorOrder: .bgr, mean: 0, std: 1)
     static let strides = [8, 16, 32]
 
-    public init(session: InferenceSession, inputWidth: Int = 640, inputHeight: Int = 640, layout: Normalization = standardLayout, thresholds: DetectionThresholds = .init()) throws {
+    public init(
+        session: InferenceSession, inputWidth: Int = 640, inputHeight: Int = 640, layout: Normalization = standardLayout,
+        thresholds: DetectionThresholds = .init()
+    ) throws {
         guard let input = session.inputs.first, input.name == "input",
-              session.outputs.contains(where: { $0.name == "cls_8" }) else {
+            session.outputs.contains(where: { $0.name == "cls_8" })
+        else {
             throw VisageError(.modelMismatch, "the detector model does not have YuNet's inputs and outputs (input, cls_8, obj_8, bbox_8, kps_8, ...)")
         }
         self.session = session
@@ -35,7 +39,8 @@ public struct YuNetDetector: FaceDetector {
         var candidates: [DetectedFace] = []
         for stride in Self.strides {
             guard let cls = outputs["cls_\(stride)"], let obj = outputs["obj_\(stride)"],
-                  let box = outputs["bbox_\(stride)"], let kps = outputs["kps_\(stride)"] else {
+                let box = outputs["bbox_\(stride)"], let kps = outputs["kps_\(stride)"]
+            else {
                 throw VisageError(.modelMismatch, "YuNet output for stride \(stride) is missing")
             }
             candidates += decode(stride: stride, cls: cls.data, obj: obj.data, box: box.data, kps: kps.data)
@@ -57,8 +62,10 @@ public struct YuNetDetector: FaceDetector {
             let width = exp(Double(box[b + 2])) * s, height = exp(Double(box[b + 3])) * s
             let k = index * 10
             let points = (0..<5).map { Point(x: (column + Double(kps[k + 2 * $0])) * s, y: (row + Double(kps[k + 2 * $0 + 1])) * s) }
-            faces.append(DetectedFace(box: BoundingBox(x: centerX - width / 2, y: centerY - height / 2, width: width, height: height),
-                                      confidence: score, landmarks: FaceLandmarks(points: points)))
+            faces.append(
+                DetectedFace(
+                    box: BoundingBox(x: centerX - width / 2, y: centerY - height / 2, width: width, height: height),
+                    confidence: score, landmarks: FaceLandmarks(points: points)))
         }
         return faces
     }

@@ -50,8 +50,9 @@ public extension RGBImage {
         var output = [UInt8](repeating: 0, count: cropWidth * cropHeight * 3)
         for row in 0..<cropHeight {
             let sourceStart = ((top + row) * width + left) * 3
-            output.replaceSubrange(row * cropWidth * 3..<(row + 1) * cropWidth * 3,
-                                   with: pixels[sourceStart..<sourceStart + cropWidth * 3])
+            output.replaceSubrange(
+                row * cropWidth * 3..<(row + 1) * cropWidth * 3,
+                with: pixels[sourceStart..<sourceStart + cropWidth * 3])
         }
         return RGBImage(width: cropWidth, height: cropHeight, pixels: output)
     }

@@ -11,7 +11,8 @@ extension ImageDecoder {
         let name = source.displayName
         let detail = message.split(separator: "\n").prefix(3).joined(separator: "; ")
         if lower.contains("is not a known file format") || lower.contains("not a known buffer format")
-            || lower.contains("is not in a known format") {
+            || lower.contains("is not in a known format")
+        {
             return VisageError(.imageFormatUnsupported, "\(name) is not an image format Visage can read")
         }
         // libjpeg-turbo as Debian builds it into libvips reads 8-bit JPEG only; a 12-bit one
@@ -24,7 +25,8 @@ extension ImageDecoder {
         // marker is truncated.
         let cutOff = message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && EndMarker.isMissing(in: source)
         if cutOff || lower.contains("premature end") || lower.contains("truncated") || lower.contains("unexpected end")
-            || lower.contains("out of data") || lower.contains("read error") || lower.contains("end of file") {
+            || lower.contains("out of data") || lower.contains("read error") || lower.contains("end of file")
+        {
             return VisageError(.imageTruncated, "\(name) is truncated: \(detail)")
         }
         if lower.contains("out of memory") || lower.contains("too large") || lower.contains("exceeds") {

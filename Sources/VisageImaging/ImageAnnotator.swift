@@ -59,7 +59,8 @@ public enum ImageAnnotator {
         // Labels after all boxes, so a neighbouring box never cuts through a label.
         for (annotation, rect) in zip(annotations, rects) {
             guard let rect, let label = annotation.label, !label.isEmpty,
-                  let mask = TextMask(label, pixelHeight: fontPixels) else { continue }
+                let mask = TextMask(label, pixelHeight: fontPixels)
+            else { continue }
             canvas.drawLabel(mask, above: rect, padding: max(2, fontPixels / 5), color: annotation.color)
         }
         return canvas.image
@@ -99,8 +100,9 @@ private struct Canvas {
     func clampedRect(_ box: BoundingBox) -> PixelRect? {
         guard box.x.isFinite, box.y.isFinite, box.width.isFinite, box.height.isFinite else { return nil }
         func clamp(_ value: Double, _ limit: Int) -> Int { Int(min(max(value, 0), Double(limit))) }
-        let rect = PixelRect(x0: clamp(box.x.rounded(.down), image.width), y0: clamp(box.y.rounded(.down), image.height),
-                             x1: clamp(box.maxX.rounded(.up), image.width), y1: clamp(box.maxY.rounded(.up), image.height))
+        let rect = PixelRect(
+            x0: clamp(box.x.rounded(.down), image.width), y0: clamp(box.y.rounded(.down), image.height),
+            x1: clamp(box.maxX.rounded(.up), image.width), y1: clamp(box.maxY.rounded(.up), image.height))
         return rect.x1 > rect.x0 && rect.y1 > rect.y0 ? rect : nil
     }
 

@@ -42,9 +42,10 @@ public struct ImageDecoder: Sendable {
                 throw Self.classify(message, source: source, stage: .header)
             }
             let loader = withUnsafeBytes(of: raw.loader) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            return ImageHeader(storedWidth: Int(raw.width), storedHeight: Int(raw.height),
-                               orientation: ExifOrientation(rawValue: Int(raw.orientation)) ?? .up,
-                               format: Self.formatName(loader: loader), pages: Int(raw.pages))
+            return ImageHeader(
+                storedWidth: Int(raw.width), storedHeight: Int(raw.height),
+                orientation: ExifOrientation(rawValue: Int(raw.orientation)) ?? .up,
+                format: Self.formatName(loader: loader), pages: Int(raw.pages))
         }
     }
 
@@ -73,8 +74,10 @@ public struct ImageDecoder: Sendable {
         }
         let inMemory = pixels / (shrink * shrink)
         if inMemory > limits.maxPixels {
-            throw VisageError(.imageTooLarge,
-                              "image is \(header.storedWidth)x\(header.storedHeight) (\(pixels) pixels), over the limit of \(limits.maxPixels) pixels (VISAGE_MAX_PIXELS)")
+            throw VisageError(
+                .imageTooLarge,
+                "image is \(header.storedWidth)x\(header.storedHeight) (\(pixels) pixels), over the limit of \(limits.maxPixels) pixels (VISAGE_MAX_PIXELS)"
+            )
         }
     }
 

@@ -13,10 +13,11 @@ public extension RGBImage {
         try Vips.ensureStarted()
         var output: UnsafeMutablePointer<UInt8>? = nil
         var length = 0
-        let (format, quality): (String, Int) = switch encoding {
-        case .jpeg(let quality): ("jpeg", quality)
-        case .png: ("png", 0)
-        }
+        let (format, quality): (String, Int) =
+            switch encoding {
+            case .jpeg(let quality): ("jpeg", quality)
+            case .png: ("png", 0)
+            }
         let failure = pixels.withUnsafeBufferPointer { buffer in
             Vips.call { visage_vips_encode_rgb(buffer.baseAddress, Int32(width), Int32(height), format, Int32(quality), &output, &length, $0) }
         }

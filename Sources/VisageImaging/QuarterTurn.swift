@@ -26,12 +26,13 @@ public extension RGBImage {
                 for y in 0..<newHeight {
                     for x in 0..<newWidth {
                         // Source pixel whose centre maps to this pixel's centre.
-                        let (sx, sy): (Int, Int) = switch turn {
-                        case .clockwise: (y, height - 1 - x)
-                        case .half: (width - 1 - x, height - 1 - y)
-                        case .counterClockwise: (width - 1 - y, x)
-                        case .none: (x, y)
-                        }
+                        let (sx, sy): (Int, Int) =
+                            switch turn {
+                            case .clockwise: (y, height - 1 - x)
+                            case .half: (width - 1 - x, height - 1 - y)
+                            case .counterClockwise: (width - 1 - y, x)
+                            case .none: (x, y)
+                            }
                         let s = (sy * width + sx) * 3, d = (y * newWidth + x) * 3
                         out[d] = source[s]; out[d + 1] = source[s + 1]; out[d + 2] = source[s + 2]
                     }

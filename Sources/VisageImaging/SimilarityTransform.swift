@@ -32,9 +32,10 @@ public struct SimilarityTransform: Sendable, Equatable {
         }
         guard norm > 1e-12 else { return SimilarityTransform(a: 1, b: 0, tx: destinationMean.x - sourceMean.x, ty: destinationMean.y - sourceMean.y) }
         let a = dot / norm, b = cross / norm
-        return SimilarityTransform(a: a, b: b,
-                                   tx: destinationMean.x - (a * sourceMean.x - b * sourceMean.y),
-                                   ty: destinationMean.y - (b * sourceMean.x + a * sourceMean.y))
+        return SimilarityTransform(
+            a: a, b: b,
+            tx: destinationMean.x - (a * sourceMean.x - b * sourceMean.y),
+            ty: destinationMean.y - (b * sourceMean.x + a * sourceMean.y))
     }
 
     public func apply(_ p: Point) -> Point {

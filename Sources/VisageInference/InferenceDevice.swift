@@ -6,7 +6,9 @@ public enum InferenceDevice: String, Sendable, CaseIterable {
 
     /// Reads `VISAGE_DEVICE` (cpu, cuda or auto; "gpu" is accepted for cuda). Unset, empty or an
     /// unrecognised value gives `auto`, so a typo never disables inference outright.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         -> InferenceDevice
     {
         let value = environment["VISAGE_DEVICE"]?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""

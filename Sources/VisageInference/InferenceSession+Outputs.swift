@@ -28,8 +28,9 @@ extension InferenceSession {
         case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32:
             return .int64(Int64Tensor(unchecked: shape, data: elements(Int32.self).map(Int64.init)))
         default:
-            throw VisageError(.inferenceFailed,
-                              "output '\(name)' has ONNX element type \(elementType.rawValue); only float, float16, int32 and int64 outputs are supported")
+            throw VisageError(
+                .inferenceFailed,
+                "output '\(name)' has ONNX element type \(elementType.rawValue); only float, float16, int32 and int64 outputs are supported")
         }
     }
 }

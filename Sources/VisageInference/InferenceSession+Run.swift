@@ -10,8 +10,9 @@ extension InferenceSession {
         var tensors: [String: Tensor] = [:]
         for (name, value) in try run(values: inputs.mapValues { .float($0) }, outputNames: requested) {
             guard let tensor = value.floatTensor else {
-                throw VisageError(.inferenceFailed,
-                                  "output '\(name)' of \(modelName) holds \(value.elementName) values: read it with run(values:)")
+                throw VisageError(
+                    .inferenceFailed,
+                    "output '\(name)' of \(modelName) holds \(value.elementName) values: read it with run(values:)")
             }
             tensors[name] = tensor
         }
@@ -39,19 +40,23 @@ extension InferenceSession {
             for (feed, (storage, address)) in zip(feeds, zip(storages, addresses)) {
                 var value: OpaquePointer?
                 let shape = feed.value.shape.map(Int64.init)
-                try runtime.check(api.CreateTensorWithDataAsOrtValue!(runtime.cpuMemoryInfo, address, storage.byteCount,
-                                                                      shape, shape.count, storage.onnxType, &value),
-                                  code: .inferenceFailed, "wrapping input '\(feed.info.name)' of shape \(feed.value.shape)")
+                try runtime.check(
+                    api.CreateTensorWithDataAsOrtValue!(
+                        runtime.cpuMemoryInfo, address, storage.byteCount,
+                        shape, shape.count, storage.onnxType, &value),
+                    code: .inferenceFailed, "wrapping input '\(feed.info.name)' of shape \(feed.value.shape)")
                 values.append(value)
             }
 
             var results = [OpaquePointer?](repeating: nil, count: outputIndices.count)
-            defer { results.forEach { api.ReleaseValue!($0) } } // Release accepts NULL (outputs of a failed run).
+            defer { results.forEach { api.ReleaseValue!($0) } }  // Release accepts NULL (outputs of a failed run).
             let cInputNames = inputIndices.map { UnsafePointer<CChar>?(inputNames[$0]) }
             let cOutputNames = outputIndices.map { UnsafePointer<CChar>?(outputNames[$0]) }
-            try runtime.check(api.Run!(session, nil, cInputNames, values, values.count,
-                                       cOutputNames, cOutputNames.count, &results),
-                              code: .inferenceFailed, "running \(modelName)")
+            try runtime.check(
+                api.Run!(
+                    session, nil, cInputNames, values, values.count,
+                    cOutputNames, cOutputNames.count, &results),
+                code: .inferenceFailed, "running \(modelName)")
 
             var tensors: [String: TensorValue] = [:]
             for (index, value) in zip(outputIndices, results) {

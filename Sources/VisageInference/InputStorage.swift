@@ -16,11 +16,13 @@ enum InputStorage {
         case (.int64(let tensor), .int64): self = .int64(tensor.data)
         case (.int64(let tensor), .int32): self = .int32(try Self.narrowed(tensor.data, input: info.name))
         case (_, .other(let type)):
-            throw VisageError(.inferenceFailed,
-                              "input '\(info.name)' has ONNX element type \(type); only float, float16, int32 and int64 inputs are supported")
+            throw VisageError(
+                .inferenceFailed,
+                "input '\(info.name)' has ONNX element type \(type); only float, float16, int32 and int64 inputs are supported")
         default:
-            throw VisageError(.inferenceFailed,
-                              "input '\(info.name)' takes \(info.elementType) values but \(value.elementName) values were given")
+            throw VisageError(
+                .inferenceFailed,
+                "input '\(info.name)' takes \(info.elementType) values but \(value.elementName) values were given")
         }
     }
 
@@ -55,9 +57,10 @@ enum InputStorage {
 
     /// Pins every storage's buffer for the duration of `body`, which receives their addresses in
     /// order. Nested closures are how Swift keeps several array buffers alive and unmoved at once.
-    static func withPinned<R>(_ storages: ArraySlice<InputStorage>, pinned: [UnsafeMutableRawPointer] = [],
-                              _ body: ([UnsafeMutableRawPointer]) throws -> R) throws -> R
-    {
+    static func withPinned<R>(
+        _ storages: ArraySlice<InputStorage>, pinned: [UnsafeMutableRawPointer] = [],
+        _ body: ([UnsafeMutableRawPointer]) throws -> R
+    ) throws -> R {
         guard let first = storages.first else { return try body(pinned) }
         return try first.withAddress { address in
             try withPinned(storages.dropFirst(), pinned: pinned + [address], body)

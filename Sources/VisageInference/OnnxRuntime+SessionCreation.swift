@@ -34,25 +34,29 @@ extension OnnxRuntime {
         // ORT copies what it needs from the options into the session, so they can go right after.
         defer { api.ReleaseSessionOptions!(sessionOptions) }
 
-        try check(api.SetSessionGraphOptimizationLevel!(sessionOptions, options.graphOptimization.ortLevel),
-                  "setting the graph optimization level")
+        try check(
+            api.SetSessionGraphOptimizationLevel!(sessionOptions, options.graphOptimization.ortLevel),
+            "setting the graph optimization level")
         if options.intraOpThreads > 0 {
-            try check(api.SetIntraOpNumThreads!(sessionOptions, Int32(clamping: options.intraOpThreads)),
-                      "setting the intra-op thread count")
+            try check(
+                api.SetIntraOpNumThreads!(sessionOptions, Int32(clamping: options.intraOpThreads)),
+                "setting the intra-op thread count")
         }
         if onCuda { try appendCuda(to: sessionOptions, deviceId: options.cudaDeviceId) }
 
         var session: OpaquePointer?
-        try check(api.CreateSession!(env, modelPath, sessionOptions, &session), code: .modelLoadFailed,
-                  "could not load model \(modelPath)")
+        try check(
+            api.CreateSession!(env, modelPath, sessionOptions, &session), code: .modelLoadFailed,
+            "could not load model \(modelPath)")
         return session!
     }
 
     private func appendCuda(to sessionOptions: OpaquePointer?, deviceId: Int) throws {
         guard availableProviders.contains(Self.cudaProvider) else {
-            throw VisageError(.cudaUnavailable,
-                              "ONNX Runtime at \(libraryPath) was built without CUDA (providers: "
-                                  + "\(availableProviders.joined(separator: ", "))); install the GPU wheel with scripts/setup.sh")
+            throw VisageError(
+                .cudaUnavailable,
+                "ONNX Runtime at \(libraryPath) was built without CUDA (providers: "
+                    + "\(availableProviders.joined(separator: ", "))); install the GPU wheel with scripts/setup.sh")
         }
         var cudaOptions: OpaquePointer?
         try check(api.CreateCUDAProviderOptions!(&cudaOptions), code: .cudaUnavailable, "creating CUDA options")
@@ -60,11 +64,13 @@ extension OnnxRuntime {
 
         try "device_id".withCString { key in
             try String(deviceId).withCString { value in
-                try check(api.UpdateCUDAProviderOptions!(cudaOptions, [key], [value], 1), code: .cudaUnavailable,
-                          "selecting CUDA device \(deviceId)")
+                try check(
+                    api.UpdateCUDAProviderOptions!(cudaOptions, [key], [value], 1), code: .cudaUnavailable,
+                    "selecting CUDA device \(deviceId)")
             }
         }
-        try check(api.SessionOptionsAppendExecutionProvider_CUDA_V2!(sessionOptions, cudaOptions),
-                  code: .cudaUnavailable, "enabling the CUDA execution provider")
+        try check(
+            api.SessionOptionsAppendExecutionProvider_CUDA_V2!(sessionOptions, cudaOptions),
+            code: .cudaUnavailable, "enabling the CUDA execution provider")
     }
 }

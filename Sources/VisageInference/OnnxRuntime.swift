@@ -34,9 +34,10 @@ public final class OnnxRuntime: @unchecked Sendable {
     init(library: OrtLibrary) throws {
         let version = library.apiBase.pointee.GetVersionString().map { String(cString: $0) } ?? "unknown"
         guard let table = library.apiBase.pointee.GetApi(UInt32(VISAGE_ORT_API_VERSION)) else {
-            throw VisageError(.ortIncompatible,
-                              "ONNX Runtime \(version) at \(library.path) lacks C API version \(VISAGE_ORT_API_VERSION); "
-                                  + "Visage needs ONNX Runtime 1.11 or newer")
+            throw VisageError(
+                .ortIncompatible,
+                "ONNX Runtime \(version) at \(library.path) lacks C API version \(VISAGE_ORT_API_VERSION); "
+                    + "Visage needs ONNX Runtime 1.11 or newer")
         }
         let api = table.pointee
         try Self.verifyTableLayout(api, path: library.path)

@@ -1,6 +1,7 @@
 import CONNXRuntime
 import Foundation
 import VisageCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -28,9 +29,10 @@ struct OrtLibrary {
             throw notFound(tried: tried + ["\(pathOrName) via the system loader (\(reason))"])
         }
         guard let symbol = dlsym(handle, "OrtGetApiBase") else {
-            defer { dlclose(handle) } // Not ORT, so nothing of it is running yet: safe to unload.
-            throw VisageError(.ortIncompatible,
-                              "\(pathOrName) is not ONNX Runtime: it exports no OrtGetApiBase (\(lastDlError()))")
+            defer { dlclose(handle) }  // Not ORT, so nothing of it is running yet: safe to unload.
+            throw VisageError(
+                .ortIncompatible,
+                "\(pathOrName) is not ONNX Runtime: it exports no OrtGetApiBase (\(lastDlError()))")
         }
         let getApiBase = unsafeBitCast(symbol, to: VisageOrtGetApiBaseFn.self)
         guard let apiBase = getApiBase() else {
@@ -40,9 +42,10 @@ struct OrtLibrary {
     }
 
     static func notFound(tried: [String]) -> VisageError {
-        VisageError(.ortLibraryNotFound,
-                    "ONNX Runtime library not found. Tried: \(tried.joined(separator: ", ")). "
-                        + "Run scripts/setup.sh or set VISAGE_ORT_LIB to the path of libonnxruntime.so.")
+        VisageError(
+            .ortLibraryNotFound,
+            "ONNX Runtime library not found. Tried: \(tried.joined(separator: ", ")). "
+                + "Run scripts/setup.sh or set VISAGE_ORT_LIB to the path of libonnxruntime.so.")
     }
 
     /// Canonical path used as the cache key, so two spellings of one file share one runtime.

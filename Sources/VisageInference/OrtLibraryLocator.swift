@@ -23,11 +23,13 @@ struct OrtLibraryLocator {
     var executablePath: String?
 
     static func forCurrentProcess() -> OrtLibraryLocator {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? Bundle.main.executablePath
-        return OrtLibraryLocator(environment: ProcessInfo.processInfo.environment,
-                                 currentDirectory: FileManager.default.currentDirectoryPath,
-                                 executablePath: executable)
+        return OrtLibraryLocator(
+            environment: ProcessInfo.processInfo.environment,
+            currentDirectory: FileManager.default.currentDirectoryPath,
+            executablePath: executable)
     }
 
     func locate() -> Outcome {
@@ -57,7 +59,8 @@ struct OrtLibraryLocator {
     static func library(in directory: String) -> String? {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
         let candidates = names.filter { $0 == systemLibraryName || $0.hasPrefix(systemLibraryName + ".") }
-        let best = candidates.contains(systemLibraryName)
+        let best =
+            candidates.contains(systemLibraryName)
             ? systemLibraryName
             : candidates.max { $0.compare($1, options: .numeric) == .orderedAscending }
         return best.map { (directory as NSString).appendingPathComponent($0) }

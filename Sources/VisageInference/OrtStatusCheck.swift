@@ -13,7 +13,8 @@ extension OnnxRuntime {
     /// "<ORT message> [ORT_<code>]", releasing the status. Static so init can use it before `self` exists.
     static func consume(_ status: OpaquePointer, _ api: OrtApi) -> String {
         // ORT messages can end in a newline, which would split our one-line errors.
-        let message = api.GetErrorMessage!(status).map { String(cString: $0) }?
+        let message =
+            api.GetErrorMessage!(status).map { String(cString: $0) }?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown error"
         let ortCode = api.GetErrorCode!(status)
         api.ReleaseStatus!(status)
@@ -22,9 +23,11 @@ extension OnnxRuntime {
 
     /// ORT's own code, which its message usually does not repeat.
     private static func suffix(for code: OrtErrorCode) -> String {
-        let names = ["OK", "FAIL", "INVALID_ARGUMENT", "NO_SUCHFILE", "NO_MODEL", "ENGINE_ERROR",
-                     "RUNTIME_EXCEPTION", "INVALID_PROTOBUF", "MODEL_LOADED", "NOT_IMPLEMENTED",
-                     "INVALID_GRAPH", "EP_FAIL"]
+        let names = [
+            "OK", "FAIL", "INVALID_ARGUMENT", "NO_SUCHFILE", "NO_MODEL", "ENGINE_ERROR",
+            "RUNTIME_EXCEPTION", "INVALID_PROTOBUF", "MODEL_LOADED", "NOT_IMPLEMENTED",
+            "INVALID_GRAPH", "EP_FAIL",
+        ]
         let index = Int(code.rawValue)
         return " [ORT_\(index < names.count ? names[index] : String(index))]"
     }

@@ -24,11 +24,12 @@ public struct SessionOptions: Sendable {
     public var cudaDeviceId: Int
 
     /// The device defaults to `VISAGE_DEVICE`, so one environment variable steers every session.
-    public init(intraOpThreads: Int = 0,
-                device: InferenceDevice = .fromEnvironment(),
-                graphOptimization: GraphOptimization = .full,
-                cudaDeviceId: Int = 0)
-    {
+    public init(
+        intraOpThreads: Int = 0,
+        device: InferenceDevice = .fromEnvironment(),
+        graphOptimization: GraphOptimization = .full,
+        cudaDeviceId: Int = 0
+    ) {
         self.intraOpThreads = intraOpThreads
         self.device = device
         self.graphOptimization = graphOptimization

@@ -20,8 +20,9 @@ public struct TypedTensor<Element: TensorElement>: Sendable, Equatable {
         }
         let expected = shape.reduce(1, *)
         guard expected == data.count else {
-            throw VisageError(.invalidTensor,
-                              "tensor shape \(shape) needs \(expected) values but \(data.count) were given")
+            throw VisageError(
+                .invalidTensor,
+                "tensor shape \(shape) needs \(expected) values but \(data.count) were given")
         }
         self.shape = shape
         self.data = data

@@ -34,11 +34,13 @@ final class AddressGate: Sendable {
         // Every address must pass: the connection may use any of them.
         for address in addresses where !permits(address.scope) {
             let which = target.host == address.description ? "\(address) is" : "its host resolves to \(address),"
-            let remedy = address.scope.isPrivateNetwork
+            let remedy =
+                address.scope.isPrivateNetwork
                 ? "list the host in VISAGE_ALLOWED_URL_HOSTS or set VISAGE_ALLOW_PRIVATE_URLS to allow it"
                 : "only listing the host in VISAGE_ALLOWED_URL_HOSTS allows it"
-            throw VisageError(.urlNotAllowed,
-                              "\(target.displayName) is refused: \(which) a non-public address (\(Self.describe(address.scope))); \(remedy)")
+            throw VisageError(
+                .urlNotAllowed,
+                "\(target.displayName) is refused: \(which) a non-public address (\(Self.describe(address.scope))); \(remedy)")
         }
     }
 

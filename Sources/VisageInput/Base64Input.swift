@@ -34,7 +34,8 @@ enum Base64Input {
         // Refuse before decoding: the decoded size is known from the length.
         let estimated = cleaned.count / 4 * 3
         if estimated > maxBytes {
-            throw VisageError(.imageTooLarge, "the base64 image is about \(estimated) bytes, over the limit of \(maxBytes) bytes (VISAGE_MAX_IMAGE_BYTES)")
+            throw VisageError(
+                .imageTooLarge, "the base64 image is about \(estimated) bytes, over the limit of \(maxBytes) bytes (VISAGE_MAX_IMAGE_BYTES)")
         }
         switch cleaned.count % 4 {
         case 2: cleaned += [UInt8(ascii: "="), UInt8(ascii: "=")]

@@ -1,5 +1,6 @@
 import Foundation
 import VisageCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

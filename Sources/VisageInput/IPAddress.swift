@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -63,18 +64,18 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
 
     private static func scope(v4 b: [UInt8]) -> Scope {
         switch (b[0], b[1]) {
-        case (0, _): return .unspecified                          // 0.0.0.0/8 "this network"
-        case (127, _): return .loopback                           // 127.0.0.0/8
-        case (10, _): return .private                             // 10.0.0.0/8
-        case (172, 16...31): return .private                      // 172.16.0.0/12
-        case (192, 168): return .private                          // 192.168.0.0/16
-        case (100, 64...127): return .sharedNAT                   // 100.64.0.0/10
-        case (169, 254):                                          // 169.254.0.0/16
+        case (0, _): return .unspecified  // 0.0.0.0/8 "this network"
+        case (127, _): return .loopback  // 127.0.0.0/8
+        case (10, _): return .private  // 10.0.0.0/8
+        case (172, 16...31): return .private  // 172.16.0.0/12
+        case (192, 168): return .private  // 192.168.0.0/16
+        case (100, 64...127): return .sharedNAT  // 100.64.0.0/10
+        case (169, 254):  // 169.254.0.0/16
             return b == [169, 254, 169, 254] ? .metadata : .linkLocal
-        case (192, 0) where b[2] == 0: return .reserved           // 192.0.0.0/24 (protocol assignments)
-        case (198, 18...19): return .reserved                     // 198.18.0.0/15 (benchmarking)
-        case (224...239, _): return .multicast                    // 224.0.0.0/4
-        case (240...255, _): return .reserved                     // 240.0.0.0/4 and broadcast
+        case (192, 0) where b[2] == 0: return .reserved  // 192.0.0.0/24 (protocol assignments)
+        case (198, 18...19): return .reserved  // 198.18.0.0/15 (benchmarking)
+        case (224...239, _): return .multicast  // 224.0.0.0/4
+        case (240...255, _): return .reserved  // 240.0.0.0/4 and broadcast
         default: return .public
         }
     }
@@ -85,9 +86,9 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         // ::ffff:a.b.c.d (IPv4-mapped) reaches the IPv4 host on dual-stack sockets.
         if firstTen && b[10] == 0xFF && b[11] == 0xFF { return Self.scope(v4: Array(b[12..<16])) }
         if b[0..<12].allSatisfy({ $0 == 0 }) {
-            if b[12..<15].allSatisfy({ $0 == 0 }) && b[15] == 0 { return .unspecified }   // ::
-            if b[12..<15].allSatisfy({ $0 == 0 }) && b[15] == 1 { return .loopback }      // ::1
-            return Self.scope(v4: Array(b[12..<16]))              // ::a.b.c.d (deprecated IPv4-compatible)
+            if b[12..<15].allSatisfy({ $0 == 0 }) && b[15] == 0 { return .unspecified }  // ::
+            if b[12..<15].allSatisfy({ $0 == 0 }) && b[15] == 1 { return .loopback }  // ::1
+            return Self.scope(v4: Array(b[12..<16]))  // ::a.b.c.d (deprecated IPv4-compatible)
         }
         // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) carry an IPv4 address a gateway will reach.
         if b[0..<12] == [0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0] { return Self.scope(v4: Array(b[12..<16])) }
@@ -96,10 +97,10 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         if b == [0xFD, 0x00, 0x0E, 0xC2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54] {
             return .metadata
         }
-        if b[0] & 0xFE == 0xFC { return .private }                // fc00::/7 unique local
+        if b[0] & 0xFE == 0xFC { return .private }  // fc00::/7 unique local
         if b[0] == 0xFE && b[1] & 0xC0 == 0x80 { return .linkLocal }  // fe80::/10
-        if b[0] == 0xFE && b[1] & 0xC0 == 0xC0 { return .private }    // fec0::/10 (old site-local)
-        if b[0] == 0xFF { return .multicast }                     // ff00::/8
+        if b[0] == 0xFE && b[1] & 0xC0 == 0xC0 { return .private }  // fec0::/10 (old site-local)
+        if b[0] == 0xFF { return .multicast }  // ff00::/8
         // Teredo (2001::/32) hides an IPv4 address behind a relay; no image host uses it.
         if b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0 { return .reserved }
         return .public

@@ -19,7 +19,8 @@ extension ImageFetcher {
             }
             defer { group.cancelAll() }
             guard let result = try await group.next(), let image = result else {
-                throw VisageError(.urlTimeout, "\(first.displayName) did not finish downloading within \(Self.format(seconds)) s (VISAGE_DOWNLOAD_TIMEOUT)")
+                throw VisageError(
+                    .urlTimeout, "\(first.displayName) did not finish downloading within \(Self.format(seconds)) s (VISAGE_DOWNLOAD_TIMEOUT)")
             }
             return image
         }
@@ -48,12 +49,14 @@ extension ImageFetcher {
             let status = Int(response.status.code)
             if [301, 302, 303, 307, 308].contains(status) {
                 guard let location = response.headers.first(name: "location"),
-                      let next = URLRules.redirectTarget(location, from: target.url) else {
+                    let next = URLRules.redirectTarget(location, from: target.url)
+                else {
                     throw VisageError(.urlHttpError, "\(target.displayName) answered HTTP \(status) without a usable Location header")
                 }
                 guard redirects < policy.maxRedirects else {
-                    throw VisageError(.urlTooManyRedirects,
-                                      "\(first.displayName) redirected more than \(policy.maxRedirects) times (VISAGE_MAX_REDIRECTS)")
+                    throw VisageError(
+                        .urlTooManyRedirects,
+                        "\(first.displayName) redirected more than \(policy.maxRedirects) times (VISAGE_MAX_REDIRECTS)")
                 }
                 redirects += 1
                 // The redirect response's body is dropped unread, which closes its connection.
@@ -72,14 +75,16 @@ extension ImageFetcher {
     private func readBody(_ response: HTTPClientResponse, target: URLTarget) async throws -> LoadedImage {
         let name = target.displayName
         if let declared = response.headers.first(name: "content-length").flatMap(Int.init), declared > policy.maxBytes {
-            throw VisageError(.imageTooLarge, "\(name) is \(declared) bytes (Content-Length), over the limit of \(policy.maxBytes) bytes (VISAGE_MAX_IMAGE_BYTES)")
+            throw VisageError(
+                .imageTooLarge, "\(name) is \(declared) bytes (Content-Length), over the limit of \(policy.maxBytes) bytes (VISAGE_MAX_IMAGE_BYTES)")
         }
         var data = Data()
         var sniffed = false
         do {
             for try await chunk in response.body {
                 if data.count + chunk.readableBytes > policy.maxBytes {
-                    throw VisageError(.imageTooLarge, "\(name) sent more than \(policy.maxBytes) bytes, the limit (VISAGE_MAX_IMAGE_BYTES); download stopped")
+                    throw VisageError(
+                        .imageTooLarge, "\(name) sent more than \(policy.maxBytes) bytes, the limit (VISAGE_MAX_IMAGE_BYTES); download stopped")
                 }
                 data.append(contentsOf: chunk.readableBytesView)
                 if !sniffed && data.count >= FormatSniffer.prefixLength {

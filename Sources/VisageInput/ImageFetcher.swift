@@ -28,8 +28,9 @@ public final class ImageFetcher: Sendable {
         var configuration = HTTPClient.Configuration(
             // Redirects are followed by `download` so every hop passes the same checks.
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .milliseconds(Int64(min(timeout, 10) * 1000)),
-                           read: .milliseconds(Int64(timeout * 1000))),
+            timeout: .init(
+                connect: .milliseconds(Int64(min(timeout, 10) * 1000)),
+                read: .milliseconds(Int64(timeout * 1000))),
             // No gzip/deflate: a small compressed body must not inflate past the byte cap.
             decompression: .disabled)
         // Fail at once when a host refuses the connection (or the gate refuses it) instead of
@@ -39,13 +40,16 @@ public final class ImageFetcher: Sendable {
         // request is written on it; failing it fails the request.
         configuration.http1_1ConnectionDebugInitializer = { channel in
             if let remote = channel.remoteAddress, let text = remote.ipAddress, let address = IPAddress(text),
-               let port = remote.port, gate.permitsConnection(to: address, port: port) {
+                let port = remote.port, gate.permitsConnection(to: address, port: port)
+            {
                 return channel.eventLoop.makeSucceededVoidFuture()
             }
             let reached = channel.remoteAddress.flatMap { address in address.ipAddress.map { "\($0) port \(address.port ?? 0)" } }
             return channel.eventLoop.makeFailedFuture(
-                VisageError(.urlNotAllowed, "the connection reached \(reached ?? "an unknown address"), a non-public address; "
-                            + "refused before sending the request (the host's DNS answer changed after it was checked?)"))
+                VisageError(
+                    .urlNotAllowed,
+                    "the connection reached \(reached ?? "an unknown address"), a non-public address; "
+                        + "refused before sending the request (the host's DNS answer changed after it was checked?)"))
         }
         configuration.http2ConnectionDebugInitializer = configuration.http1_1ConnectionDebugInitializer
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -87,8 +91,9 @@ public final class ImageFetcher: Sendable {
         do {
             let header = try decoder.header(loaded.source)
             guard policy.allowedFormats.contains(header.format) else {
-                throw VisageError(.imageFormatUnsupported,
-                                  "\(loaded.displayName) decodes as \(header.format), which is not an accepted format (\(allowedList))")
+                throw VisageError(
+                    .imageFormatUnsupported,
+                    "\(loaded.displayName) decodes as \(header.format), which is not an accepted format (\(allowedList))")
             }
             return try decoder.decode(loaded.source, maxSide: maxSide)
         } catch let error as VisageError {

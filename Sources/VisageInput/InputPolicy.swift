@@ -33,13 +33,15 @@ public struct InputPolicy: Sendable {
 
     public static let defaultFormats: Set<String> = ["jpeg", "png", "webp", "heif", "tiff", "gif"]
 
-    public init(maxBytes: Int = ImageLimits.default.maxBytes,
-                allowedFormats: Set<String> = InputPolicy.defaultFormats,
-                pathRoots: [String] = [],
-                downloadTimeout: Double = 30,
-                maxRedirects: Int = 3,
-                allowPrivateNetworks: Bool = false,
-                allowedHosts: [String] = []) {
+    public init(
+        maxBytes: Int = ImageLimits.default.maxBytes,
+        allowedFormats: Set<String> = InputPolicy.defaultFormats,
+        pathRoots: [String] = [],
+        downloadTimeout: Double = 30,
+        maxRedirects: Int = 3,
+        allowPrivateNetworks: Bool = false,
+        allowedHosts: [String] = []
+    ) {
         self.maxBytes = maxBytes
         self.allowedFormats = allowedFormats
         self.pathRoots = pathRoots

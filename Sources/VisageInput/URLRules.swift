@@ -45,7 +45,8 @@ enum URLRules {
     /// their credentials there.
     static func redacted(_ string: String) -> String {
         guard var components = URLComponents(string: string.trimmingCharacters(in: .whitespacesAndNewlines)),
-              components.scheme != nil else {
+            components.scheme != nil
+        else {
             return string.count > 80 ? String(string.prefix(80)) + "…" : string
         }
         components.user = nil

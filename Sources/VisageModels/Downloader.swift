@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -16,8 +17,10 @@ enum Downloader {
 
     /// Downloads `url` into `destination`, which must not exist yet. `timeout` bounds how long the
     /// connection may stay idle (connecting included), not the whole transfer.
-    static func download(_ url: URL, to destination: URL, timeout: TimeInterval,
-                         progress: Progress?) async throws {
+    static func download(
+        _ url: URL, to destination: URL, timeout: TimeInterval,
+        progress: Progress?
+    ) async throws {
         if url.isFileURL {
             do {
                 _ = try copyHashing(from: url, to: destination) { progress?($0, nil) }
@@ -69,14 +72,18 @@ private final class DownloadDelegate: NSObject, URLSessionDownloadDelegate, @unc
         task.resume()
     }
 
-    func urlSession(_ session: URLSession, downloadTask: URLSessionDownloadTask,
-                    didWriteData bytesWritten: Int64, totalBytesWritten: Int64,
-                    totalBytesExpectedToWrite: Int64) {
+    func urlSession(
+        _ session: URLSession, downloadTask: URLSessionDownloadTask,
+        didWriteData bytesWritten: Int64, totalBytesWritten: Int64,
+        totalBytesExpectedToWrite: Int64
+    ) {
         progress?(totalBytesWritten, totalBytesExpectedToWrite > 0 ? totalBytesExpectedToWrite : nil)
     }
 
-    func urlSession(_ session: URLSession, downloadTask: URLSessionDownloadTask,
-                    didFinishDownloadingTo location: URL) {
+    func urlSession(
+        _ session: URLSession, downloadTask: URLSessionDownloadTask,
+        didFinishDownloadingTo location: URL
+    ) {
         // The temporary file is deleted when this method returns: move it now.
         if let http = downloadTask.response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
             lock.withLock { failure = "the server answered HTTP \(http.statusCode)" }

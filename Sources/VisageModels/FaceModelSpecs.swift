@@ -84,12 +84,12 @@ public struct AttributesSpec: Sendable, Equatable {
 extension ModelSpec {
     /// `decoder` as the role's enum, or `model_manifest_invalid` listing the ones Visage knows.
     func parsedDecoder<Kind: RawRepresentable & CaseIterable>(_: Kind.Type, pack: String) throws -> Kind
-        where Kind.RawValue == String
-    {
+    where Kind.RawValue == String {
         guard let kind = Kind(rawValue: decoder) else {
             let known = Kind.allCases.map(\.rawValue).joined(separator: ", ")
-            throw VisageError(.modelManifestInvalid,
-                              "pack '\(pack)': the \(role.rawValue)'s decoder '\(decoder)' is not one Visage knows (\(known))")
+            throw VisageError(
+                .modelManifestInvalid,
+                "pack '\(pack)': the \(role.rawValue)'s decoder '\(decoder)' is not one Visage knows (\(known))")
         }
         return kind
     }
@@ -97,10 +97,13 @@ extension ModelSpec {
     /// The preprocessing of an image model fed NCHW, which is what the face pipeline writes.
     func planarImageInput(pack: String) throws -> Preprocessing {
         guard let preprocessing else {
-            throw VisageError(.modelManifestInvalid, "pack '\(pack)': the \(role.rawValue) needs \"preprocess\" (input size, colour order, mean, std)")
+            throw VisageError(
+                .modelManifestInvalid, "pack '\(pack)': the \(role.rawValue) needs \"preprocess\" (input size, colour order, mean, std)")
         }
         guard preprocessing.layout == .nchw else {
-            throw VisageError(.modelManifestInvalid, "pack '\(pack)': the face pipeline feeds the \(role.rawValue) NCHW tensors, not \(preprocessing.layout.rawValue)")
+            throw VisageError(
+                .modelManifestInvalid,
+                "pack '\(pack)': the face pipeline feeds the \(role.rawValue) NCHW tensors, not \(preprocessing.layout.rawValue)")
         }
         return preprocessing
     }

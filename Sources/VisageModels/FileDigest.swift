@@ -70,8 +70,10 @@ final class HashingFileWriter {
 }
 
 /// Copies `source` to the new file `destination` in chunks, returning the copy's digest.
-func copyHashing(from source: URL, to destination: URL,
-                 progress: ((Int64) -> Void)? = nil) throws -> FileDigest {
+func copyHashing(
+    from source: URL, to destination: URL,
+    progress: ((Int64) -> Void)? = nil
+) throws -> FileDigest {
     let input = try FileHandle(forReadingFrom: source)
     defer { try? input.close() }
     let writer = try HashingFileWriter(creating: destination)

@@ -14,29 +14,34 @@ extension ModelFetcher {
             let expectedSize = spec.size ?? (spec.sha256 == nil ? recorded?.size : nil)
             let path = store.path(for: fileName)
             guard FileManager.default.fileExists(atPath: path.path) else {
-                return FileCheck(file: fileName, expected: expected, actual: nil, ok: false,
-                                 note: "missing from \(store.directory.path): run `visage models fetch \(pack.name)`")
+                return FileCheck(
+                    file: fileName, expected: expected, actual: nil, ok: false,
+                    note: "missing from \(store.directory.path): run `visage models fetch \(pack.name)`")
             }
             let digest: FileDigest
             do {
                 digest = try FileDigest.of(path)
             } catch {
-                return FileCheck(file: fileName, expected: expected, actual: nil, ok: false,
-                                 note: "cannot read \(path.path): \(error.localizedDescription)")
+                return FileCheck(
+                    file: fileName, expected: expected, actual: nil, ok: false,
+                    note: "cannot read \(path.path): \(error.localizedDescription)")
             }
             guard let expected else {
-                return FileCheck(file: fileName, expected: nil, actual: digest.sha256, ok: false,
-                                 note: "no published sha256 and none recorded in \(store.lockFileURL.path): "
-                                     + "run `visage models fetch \(pack.name)` to record it")
+                return FileCheck(
+                    file: fileName, expected: nil, actual: digest.sha256, ok: false,
+                    note: "no published sha256 and none recorded in \(store.lockFileURL.path): "
+                        + "run `visage models fetch \(pack.name)` to record it")
             }
             let source = spec.sha256 == nil ? "checked against \(store.lockFileURL.path)" : nil
             if digest.sha256 != expected {
-                return FileCheck(file: fileName, expected: expected, actual: digest.sha256, ok: false,
-                                 note: "sha256 differs: delete \(path.path) and run `visage models fetch \(pack.name)`")
+                return FileCheck(
+                    file: fileName, expected: expected, actual: digest.sha256, ok: false,
+                    note: "sha256 differs: delete \(path.path) and run `visage models fetch \(pack.name)`")
             }
             if let expectedSize, expectedSize != digest.size {
-                return FileCheck(file: fileName, expected: expected, actual: digest.sha256, ok: false,
-                                 note: "size is \(digest.size) bytes, expected \(expectedSize)")
+                return FileCheck(
+                    file: fileName, expected: expected, actual: digest.sha256, ok: false,
+                    note: "size is \(digest.size) bytes, expected \(expectedSize)")
             }
             return FileCheck(file: fileName, expected: expected, actual: digest.sha256, ok: true, note: source)
         }

@@ -18,9 +18,11 @@ public struct ModelFetcher: Sendable {
     public let timeout: TimeInterval
     public let progress: ProgressHandler?
 
-    public init(store: ModelStore, manifest: ModelManifest,
-                mirror: URL? = ModelFetcher.mirrorFromEnvironment(),
-                timeout: TimeInterval = 30, progress: ProgressHandler? = nil) {
+    public init(
+        store: ModelStore, manifest: ModelManifest,
+        mirror: URL? = ModelFetcher.mirrorFromEnvironment(),
+        timeout: TimeInterval = 30, progress: ProgressHandler? = nil
+    ) {
         self.store = store
         self.manifest = manifest
         self.mirror = mirror?.standardizedFileURL
@@ -90,11 +92,14 @@ public struct ModelFetcher: Sendable {
             return nil
         }
         // No published hash and nothing recorded: adopt the file that is there.
-        lock.files[spec.name] = ModelLock.Entry(sha256: digest.sha256, size: digest.size,
-                                                source: "found in \(store.directory.path)", recordedAt: ModelLock.timestamp())
+        lock.files[spec.name] = ModelLock.Entry(
+            sha256: digest.sha256, size: digest.size,
+            source: "found in \(store.directory.path)", recordedAt: ModelLock.timestamp())
         try lock.save(to: store)
-        emit(.warning("\(spec.name) has no published sha256: recorded the hash of the file already in \(store.directory.path) "
-                      + "(\(digest.sha256)) in \(store.lockFileURL.path); `visage models verify` checks against it from now on"))
+        emit(
+            .warning(
+                "\(spec.name) has no published sha256: recorded the hash of the file already in \(store.directory.path) "
+                    + "(\(digest.sha256)) in \(store.lockFileURL.path); `visage models verify` checks against it from now on"))
         return FetchedFile(file: spec.name, path: path, sha256: digest.sha256, size: digest.size, source: .alreadyPresent)
     }
 
@@ -104,26 +109,31 @@ public struct ModelFetcher: Sendable {
     private func mirrorSource(for spec: ModelFile, in mirror: URL) throws -> URL {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: mirror.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw VisageError(.modelMirrorMissingFile,
-                              "the model mirror \(mirror.path) is not a directory: point \(ModelStore.mirrorEnvironmentKey) "
-                              + "(or --mirror) at a folder laid out like shared/models, or unset it to download from upstream")
+            throw VisageError(
+                .modelMirrorMissingFile,
+                "the model mirror \(mirror.path) is not a directory: point \(ModelStore.mirrorEnvironmentKey) "
+                    + "(or --mirror) at a folder laid out like shared/models, or unset it to download from upstream")
         }
         let candidates = [mirror.appendingPathComponent(spec.mirrorPath), mirror.appendingPathComponent(spec.name)]
         guard let source = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-            let origin = spec.url.map { " (it is published at \($0))" }
+            let origin =
+                spec.url.map { " (it is published at \($0))" }
                 ?? spec.archives.first.flatMap { member in manifest.archives[member.archive].map { " (it is \(member.member) inside \($0.url))" } }
                 ?? ""
-            throw VisageError(.modelMirrorMissingFile,
-                              "the model mirror \(mirror.path) has no \(spec.name): put it at \(candidates[0].path)\(origin), "
-                              + "or fetch without a mirror (unset \(ModelStore.mirrorEnvironmentKey)) to download it from upstream")
+            throw VisageError(
+                .modelMirrorMissingFile,
+                "the model mirror \(mirror.path) has no \(spec.name): put it at \(candidates[0].path)\(origin), "
+                    + "or fetch without a mirror (unset \(ModelStore.mirrorEnvironmentKey)) to download it from upstream")
         }
         return source
     }
 
     private func installFromMirror(_ spec: ModelFile, source: URL, lock: inout ModelLock) async throws -> FetchedFile {
         emit(.copying(file: spec.name, from: source))
-        return try await install(spec, origin: "mirror file \(source.path)", source: .mirror(source), lock: &lock,
-                                 hint: "the mirror copy is damaged or a different version; replace it with the published file") { temp in
+        return try await install(
+            spec, origin: "mirror file \(source.path)", source: .mirror(source), lock: &lock,
+            hint: "the mirror copy is damaged or a different version; replace it with the published file"
+        ) { temp in
             _ = try copyHashing(from: source, to: temp)
         }
     }
@@ -150,11 +160,14 @@ public struct ModelFetcher: Sendable {
             switch plan {
             case .direct(let url):
                 emit(.downloading(name: spec.name, url: url, expectedBytes: spec.size))
-                let fetched = try await install(spec, origin: url.absoluteString, source: .download(url), lock: &lock,
-                                                 hint: "try again later, or download it yourself and check it") { temp in
-                    try await self.download(url, to: temp, label: spec.name,
-                                            manual: "download it yourself from \(url) and save it as \(self.store.path(for: spec.name).path)",
-                                            mirrorPath: spec.mirrorPath)
+                let fetched = try await install(
+                    spec, origin: url.absoluteString, source: .download(url), lock: &lock,
+                    hint: "try again later, or download it yourself and check it"
+                ) { temp in
+                    try await self.download(
+                        url, to: temp, label: spec.name,
+                        manual: "download it yourself from \(url) and save it as \(self.store.path(for: spec.name).path)",
+                        mirrorPath: spec.mirrorPath)
                 }
                 results.append((spec.name, fetched))
             case .archive(let archive, let member):
@@ -166,8 +179,10 @@ public struct ModelFetcher: Sendable {
                     downloadedArchives[archive.name] = zip
                 }
                 emit(.extracting(file: spec.name, archive: archive.name))
-                let fetched = try await install(spec, origin: "\(member) in \(archive.url)", source: .archive(archive.url, member: member),
-                                                 lock: &lock, hint: "try again later; if it persists, upstream changed the archive") { temp in
+                let fetched = try await install(
+                    spec, origin: "\(member) in \(archive.url)", source: .archive(archive.url, member: member),
+                    lock: &lock, hint: "try again later; if it persists, upstream changed the archive"
+                ) { temp in
                     try self.extract(member, from: zip, archive: archive, to: temp)
                 }
                 results.append((spec.name, fetched))
@@ -194,12 +209,14 @@ public struct ModelFetcher: Sendable {
             return lhs.offset < rhs.offset
         }
         guard let choice = best?.element else {
-            throw VisageError(.modelDownloadUnavailable,
-                              "\(spec.name) has no download URL"
-                              + ([spec.note, spec.home.map { "see \($0)" }].compactMap { $0 }.isEmpty ? ""
-                                 : " (" + [spec.note, spec.home.map { "see \($0)" }].compactMap { $0 }.joined(separator: "; ") + ")")
-                              + ": copy it into \(store.directory.path) yourself, or set \(ModelStore.mirrorEnvironmentKey)=DIR to a folder laid out like shared/models "
-                              + "that has it at DIR/\(spec.mirrorPath), and fetch again")
+            throw VisageError(
+                .modelDownloadUnavailable,
+                "\(spec.name) has no download URL"
+                    + ([spec.note, spec.home.map { "see \($0)" }].compactMap { $0 }.isEmpty
+                        ? ""
+                        : " (" + [spec.note, spec.home.map { "see \($0)" }].compactMap { $0 }.joined(separator: "; ") + ")")
+                    + ": copy it into \(store.directory.path) yourself, or set \(ModelStore.mirrorEnvironmentKey)=DIR to a folder laid out like shared/models "
+                    + "that has it at DIR/\(spec.mirrorPath), and fetch again")
         }
         return .archive(choice.0, member: choice.1)
     }
@@ -209,16 +226,19 @@ public struct ModelFetcher: Sendable {
         let temp = temporaryURL(for: archive.name)
         emit(.downloading(name: archive.name, url: archive.url, expectedBytes: archive.size))
         do {
-            try await download(archive.url, to: temp, label: archive.name,
-                               manual: "download \(archive.url) yourself and unzip \(members.joined(separator: ", ")) into \(store.directory.path)",
-                               mirrorPath: nil)
+            try await download(
+                archive.url, to: temp, label: archive.name,
+                manual: "download \(archive.url) yourself and unzip \(members.joined(separator: ", ")) into \(store.directory.path)",
+                mirrorPath: nil)
         } catch {
             try? FileManager.default.removeItem(at: temp)
             throw error
         }
         if let expected = archive.sha256, let digest = try? FileDigest.of(temp), digest.sha256 != expected {
-            emit(.warning("\(archive.name) has sha256 \(digest.sha256), not the published \(expected); "
-                          + "using it only if the files inside match their own hashes"))
+            emit(
+                .warning(
+                    "\(archive.name) has sha256 \(digest.sha256), not the published \(expected); "
+                        + "using it only if the files inside match their own hashes"))
         }
         return temp
     }
@@ -229,10 +249,11 @@ public struct ModelFetcher: Sendable {
                 progress?(.progress(name: label, receivedBytes: received, expectedBytes: expected))
             }
         } catch let failure as DownloadFailure {
-            throw VisageError(.modelDownloadFailed,
-                              "could not download \(label) from \(url): \(failure.reason). Check the network and try again, or \(manual), "
-                              + "or set \(ModelStore.mirrorEnvironmentKey)=DIR to a folder laid out like shared/models"
-                              + (mirrorPath.map { " (with this file at DIR/\($0))" } ?? "") + " and fetch again")
+            throw VisageError(
+                .modelDownloadFailed,
+                "could not download \(label) from \(url): \(failure.reason). Check the network and try again, or \(manual), "
+                    + "or set \(ModelStore.mirrorEnvironmentKey)=DIR to a folder laid out like shared/models"
+                    + (mirrorPath.map { " (with this file at DIR/\($0))" } ?? "") + " and fetch again")
         }
     }
 
@@ -241,14 +262,16 @@ public struct ModelFetcher: Sendable {
         do {
             reader = try Archive(url: zip, accessMode: .read)
         } catch {
-            throw VisageError(.modelDownloadFailed,
-                              "\(archive.name) from \(archive.url) is not a readable zip (\(error)): try again; the download may have been cut short")
+            throw VisageError(
+                .modelDownloadFailed,
+                "\(archive.name) from \(archive.url) is not a readable zip (\(error)): try again; the download may have been cut short")
         }
         let entry = reader[member] ?? reader.first { $0.type == .file && ($0.path == member || $0.path.hasSuffix("/" + member)) }
         guard let entry else {
-            throw VisageError(.modelDownloadFailed,
-                              "\(archive.name) from \(archive.url) has no \(member): upstream changed the archive; "
-                              + "get \(member) another way and copy it into \(store.directory.path)")
+            throw VisageError(
+                .modelDownloadFailed,
+                "\(archive.name) from \(archive.url) has no \(member): upstream changed the archive; "
+                    + "get \(member) another way and copy it into \(store.directory.path)")
         }
         let writer = try HashingFileWriter(creating: temp)
         do {
@@ -256,8 +279,9 @@ public struct ModelFetcher: Sendable {
             _ = try writer.finish()
         } catch {
             writer.abandon()
-            throw VisageError(.modelDownloadFailed,
-                              "cannot extract \(member) from \(archive.name) (\(error)): try again; the download may be damaged")
+            throw VisageError(
+                .modelDownloadFailed,
+                "cannot extract \(member) from \(archive.name) (\(error)): try again; the download may be damaged")
         }
     }
 
@@ -265,8 +289,10 @@ public struct ModelFetcher: Sendable {
 
     /// Runs `produce` to write a temporary file, checks it against the manifest (or the lock), and
     /// renames it into place. The temporary file is always removed on failure.
-    private func install(_ spec: ModelFile, origin: String, source: FetchedFile.Source, lock: inout ModelLock,
-                         hint: String, produce: (URL) async throws -> Void) async throws -> FetchedFile {
+    private func install(
+        _ spec: ModelFile, origin: String, source: FetchedFile.Source, lock: inout ModelLock,
+        hint: String, produce: (URL) async throws -> Void
+    ) async throws -> FetchedFile {
         let temp = temporaryURL(for: spec.name)
         do {
             try await produce(temp)
@@ -277,27 +303,34 @@ public struct ModelFetcher: Sendable {
                 guard digest.sha256 == expected, sizeOK else {
                     let expectedSize = (spec.size ?? recorded?.size).map { "\($0) bytes" } ?? "unknown size"
                     let against = spec.sha256 != nil ? "the manifest expects" : "\(store.lockFileURL.path) recorded on first fetch"
-                    throw VisageError(.modelChecksumMismatch,
-                                      "\(spec.name) from \(origin) has sha256 \(digest.sha256) (\(digest.size) bytes) but \(against) "
-                                      + "\(expected) (\(expectedSize)); nothing was installed: \(hint)")
+                    throw VisageError(
+                        .modelChecksumMismatch,
+                        "\(spec.name) from \(origin) has sha256 \(digest.sha256) (\(digest.size) bytes) but \(against) "
+                            + "\(expected) (\(expectedSize)); nothing was installed: \(hint)")
                 }
             }
             try moveIntoPlace(temp, spec.name)
             if spec.sha256 == nil, recorded == nil {
-                lock.files[spec.name] = ModelLock.Entry(sha256: digest.sha256, size: digest.size, source: origin,
-                                                        recordedAt: ModelLock.timestamp())
+                lock.files[spec.name] = ModelLock.Entry(
+                    sha256: digest.sha256, size: digest.size, source: origin,
+                    recordedAt: ModelLock.timestamp())
                 try lock.save(to: store)
-                emit(.warning("\(spec.name) has no published sha256: recorded \(digest.sha256) in \(store.lockFileURL.path); "
-                              + "later fetches and `visage models verify` check against it"))
+                emit(
+                    .warning(
+                        "\(spec.name) has no published sha256: recorded \(digest.sha256) in \(store.lockFileURL.path); "
+                            + "later fetches and `visage models verify` check against it"))
             }
             emit(.installed(file: spec.name, sha256: digest.sha256))
-            return FetchedFile(file: spec.name, path: store.path(for: spec.name), sha256: digest.sha256,
-                               size: digest.size, source: source)
+            return FetchedFile(
+                file: spec.name, path: store.path(for: spec.name), sha256: digest.sha256,
+                size: digest.size, source: source)
         } catch {
             try? FileManager.default.removeItem(at: temp)
             if error is VisageError || error is CancellationError { throw error }
-            throw VisageError(.modelInstallFailed,
-                              "cannot install \(spec.name) into \(store.directory.path): \(error.localizedDescription); check that the directory is writable and has free space")
+            throw VisageError(
+                .modelInstallFailed,
+                "cannot install \(spec.name) into \(store.directory.path): \(error.localizedDescription); check that the directory is writable and has free space"
+            )
         }
     }
 
@@ -305,8 +338,9 @@ public struct ModelFetcher: Sendable {
         let destination = store.path(for: name)
         guard rename(temp.path, destination.path) == 0 else {
             let reason = String(cString: strerror(errno))
-            throw VisageError(.modelInstallFailed,
-                              "cannot move \(temp.lastPathComponent) to \(destination.path): \(reason); check that the directory is writable")
+            throw VisageError(
+                .modelInstallFailed,
+                "cannot move \(temp.lastPathComponent) to \(destination.path): \(reason); check that the directory is writable")
         }
     }
 
@@ -318,9 +352,10 @@ public struct ModelFetcher: Sendable {
         do {
             try FileManager.default.createDirectory(at: store.directory, withIntermediateDirectories: true)
         } catch {
-            throw VisageError(.modelInstallFailed,
-                              "cannot create the model directory \(store.directory.path): \(error.localizedDescription); "
-                              + "set \(ModelStore.directoryEnvironmentKey) (or --model-dir) to a writable directory")
+            throw VisageError(
+                .modelInstallFailed,
+                "cannot create the model directory \(store.directory.path): \(error.localizedDescription); "
+                    + "set \(ModelStore.directoryEnvironmentKey) (or --model-dir) to a writable directory")
         }
     }
 

@@ -20,8 +20,10 @@ public struct ModelFile: Sendable, Equatable {
     /// Provenance remark for people (e.g. why there is no download URL).
     public let note: String?
 
-    public init(name: String, sha256: String?, size: Int64?, mirrorPath: String, url: URL?,
-                archives: [ArchiveMember] = [], home: String? = nil, note: String? = nil) {
+    public init(
+        name: String, sha256: String?, size: Int64?, mirrorPath: String, url: URL?,
+        archives: [ArchiveMember] = [], home: String? = nil, note: String? = nil
+    ) {
         self.name = name
         self.sha256 = sha256?.lowercased()
         self.size = size

@@ -34,8 +34,9 @@ public struct ModelLock: Codable, Sendable, Equatable {
         do {
             return try JSONDecoder().decode(ModelLock.self, from: Data(contentsOf: url))
         } catch {
-            throw VisageError(.modelLockInvalid,
-                              "cannot read \(url.path) (\(error)): delete it and run `visage models fetch` again to record fresh hashes")
+            throw VisageError(
+                .modelLockInvalid,
+                "cannot read \(url.path) (\(error)): delete it and run `visage models fetch` again to record fresh hashes")
         }
     }
 
@@ -46,8 +47,9 @@ public struct ModelLock: Codable, Sendable, Equatable {
         do {
             try encoder.encode(self).write(to: store.lockFileURL, options: .atomic)
         } catch {
-            throw VisageError(.modelInstallFailed,
-                              "cannot write \(store.lockFileURL.path): \(error.localizedDescription); check that the directory is writable")
+            throw VisageError(
+                .modelInstallFailed,
+                "cannot write \(store.lockFileURL.path): \(error.localizedDescription); check that the directory is writable")
         }
     }
 

@@ -27,8 +27,9 @@ public struct ModelManifest: Decodable, Sendable {
     /// The manifest shipped with Visage.
     public static func bundled() throws -> ModelManifest {
         guard let url = Bundle.module.url(forResource: "model-packs", withExtension: "json") else {
-            throw VisageError(.modelManifestInvalid,
-                              "model-packs.json is missing from the VisageModels resource bundle: reinstall or rebuild Visage")
+            throw VisageError(
+                .modelManifestInvalid,
+                "model-packs.json is missing from the VisageModels resource bundle: reinstall or rebuild Visage")
         }
         return try load(contentsOf: url)
     }
@@ -38,8 +39,9 @@ public struct ModelManifest: Decodable, Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw VisageError(.modelManifestInvalid,
-                              "cannot read the model manifest \(url.path): \(error.localizedDescription)")
+            throw VisageError(
+                .modelManifestInvalid,
+                "cannot read the model manifest \(url.path): \(error.localizedDescription)")
         }
         return try decode(data, source: url.path)
     }
@@ -60,8 +62,9 @@ public struct ModelManifest: Decodable, Sendable {
     /// The pack called `name`, or `model_pack_unknown` naming the packs there are.
     public func pack(named name: String) throws -> ModelPack {
         guard let pack = packs[name] else {
-            throw VisageError(.modelPackUnknown,
-                              "there is no model pack '\(name)': choose one of \(packNames.joined(separator: ", ")) (see `visage models list`)")
+            throw VisageError(
+                .modelPackUnknown,
+                "there is no model pack '\(name)': choose one of \(packNames.joined(separator: ", ")) (see `visage models list`)")
         }
         return pack
     }
@@ -75,13 +78,17 @@ public struct ModelManifest: Decodable, Sendable {
     }
 
     /// The pack called `name`, or the default pack (VISAGE_PACK, then the manifest) when `name` is nil.
-    public func resolvePack(named name: String?,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ModelPack {
+    public func resolvePack(
+        named name: String?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> ModelPack {
         if let name { return try pack(named: name) }
         let chosen = defaultPackName(environment: environment)
         guard let pack = packs[chosen] else {
-            throw VisageError(.modelPackUnknown,
-                              "\(Self.packEnvironmentKey)=\(chosen) names no model pack: set it to one of \(packNames.joined(separator: ", ")), or unset it to use '\(defaultPack)'")
+            throw VisageError(
+                .modelPackUnknown,
+                "\(Self.packEnvironmentKey)=\(chosen) names no model pack: set it to one of \(packNames.joined(separator: ", ")), or unset it to use '\(defaultPack)'"
+            )
         }
         return pack
     }
@@ -133,17 +140,19 @@ public struct ModelManifest: Decodable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         schema = try container.decode(Int.self, forKey: .schema)
         guard schema == Self.supportedSchema else {
-            throw VisageError(.modelManifestInvalid,
-                              "model manifest schema \(schema) is not supported (this Visage reads schema \(Self.supportedSchema)): upgrade Visage")
+            throw VisageError(
+                .modelManifestInvalid,
+                "model manifest schema \(schema) is not supported (this Visage reads schema \(Self.supportedSchema)): upgrade Visage")
         }
         defaultPack = try container.decode(String.self, forKey: .defaultPack)
 
         let rawArchives = try container.decodeIfPresent([String: RawArchive].self, forKey: .archives) ?? [:]
         var archives: [String: ModelArchive] = [:]
         for (name, raw) in rawArchives {
-            archives[name] = ModelArchive(name: name, url: try Self.parseURL(raw.url, what: "archive '\(name)'"),
-                                          sha256: try Self.checkedHash(raw.sha256, what: "archive '\(name)'"),
-                                          size: raw.size)
+            archives[name] = ModelArchive(
+                name: name, url: try Self.parseURL(raw.url, what: "archive '\(name)'"),
+                sha256: try Self.checkedHash(raw.sha256, what: "archive '\(name)'"),
+                size: raw.size)
         }
         self.archives = archives
 
@@ -155,14 +164,16 @@ public struct ModelManifest: Decodable, Sendable {
             }
             let members = raw.archives ?? []
             for member in members where archives[member.archive] == nil {
-                throw VisageError(.modelManifestInvalid,
-                                  "file '\(name)' names archive '\(member.archive)', which the manifest's archives do not list")
+                throw VisageError(
+                    .modelManifestInvalid,
+                    "file '\(name)' names archive '\(member.archive)', which the manifest's archives do not list")
             }
-            files[name] = ModelFile(name: name,
-                                    sha256: try Self.checkedHash(raw.sha256, what: "file '\(name)'"),
-                                    size: raw.size, mirrorPath: raw.mirrorPath,
-                                    url: try raw.url.map { try Self.parseURL($0, what: "file '\(name)'") },
-                                    archives: members, home: raw.home, note: raw.note)
+            files[name] = ModelFile(
+                name: name,
+                sha256: try Self.checkedHash(raw.sha256, what: "file '\(name)'"),
+                size: raw.size, mirrorPath: raw.mirrorPath,
+                url: try raw.url.map { try Self.parseURL($0, what: "file '\(name)'") },
+                archives: members, home: raw.home, note: raw.note)
         }
         self.files = files
 
@@ -171,15 +182,18 @@ public struct ModelManifest: Decodable, Sendable {
         for (name, raw) in rawPacks {
             let models = try raw.models.map { key, entry in
                 guard let role = ModelRole(rawValue: key) else {
-                    throw VisageError(.modelManifestInvalid,
-                                      "pack '\(name)' lists a model as '\(key)', which is not a role (roles: \(ModelRole.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw VisageError(
+                        .modelManifestInvalid,
+                        "pack '\(name)' lists a model as '\(key)', which is not a role (roles: \(ModelRole.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    )
                 }
                 return try ModelSpec(role: role, entry: entry, pack: name)
             }
             let pack = try ModelPack(name: name, description: raw.description, license: raw.license, models: models)
             for file in pack.fileNames where files[file] == nil {
-                throw VisageError(.modelManifestInvalid,
-                                  "pack '\(name)' needs '\(file)', which the manifest's files do not list")
+                throw VisageError(
+                    .modelManifestInvalid,
+                    "pack '\(name)' needs '\(file)', which the manifest's files do not list")
             }
             packs[name] = pack
         }
@@ -191,7 +205,8 @@ public struct ModelManifest: Decodable, Sendable {
 
     private static func parseURL(_ text: String, what: String) throws -> URL {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
-              ["https", "http", "file"].contains(scheme) else {
+            ["https", "http", "file"].contains(scheme)
+        else {
             throw VisageError(.modelManifestInvalid, "\(what) has an unusable URL '\(text)'")
         }
         return url

@@ -25,7 +25,8 @@ public struct ModelPack: Sendable, Equatable {
         }
         func required(_ role: ModelRole) throws -> ModelSpec {
             guard let spec = sorted.first(where: { $0.role == role }) else {
-                throw VisageError(.modelManifestInvalid, "pack '\(name)' has no \(role.rawValue): every pack needs a face detector and a face embedder")
+                throw VisageError(
+                    .modelManifestInvalid, "pack '\(name)' has no \(role.rawValue): every pack needs a face detector and a face embedder")
             }
             return spec
         }

@@ -66,7 +66,8 @@ extension ModelSpec {
             } else {
                 values = try container.decode([Float].self)
                 guard values.count == 3 else {
-                    throw DecodingError.dataCorruptedError(in: container,
+                    throw DecodingError.dataCorruptedError(
+                        in: container,
                         debugDescription: "mean and std are one number or an array of three (one per channel)")
                 }
             }
@@ -79,9 +80,11 @@ extension ModelSpec {
             guard raw.std.values.allSatisfy({ $0 != 0 }) else {
                 throw VisageError(.modelManifestInvalid, "pack '\(pack)': the \(role.rawValue)'s std must not be zero")
             }
-            preprocessing = Preprocessing(inputSize: raw.inputSize, layout: raw.layout ?? .nchw,
-                                          normalization: Normalization(colorOrder: raw.colorOrder,
-                                                                       channelMean: raw.mean.values, channelStd: raw.std.values))
+            preprocessing = Preprocessing(
+                inputSize: raw.inputSize, layout: raw.layout ?? .nchw,
+                normalization: Normalization(
+                    colorOrder: raw.colorOrder,
+                    channelMean: raw.mean.values, channelStd: raw.std.values))
         }
         self.init(role: role, file: entry.file, decoder: entry.decoder, preprocessing: preprocessing, dimensions: entry.dimensions)
     }

@@ -19,10 +19,12 @@ public struct ModelStore: Sendable {
         if let dir = environment[directoryEnvironmentKey], !dir.isEmpty {
             return ModelStore(directory: URL(fileURLWithPath: expandTilde(dir), isDirectory: true))
         }
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let home =
+            environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? FileManager.default.homeDirectoryForCurrentUser.path
-        return ModelStore(directory: URL(fileURLWithPath: home, isDirectory: true)
-            .appendingPathComponent(".cache/visage/models", isDirectory: true))
+        return ModelStore(
+            directory: URL(fileURLWithPath: home, isDirectory: true)
+                .appendingPathComponent(".cache/visage/models", isDirectory: true))
     }
 
     /// Where the installed file `file` lives (whether or not it exists).
@@ -47,21 +49,24 @@ public struct ModelStore: Sendable {
     public func requireInstalled(_ pack: ModelPack) throws -> InstalledPack {
         let missing = missingFiles(of: pack)
         guard missing.isEmpty else {
-            throw VisageError(.modelPackNotInstalled,
-                              "pack '\(pack.name)' is not installed in \(directory.path) (missing: \(missing.joined(separator: ", "))): "
-                              + "run `visage models fetch \(pack.name)`, or set \(Self.mirrorEnvironmentKey)=DIR to a folder laid out like shared/models "
-                              + "and run `visage models fetch \(pack.name)` to copy from it offline, "
-                              + "or set \(Self.directoryEnvironmentKey) to a directory that already holds these files")
+            throw VisageError(
+                .modelPackNotInstalled,
+                "pack '\(pack.name)' is not installed in \(directory.path) (missing: \(missing.joined(separator: ", "))): "
+                    + "run `visage models fetch \(pack.name)`, or set \(Self.mirrorEnvironmentKey)=DIR to a folder laid out like shared/models "
+                    + "and run `visage models fetch \(pack.name)` to copy from it offline, "
+                    + "or set \(Self.directoryEnvironmentKey) to a directory that already holds these files")
         }
-        return InstalledPack(pack: pack, directory: directory,
-                             detectorPath: path(for: pack.detector.file),
-                             embedderPath: path(for: pack.embedder.file),
-                             attributesPath: pack.attributes.map { path(for: $0.file) })
+        return InstalledPack(
+            pack: pack, directory: directory,
+            detectorPath: path(for: pack.detector.file),
+            embedderPath: path(for: pack.embedder.file),
+            attributesPath: pack.attributes.map { path(for: $0.file) })
     }
 
     func isPresent(_ file: String) -> Bool {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path(for: file).path),
-              (attributes[.type] as? FileAttributeType) == .typeRegular else { return false }
+            (attributes[.type] as? FileAttributeType) == .typeRegular
+        else { return false }
         return ((attributes[.size] as? NSNumber)?.int64Value ?? 0) > 0
     }
 

@@ -26,7 +26,8 @@ public struct InputSize: Sendable, Equatable, Codable, CustomStringConvertible {
         width = try container.decode(Int.self)
         height = try container.decode(Int.self)
         guard container.isAtEnd, width > 0, height > 0 else {
-            throw DecodingError.dataCorruptedError(in: container,
+            throw DecodingError.dataCorruptedError(
+                in: container,
                 debugDescription: "input_size must be [width, height] with two positive integers")
         }
     }

@@ -10,9 +10,10 @@ extension RecognitionService {
             throw VisageError(.annotationDisabled, "this server has no annotated-images directory")
         }
         let annotations = result.faces.map { face in
-            FaceAnnotation(box: face.face.detection.box.scaled(by: decoded.scale),
-                           label: face.personName ?? face.cluster.clusterID,
-                           color: face.personName == nil ? .yellow : .green)
+            FaceAnnotation(
+                box: face.face.detection.box.scaled(by: decoded.scale),
+                label: face.personName ?? face.cluster.clusterID,
+                color: face.personName == nil ? .yellow : .green)
         }
         let image = ImageAnnotator.annotate(decoded.image, with: annotations)
         let data = try image.encoded(.jpeg(quality: 90))

@@ -26,20 +26,26 @@ public struct FaceDatabaseService: Sendable {
     /// Finds the faces in `image` and adds them to the collection under `imageID`, replacing any
     /// faces stored there before. An image without faces is still added (with none), so that it
     /// can be listed and deleted like the others.
-    public func add(collection: String, imageID: String, file: String, image: DecodedImage,
-                    minFaceSize: Double = 0) throws -> AddedCollectionImage {
-        try collections.add(NewCollectionImage(
-            collection: collection, imageID: imageID, file: file, width: image.header.width, height: image.header.height,
-            embeddingModel: embeddingModel, faces: try analyze(image, minFaceSize: minFaceSize)))
+    public func add(
+        collection: String, imageID: String, file: String, image: DecodedImage,
+        minFaceSize: Double = 0
+    ) throws -> AddedCollectionImage {
+        try collections.add(
+            NewCollectionImage(
+                collection: collection, imageID: imageID, file: file, width: image.header.width, height: image.header.height,
+                embeddingModel: embeddingModel, faces: try analyze(image, minFaceSize: minFaceSize)))
     }
 
     /// Each face of the query image with the collection's faces that match it, best first.
-    public func search(collection: String, image: DecodedImage, minSimilarity: Float? = nil, limit: Int = 10,
-                       minFaceSize: Double = 0) throws -> FaceSearchResult {
+    public func search(
+        collection: String, image: DecodedImage, minSimilarity: Float? = nil, limit: Int = 10,
+        minFaceSize: Double = 0
+    ) throws -> FaceSearchResult {
         let faces = try analyze(image, minFaceSize: minFaceSize)
         let threshold = minSimilarity ?? defaultMinSimilarity
-        let matches = try collections.search(collection: collection, model: embeddingModel, queries: faces.map(\.embedding),
-                                             minSimilarity: threshold, limit: limit)
+        let matches = try collections.search(
+            collection: collection, model: embeddingModel, queries: faces.map(\.embedding),
+            minSimilarity: threshold, limit: limit)
         return FaceSearchResult(
             faces: zip(faces, matches).map { FaceSearchResult.QueryFace(box: $0.box, confidence: $0.confidence, matches: $1) },
             width: image.header.width, height: image.header.height, minSimilarity: threshold,

@@ -49,18 +49,22 @@ public struct FaceExtractor: Sendable {
     ///   - images: one loader per image, called on a worker thread; a throw fails that image only.
     ///   - similarityThreshold: cosine similarity at or above which two faces are one person.
     ///   - minFaceSize: faces whose shorter side is smaller (full-size pixels) are ignored.
-    public func extract(_ images: [@Sendable () throws -> DecodedImage], similarityThreshold: Double,
-                        minFaceSize: Double) throws -> ExtractionResult {
+    public func extract(
+        _ images: [@Sendable () throws -> DecodedImage], similarityThreshold: Double,
+        minFaceSize: Double
+    ) throws -> ExtractionResult {
         let perImage = PerImageResults(count: images.count)
         let options = AnalysisOptions(embeddings: true, minFaceSize: minFaceSize)
         let analyzer = analyzer
         ParallelMap.run(count: images.count, workers: workers) { index in
-            perImage.set(index, Result {
-                let decoded = try images[index]()
-                return try analyzer.analyze(decoded, options: options).map { face in
-                    try Self.candidate(face, in: decoded, imageIndex: index)
-                }
-            }.mapError { $0 as? VisageError ?? VisageError(.internalError, "\($0)") })
+            perImage.set(
+                index,
+                Result {
+                    let decoded = try images[index]()
+                    return try analyzer.analyze(decoded, options: options).map { face in
+                        try Self.candidate(face, in: decoded, imageIndex: index)
+                    }
+                }.mapError { $0 as? VisageError ?? VisageError(.internalError, "\($0)") })
         }
 
         var candidates: [Candidate] = [], errors: [Int: VisageError] = [:]
@@ -75,12 +79,14 @@ public struct FaceExtractor: Sendable {
             .groups(candidates.map { DeduplicationCandidate(embedding: $0.embedding, quality: $0.quality) })
         let faces = groups.map { group in
             let best = candidates[group[0]]
-            return ExtractedFace(faceID: UUID().uuidString.lowercased(), embedding: best.embedding, headshotJPEG: best.headshot,
-                                 confidence: best.confidence, quality: best.quality, imageIndex: best.imageIndex,
-                                 occurrences: group.count)
+            return ExtractedFace(
+                faceID: UUID().uuidString.lowercased(), embedding: best.embedding, headshotJPEG: best.headshot,
+                confidence: best.confidence, quality: best.quality, imageIndex: best.imageIndex,
+                occurrences: group.count)
         }
-        return ExtractionResult(faces: faces, totalFacesDetected: candidates.count,
-                                imagesProcessed: images.count - errors.count, imageErrors: errors)
+        return ExtractionResult(
+            faces: faces, totalFacesDetected: candidates.count,
+            imagesProcessed: images.count - errors.count, imageErrors: errors)
     }
 
     struct Candidate: Sendable {
@@ -94,11 +100,13 @@ public struct FaceExtractor: Sendable {
     private static func candidate(_ face: AnalyzedFace, in decoded: DecodedImage, imageIndex: Int) throws -> Candidate {
         let box = face.detection.box
         let headshot = decoded.image.aligned(face.detection.landmarks.scaled(by: decoded.scale), to: .headshot160)
-        return Candidate(embedding: face.embedding ?? [], headshot: try headshot.encoded(.jpeg(quality: 90)),
-                         confidence: face.detection.confidence,
-                         quality: FaceQuality.score(confidence: face.detection.confidence, shortSide: min(box.width, box.height),
-                                                    yaw: face.pose.yaw, pitch: face.pose.pitch),
-                         imageIndex: imageIndex)
+        return Candidate(
+            embedding: face.embedding ?? [], headshot: try headshot.encoded(.jpeg(quality: 90)),
+            confidence: face.detection.confidence,
+            quality: FaceQuality.score(
+                confidence: face.detection.confidence, shortSide: min(box.width, box.height),
+                yaw: face.pose.yaw, pitch: face.pose.pitch),
+            imageIndex: imageIndex)
     }
 }
 

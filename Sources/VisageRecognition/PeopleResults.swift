@@ -9,8 +9,10 @@ public struct PeopleChange: Sendable, Hashable {
     public var clusters: Int?
     public var faces: Int?
 
-    public init(message: String, clusterID: String? = nil, actionTaken: String? = nil, faceCount: Int? = nil,
-                clusters: Int? = nil, faces: Int? = nil) {
+    public init(
+        message: String, clusterID: String? = nil, actionTaken: String? = nil, faceCount: Int? = nil,
+        clusters: Int? = nil, faces: Int? = nil
+    ) {
         self.message = message
         self.clusterID = clusterID
         self.actionTaken = actionTaken

@@ -27,8 +27,9 @@ extension RecognitionService {
             merged = try tx.pinCluster(targetID)
             try tx.deleteCluster(sourceID)
             try tx.appendAudit(action: "merge_clusters", detail: EditAudit(sourceClusterID: sourceID, targetClusterID: targetID, faceIDs: faces))
-            return PeopleChange(message: "Merged \(sourceID) into \(targetID) (\(merged.faceCount) faces)",
-                                clusterID: targetID, faceCount: merged.faceCount)
+            return PeopleChange(
+                message: "Merged \(sourceID) into \(targetID) (\(merged.faceCount) faces)",
+                clusterID: targetID, faceCount: merged.faceCount)
         }
     }
 
@@ -59,8 +60,9 @@ extension RecognitionService {
             let split = try tx.assign(faceIDs: faceIDs, toCluster: created.id)
             try tx.deleteEmptyClusters()
             try tx.appendAudit(action: "split_cluster", detail: EditAudit(sourceClusterID: clusterID, targetClusterID: created.id, faceIDs: faceIDs))
-            return PeopleChange(message: "Split \(faceIDs.count) faces out of \(clusterID) into \(created.id)",
-                                clusterID: created.id, faceCount: split.faceCount)
+            return PeopleChange(
+                message: "Split \(faceIDs.count) faces out of \(clusterID) into \(created.id)",
+                clusterID: created.id, faceCount: split.faceCount)
         }
     }
 

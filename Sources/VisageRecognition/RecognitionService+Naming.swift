@@ -17,8 +17,9 @@ extension RecognitionService {
             let old = try tx.cluster(id: clusterID)?.name
             let cluster = try tx.setClusterName(clusterID, name: name)
             try tx.appendAudit(action: "name_cluster", detail: NamingAudit(clusterID: clusterID, oldName: old, newName: cluster.name))
-            return PeopleChange(message: "Named \(clusterID) '\(cluster.name ?? name)' (\(cluster.faceCount) faces)",
-                                clusterID: clusterID, faceCount: cluster.faceCount)
+            return PeopleChange(
+                message: "Named \(clusterID) '\(cluster.name ?? name)' (\(cluster.faceCount) faces)",
+                clusterID: clusterID, faceCount: cluster.faceCount)
         }
     }
 
@@ -30,8 +31,9 @@ extension RecognitionService {
                 throw VisageError(.personNotFound, "nobody is named '\(oldName)'")
             }
             try tx.appendAudit(action: "rename_person", detail: NamingAudit(oldName: oldName, newName: newName))
-            return PeopleChange(message: "Updated '\(oldName)' to '\(newName)' (\(clusters) clusters, \(faces) faces)",
-                                clusters: clusters, faces: faces)
+            return PeopleChange(
+                message: "Updated '\(oldName)' to '\(newName)' (\(clusters) clusters, \(faces) faces)",
+                clusters: clusters, faces: faces)
         }
     }
 
@@ -92,7 +94,10 @@ extension RecognitionService {
         case 1: return faces[0]
         case 0: throw VisageError(.faceNotFound, "image '\(imageID)' has no faces")
         default:
-            throw VisageError(.faceAmbiguous, "image '\(imageID)' has \(faces.count) faces (ids \(faces.map(\.id).map(String.init).joined(separator: ", "))); say which with face_id")
+            throw VisageError(
+                .faceAmbiguous,
+                "image '\(imageID)' has \(faces.count) faces (ids \(faces.map(\.id).map(String.init).joined(separator: ", "))); say which with face_id"
+            )
         }
     }
 

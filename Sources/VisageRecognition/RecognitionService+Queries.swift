@@ -21,11 +21,13 @@ extension RecognitionService {
             }
             clusters.sort { $0.faceCount != $1.faceCount ? $0.faceCount > $1.faceCount : $0.id < $1.id }
             let summaries = clusters.map {
-                ClusterSummary(clusterID: $0.id, name: $0.name, faceCount: $0.faceCount, pinned: $0.pinned,
-                               embeddingModel: $0.embeddingModel)
+                ClusterSummary(
+                    clusterID: $0.id, name: $0.name, faceCount: $0.faceCount, pinned: $0.pinned,
+                    embeddingModel: $0.embeddingModel)
             }
-            return FaceInfo(totalClusters: summaries.count, namedClusters: summaries.filter { $0.name != nil }.count,
-                            totalFaces: summaries.reduce(0) { $0 + $1.faceCount }, clusters: summaries)
+            return FaceInfo(
+                totalClusters: summaries.count, namedClusters: summaries.filter { $0.name != nil }.count,
+                totalFaces: summaries.reduce(0) { $0 + $1.faceCount }, clusters: summaries)
         }
     }
 
@@ -51,12 +53,17 @@ extension RecognitionService {
                 let scored = named.filter { $0.embeddingModel == cluster.embeddingModel }
                     .map { ($0, Self.similarity($0.centroid, centroid)) }
                 guard let best = scored.max(by: { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0.id > $1.0.id }),
-                      Double(best.1) >= minSimilarity else { continue }
-                suggestions.append(NameSuggestion(clusterID: cluster.id, faceCount: cluster.faceCount,
-                                                  suggestedName: best.0.name!, similarityScore: Double(best.1),
-                                                  referenceClusterID: best.0.id))
+                    Double(best.1) >= minSimilarity
+                else { continue }
+                suggestions.append(
+                    NameSuggestion(
+                        clusterID: cluster.id, faceCount: cluster.faceCount,
+                        suggestedName: best.0.name!, similarityScore: Double(best.1),
+                        referenceClusterID: best.0.id))
             }
-            return suggestions.sorted { $0.similarityScore != $1.similarityScore ? $0.similarityScore > $1.similarityScore : $0.clusterID < $1.clusterID }
+            return suggestions.sorted {
+                $0.similarityScore != $1.similarityScore ? $0.similarityScore > $1.similarityScore : $0.clusterID < $1.clusterID
+            }
         }
     }
 
@@ -90,10 +97,11 @@ extension RecognitionService {
         let images = try tx.images(rowIDs: Set(faces.map(\.imageRowID)))
         return faces.map { face in
             let image = images[face.imageRowID]
-            return FaceListing(faceID: face.id, imageID: image?.imageID ?? "", imagePath: image?.path ?? "",
-                               bbox: [face.box.x, face.box.y, face.box.width, face.box.height],
-                               confidence: face.confidence, clusterID: face.clusterID, labelName: face.label?.name,
-                               labelSource: face.label?.source.rawValue)
+            return FaceListing(
+                faceID: face.id, imageID: image?.imageID ?? "", imagePath: image?.path ?? "",
+                bbox: [face.box.x, face.box.y, face.box.width, face.box.height],
+                confidence: face.confidence, clusterID: face.clusterID, labelName: face.label?.name,
+                labelSource: face.label?.source.rawValue)
         }
     }
 
@@ -112,8 +120,9 @@ extension RecognitionService {
         // A square around the box, half again its larger side: forehead, chin and ears show.
         let side = max(face.box.width, face.box.height) * 1.5 * decoded.scale
         let center = face.box.center
-        let square = BoundingBox(x: center.x * decoded.scale - side / 2, y: center.y * decoded.scale - side / 2,
-                                 width: side, height: side)
+        let square = BoundingBox(
+            x: center.x * decoded.scale - side / 2, y: center.y * decoded.scale - side / 2,
+            width: side, height: side)
         return try decoded.image.squareCrop(square, side: size).encoded(.jpeg(quality: 90))
     }
 }

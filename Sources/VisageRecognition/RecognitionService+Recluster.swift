@@ -30,8 +30,9 @@ extension RecognitionService {
                 }
             }
             let nodes = faces.map { face in
-                FaceNode(id: face.id, imageID: imageIDs[face.imageRowID] ?? "", embedding: face.embedding,
-                         identity: Identity.of(face, clusters: byID), forbiddenIdentities: forbidden[face.id] ?? [])
+                FaceNode(
+                    id: face.id, imageID: imageIDs[face.imageRowID] ?? "", embedding: face.embedding,
+                    identity: Identity.of(face, clusters: byID), forbiddenIdentities: forbidden[face.id] ?? [])
             }
             let groups = try DensityClustering(parameters: clusteringParameters).cluster(nodes)
             let previous = Dictionary(uniqueKeysWithValues: faces.map { ($0.id, $0.clusterID) })
@@ -40,17 +41,23 @@ extension RecognitionService {
             var usedIDs = Set<String>()
             var moved = 0
             for group in groups {
-                let clusterID = try clusterForGroup(group, previous: previous, identityOf: identityOf, clusters: byID,
-                                                    used: &usedIDs, in: tx)
+                let clusterID = try clusterForGroup(
+                    group, previous: previous, identityOf: identityOf, clusters: byID,
+                    used: &usedIDs, in: tx)
                 moved += group.filter { previous[$0] != clusterID }.count
                 try tx.assign(faceIDs: group, toCluster: clusterID)
             }
             try tx.deleteEmptyClusters()
             let after = try tx.clusters().filter { $0.embeddingModel == embeddingModel }.count
-            let summary = ReclusterSummary(faces: faces.count, clustersBefore: clustersBefore.count, clustersAfter: after,
-                                           facesMoved: moved, seconds: (ContinuousClock.now - start).inSeconds)
-            try tx.appendAudit(action: "recluster", detail: ["faces": faces.count, "clusters_before": clustersBefore.count,
-                                                             "clusters_after": after, "faces_moved": moved])
+            let summary = ReclusterSummary(
+                faces: faces.count, clustersBefore: clustersBefore.count, clustersAfter: after,
+                facesMoved: moved, seconds: (ContinuousClock.now - start).inSeconds)
+            try tx.appendAudit(
+                action: "recluster",
+                detail: [
+                    "faces": faces.count, "clusters_before": clustersBefore.count,
+                    "clusters_after": after, "faces_moved": moved,
+                ])
             return summary
         }
     }
@@ -58,9 +65,11 @@ extension RecognitionService {
     /// The cluster id a new group gets: for a person's name, that person's cluster most of the
     /// group came from; for a pinned cluster, its own id; otherwise the unpinned, unnamed
     /// cluster most of the group came from; a fresh cluster when none is left.
-    private func clusterForGroup(_ group: [Int64], previous: [Int64: String?], identityOf: [Int64: String?],
-                                 clusters: [String: Cluster], used: inout Set<String>,
-                                 in tx: any FaceStoreTransaction) throws -> String {
+    private func clusterForGroup(
+        _ group: [Int64], previous: [Int64: String?], identityOf: [Int64: String?],
+        clusters: [String: Cluster], used: inout Set<String>,
+        in tx: any FaceStoreTransaction
+    ) throws -> String {
         let identity = group.lazy.compactMap { identityOf[$0] ?? nil }.first
         var votes: [String: Int] = [:]
         for id in group { if let cluster = previous[id] ?? nil { votes[cluster, default: 0] += 1 } }

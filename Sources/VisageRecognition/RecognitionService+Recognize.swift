@@ -16,8 +16,9 @@ extension RecognitionService {
         let decoded = try request.image ?? configuration.decoder.decode(.file(request.imagePath), maxSide: configuration.maxSide)
         let regions = inputRegions(request, orientation: orientation)
         let faces = try analyzer.analyze(decoded, options: configuration.analysis)
-        let matching = RegionMatcher().match(regions: regions, faces: faces.map(\.detection.box),
-                                             imageWidth: decoded.header.width, imageHeight: decoded.header.height)
+        let matching = RegionMatcher().match(
+            regions: regions, faces: faces.map(\.detection.box),
+            imageWidth: decoded.header.width, imageHeight: decoded.header.height)
         // The file's hash lets a photo manager tell an edited file from the one analysed.
         let contentHash = try? FileDigest.of(URL(fileURLWithPath: request.imagePath)).sha256
         let newFaces = try zip(faces, matching.faces).map { face, match in
@@ -27,9 +28,10 @@ extension RecognitionService {
         // The index follows the store only after the commit: a rolled-back save leaves both
         // untouched.
         let (saved, decisions) = try library.write { tx, changes in
-            let saved = try tx.saveAnalysis(imageID: imageID, path: request.imagePath, width: decoded.header.width,
-                                            height: decoded.header.height, orientation: decoded.header.orientation.rawValue,
-                                            contentHash: contentHash, faces: newFaces, model: embeddingModel)
+            let saved = try tx.saveAnalysis(
+                imageID: imageID, path: request.imagePath, width: decoded.header.width,
+                height: decoded.header.height, orientation: decoded.header.orientation.rawValue,
+                contentHash: contentHash, faces: newFaces, model: embeddingModel)
             let sameImage = Set(saved.faces.map(\.id) + saved.removedFaceIDs)
             let decisions = try saved.faces.map { face in
                 try placeFace(face, imageRowID: saved.image.id, excluding: sameImage, in: tx)
@@ -44,20 +46,23 @@ extension RecognitionService {
             let placement = decisions[i]
             let center = face.detection.box.center
             let label = saved.faces[i].label?.name
-            recognized.append(RecognizedFace(
-                faceID: saved.faces[i].id, face: face,
-                personName: label ?? placement.clusterName,
-                cluster: ClusterMatch(clusterID: placement.clusterID, name: placement.clusterName,
-                                      confidence: Double(placement.confidence), consensusCount: placement.consensusCount,
-                                      referenceImageIDs: placement.referenceImageIDs, isNewCluster: placement.isNew,
-                                      centroid: [center.x / width, center.y / height]),
-                inputFaceMatch: matching.faces[i],
-                nameMismatch: VisageXMP.nameMismatch(clusterName: placement.clusterName, regionName: matching.faces[i]?.name)))
+            recognized.append(
+                RecognizedFace(
+                    faceID: saved.faces[i].id, face: face,
+                    personName: label ?? placement.clusterName,
+                    cluster: ClusterMatch(
+                        clusterID: placement.clusterID, name: placement.clusterName,
+                        confidence: Double(placement.confidence), consensusCount: placement.consensusCount,
+                        referenceImageIDs: placement.referenceImageIDs, isNewCluster: placement.isNew,
+                        centroid: [center.x / width, center.y / height]),
+                    inputFaceMatch: matching.faces[i],
+                    nameMismatch: VisageXMP.nameMismatch(clusterName: placement.clusterName, regionName: matching.faces[i]?.name)))
         }
-        var result = RecognitionResult(imageID: imageID, imagePath: request.imagePath, width: decoded.header.width,
-                                       height: decoded.header.height, faces: recognized,
-                                       unmatchedInputFaces: matching.unmatchedRegions, modelsUsed: analyzer.modelsUsed,
-                                       annotatedImagePath: nil, removedFaceIDs: saved.removedFaceIDs)
+        var result = RecognitionResult(
+            imageID: imageID, imagePath: request.imagePath, width: decoded.header.width,
+            height: decoded.header.height, faces: recognized,
+            unmatchedInputFaces: matching.unmatchedRegions, modelsUsed: analyzer.modelsUsed,
+            annotatedImagePath: nil, removedFaceIDs: saved.removedFaceIDs)
         if request.saveAnnotated {
             result.annotatedImagePath = try saveAnnotatedCopy(of: decoded, result: result)
         }
@@ -92,8 +97,10 @@ extension RecognitionService {
     /// A face the metadata names joins that person's best cluster (the user's word is final);
     /// if nobody has the name yet, the name goes to the cluster the neighbours choose, when it
     /// is unnamed, or to a new cluster. Clusters with another name are never chosen for it.
-    func placeFace(_ face: StoredFace, imageRowID: Int64, excluding sameImage: Set<Int64>,
-                   in tx: any FaceStoreTransaction) throws -> FacePlacement {
+    func placeFace(
+        _ face: StoredFace, imageRowID: Int64, excluding sameImage: Set<Int64>,
+        in tx: any FaceStoreTransaction
+    ) throws -> FacePlacement {
         let parameters = clusteringParameters
         let neighbors = index.search(face.embedding, k: parameters.neighborsExamined, excluding: sameImage)
         let clusterOfNeighbor = try tx.clusterIDs(ofFaces: neighbors.map(\.id))
@@ -104,9 +111,10 @@ extension RecognitionService {
         if let current = face.clusterID, var cluster = try tx.cluster(id: current) {
             if let label, cluster.name == nil { cluster = try tx.setClusterName(current, name: label) }
             let agreeing = neighbors.filter { clusterOfNeighbor[$0.id] == current && $0.similarity >= parameters.neighborSimilarity }
-            let decision = ClusterDecision(clusterID: current, consensusCount: agreeing.count,
-                                           referenceFaceIDs: agreeing.map(\.id),
-                                           confidence: agreeing.isEmpty ? 0 : agreeing.map(\.similarity).reduce(0, +) / Float(agreeing.count))
+            let decision = ClusterDecision(
+                clusterID: current, consensusCount: agreeing.count,
+                referenceFaceIDs: agreeing.map(\.id),
+                confidence: agreeing.isEmpty ? 0 : agreeing.map(\.similarity).reduce(0, +) / Float(agreeing.count))
             return try placement(decision, cluster: cluster, isNew: false, in: tx)
         }
 
@@ -137,9 +145,12 @@ extension RecognitionService {
     /// The cluster named `name` a labelled face should join: the one most of its neighbours are
     /// in, else the one whose centroid is closest. Clusters that already hold a face of the same
     /// photo are skipped.
-    private func bestNamedCluster(_ name: String, for face: StoredFace, votes neighbors: [Neighbor],
-                                  clusterOf: [Int64: String], in tx: any FaceStoreTransaction)
-        throws -> (cluster: Cluster, decision: ClusterDecision)? {
+    private func bestNamedCluster(
+        _ name: String, for face: StoredFace, votes neighbors: [Neighbor],
+        clusterOf: [Int64: String], in tx: any FaceStoreTransaction
+    )
+        throws -> (cluster: Cluster, decision: ClusterDecision)?
+    {
         let candidates = try tx.clusters(named: name, model: embeddingModel).filter {
             try !tx.cluster($0.id, containsFaceOfImage: face.imageRowID)
         }
@@ -149,20 +160,26 @@ extension RecognitionService {
             let centroidSimilarity = cluster.centroid == nil ? 0 : Self.similarity(cluster.centroid, embedding)
             return (cluster, agreeing, centroidSimilarity)
         }
-        guard let best = scored.max(by: { a, b in
-            a.1.count != b.1.count ? a.1.count < b.1.count : (a.2 != b.2 ? a.2 < b.2 : a.0.id > b.0.id)
-        }) else { return nil }
-        let decision = ClusterDecision(clusterID: best.0.id, consensusCount: best.1.count,
-                                       referenceFaceIDs: best.1.map(\.id), confidence: best.2)
+        guard
+            let best = scored.max(by: { a, b in
+                a.1.count != b.1.count ? a.1.count < b.1.count : (a.2 != b.2 ? a.2 < b.2 : a.0.id > b.0.id)
+            })
+        else { return nil }
+        let decision = ClusterDecision(
+            clusterID: best.0.id, consensusCount: best.1.count,
+            referenceFaceIDs: best.1.map(\.id), confidence: best.2)
         return (best.0, decision)
     }
 
-    private func placement(_ decision: ClusterDecision, cluster: Cluster, isNew: Bool,
-                           in tx: any FaceStoreTransaction) throws -> FacePlacement {
+    private func placement(
+        _ decision: ClusterDecision, cluster: Cluster, isNew: Bool,
+        in tx: any FaceStoreTransaction
+    ) throws -> FacePlacement {
         let imageIDs = try tx.imageIDs(ofFaces: decision.referenceFaceIDs)
         var seen = Set<String>()
         let references = decision.referenceFaceIDs.compactMap { imageIDs[$0] }.filter { seen.insert($0).inserted }
-        return FacePlacement(clusterID: cluster.id, clusterName: cluster.name, confidence: decision.confidence,
-                             consensusCount: decision.consensusCount, referenceImageIDs: references, isNew: isNew)
+        return FacePlacement(
+            clusterID: cluster.id, clusterName: cluster.name, confidence: decision.confidence,
+            consensusCount: decision.consensusCount, referenceImageIDs: references, isNew: isNew)
     }
 }

@@ -44,16 +44,19 @@ extension RecognitionService {
             faces += analysed.count
             try library.write { tx, changes in
                 let before = Dictionary(uniqueKeysWithValues: try tx.faces(imageID: image.imageID).map { ($0.id, $0.clusterID) })
-                let saved = try tx.saveAnalysis(imageID: image.imageID, path: image.path, width: image.width,
-                                                height: image.height, orientation: image.orientation,
-                                                contentHash: image.contentHash, faces: analysed, model: embeddingModel)
+                let saved = try tx.saveAnalysis(
+                    imageID: image.imageID, path: image.path, width: image.width,
+                    height: image.height, orientation: image.orientation,
+                    contentHash: image.contentHash, faces: analysed, model: embeddingModel)
                 for face in saved.faces where face.clusterID == nil {
                     guard let old = before[face.id] ?? nil, let cluster = oldClusters[old] else { continue }
-                    let twin = try twins[old] ?? {
-                        let created = try tx.createCluster(model: embeddingModel, name: cluster.name)
-                        if cluster.pinned { try tx.pinCluster(created.id) }
-                        return created.id
-                    }()
+                    let twin =
+                        try twins[old]
+                        ?? {
+                            let created = try tx.createCluster(model: embeddingModel, name: cluster.name)
+                            if cluster.pinned { try tx.pinCluster(created.id) }
+                            return created.id
+                        }()
                     twins[old] = twin
                     try tx.assign(faceIDs: [face.id], toCluster: twin)
                 }

@@ -32,10 +32,13 @@ public final class RecognitionService: Sendable {
 
     /// Opens a library over `store` for the analyzer's embedding model (building its index from
     /// the store) and the service over it.
-    public convenience init(analyzer: FaceAnalyzer, store: any FaceStore, configuration: RecognitionConfiguration,
-                            indexFactory: any VectorIndexFactory = ExactVectorIndexFactory()) throws {
-        let library = try FaceLibrary(store: store, embeddingModel: analyzer.embeddingModelName,
-                                      dimensions: analyzer.embeddingDimensions, indexFactory: indexFactory)
+    public convenience init(
+        analyzer: FaceAnalyzer, store: any FaceStore, configuration: RecognitionConfiguration,
+        indexFactory: any VectorIndexFactory = ExactVectorIndexFactory()
+    ) throws {
+        let library = try FaceLibrary(
+            store: store, embeddingModel: analyzer.embeddingModelName,
+            dimensions: analyzer.embeddingDimensions, indexFactory: indexFactory)
         self.init(analyzer: analyzer, library: library, configuration: configuration)
     }
 
@@ -67,8 +70,10 @@ public struct RecognitionConfiguration: Sendable {
     public var clustering: ClusteringParameters?
     public var analysis: AnalysisOptions
 
-    public init(annotatedImagesDirectory: URL? = nil, decoder: ImageDecoder = ImageDecoder(), maxSide: Int = 4096,
-                clustering: ClusteringParameters? = nil, analysis: AnalysisOptions = AnalysisOptions(embeddings: true)) {
+    public init(
+        annotatedImagesDirectory: URL? = nil, decoder: ImageDecoder = ImageDecoder(), maxSide: Int = 4096,
+        clustering: ClusteringParameters? = nil, analysis: AnalysisOptions = AnalysisOptions(embeddings: true)
+    ) {
         self.annotatedImagesDirectory = annotatedImagesDirectory
         self.decoder = decoder
         self.maxSide = maxSide

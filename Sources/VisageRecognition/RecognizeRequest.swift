@@ -21,8 +21,10 @@ public struct RecognizeRequest: Sendable {
     /// When nil, the file at `imagePath` is decoded. XMP regions are still read from the path.
     public var image: DecodedImage?
 
-    public init(imageID: String, imagePath: String, orientation: Int, xmpRegions: ExiftoolRegionInfo? = nil,
-                saveAnnotated: Bool = false, image: DecodedImage? = nil) {
+    public init(
+        imageID: String, imagePath: String, orientation: Int, xmpRegions: ExiftoolRegionInfo? = nil,
+        saveAnnotated: Bool = false, image: DecodedImage? = nil
+    ) {
         self.imageID = imageID
         self.imagePath = imagePath
         self.orientation = orientation

@@ -41,7 +41,8 @@ struct ClusterRow: Codable, FetchableRecord, PersistableRecord {
     }
 
     var value: Cluster {
-        Cluster(id: id, name: name, embeddingModel: embeddingModel, centroid: centroidBlob.map(EmbeddingBlob.decode),
-                faceCount: faceCount, pinned: pinned, createdAt: createdAt, updatedAt: updatedAt)
+        Cluster(
+            id: id, name: name, embeddingModel: embeddingModel, centroid: centroidBlob.map(EmbeddingBlob.decode),
+            faceCount: faceCount, pinned: pinned, createdAt: createdAt, updatedAt: updatedAt)
     }
 }

@@ -28,8 +28,9 @@ struct CollectionImageRow: Codable, FetchableRecord, PersistableRecord {
     }
 
     var value: CollectionImage {
-        CollectionImage(id: id, collection: collection, imageID: imageID, file: file, width: width, height: height,
-                        addedAt: addedAt)
+        CollectionImage(
+            id: id, collection: collection, imageID: imageID, file: file, width: width, height: height,
+            addedAt: addedAt)
     }
 }
 
@@ -61,7 +62,8 @@ struct CollectionFaceRow: Codable, FetchableRecord, PersistableRecord {
     }
 
     var value: CollectionFace {
-        CollectionFace(id: id, imageRowID: imageRowID, box: BoundingBox(x: boxX, y: boxY, width: boxWidth, height: boxHeight),
-                       confidence: confidence, embedding: EmbeddingBlob.decode(embeddingBlob), embeddingModel: embeddingModel)
+        CollectionFace(
+            id: id, imageRowID: imageRowID, box: BoundingBox(x: boxX, y: boxY, width: boxWidth, height: boxHeight),
+            confidence: confidence, embedding: EmbeddingBlob.decode(embeddingBlob), embeddingModel: embeddingModel)
     }
 }

@@ -53,9 +53,13 @@ struct ConstraintRow: Codable, FetchableRecord, PersistableRecord {
                 throw StoreErrors.corrupt("constraint \(id) has an unknown kind \"\(kind)\"")
             }
             let target: ConstraintTarget
-            if let otherFaceID { target = .face(otherFaceID) }
-            else if let clusterID { target = .cluster(clusterID) }
-            else { target = .person(personName ?? "") }
+            if let otherFaceID {
+                target = .face(otherFaceID)
+            } else if let clusterID {
+                target = .cluster(clusterID)
+            } else {
+                target = .person(personName ?? "")
+            }
             return FaceConstraint(id: id, kind: kind, faceID: faceID, target: target, createdAt: createdAt)
         }
     }

@@ -77,11 +77,12 @@ struct FaceRow: Codable, FetchableRecord, PersistableRecord {
                 }
                 label = FaceLabel(name: labelName, source: source)
             }
-            return StoredFace(id: id, imageRowID: imageRowID,
-                              box: BoundingBox(x: boxX, y: boxY, width: boxWidth, height: boxHeight),
-                              landmarks: landmarks, pose: pose, age: age, gender: gender, confidence: confidence,
-                              quality: quality, embedding: EmbeddingBlob.decode(embeddingBlob),
-                              embeddingModel: embeddingModel, clusterID: clusterID, label: label, createdAt: createdAt)
+            return StoredFace(
+                id: id, imageRowID: imageRowID,
+                box: BoundingBox(x: boxX, y: boxY, width: boxWidth, height: boxHeight),
+                landmarks: landmarks, pose: pose, age: age, gender: gender, confidence: confidence,
+                quality: quality, embedding: EmbeddingBlob.decode(embeddingBlob),
+                embeddingModel: embeddingModel, clusterID: clusterID, label: label, createdAt: createdAt)
         }
     }
 }

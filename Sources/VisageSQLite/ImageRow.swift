@@ -35,7 +35,8 @@ struct ImageRow: Codable, FetchableRecord, PersistableRecord {
     }
 
     var value: StoredImage {
-        StoredImage(id: id, imageID: imageID, path: path, width: width, height: height, orientation: orientation,
-                    contentHash: contentHash, analyzedAt: analyzedAt)
+        StoredImage(
+            id: id, imageID: imageID, path: path, width: width, height: height, orientation: orientation,
+            contentHash: contentHash, analyzedAt: analyzedAt)
     }
 }

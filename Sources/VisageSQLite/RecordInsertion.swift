@@ -12,7 +12,9 @@ extension EncodableRecord where Self: TableRecord {
         let columnList = columns.map(\.quotedDatabaseIdentifier).joined(separator: ", ")
         // Cached: bulk imports insert thousands of rows of one type in a transaction.
         let statement = try db.cachedStatement(
-            sql: "INSERT INTO \(Self.databaseTableName.quotedDatabaseIdentifier) (\(columnList)) VALUES (\(databaseQuestionMarks(count: columns.count)))")
+            sql:
+                "INSERT INTO \(Self.databaseTableName.quotedDatabaseIdentifier) (\(columnList)) VALUES (\(databaseQuestionMarks(count: columns.count)))"
+        )
         try statement.execute(arguments: StatementArguments(columns.map { values[$0]! }))
         return db.lastInsertedRowID
     }

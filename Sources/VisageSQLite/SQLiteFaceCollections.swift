@@ -29,18 +29,22 @@ public final class SQLiteFaceCollections: FaceCollectionStore, @unchecked Sendab
         self.store = store
         self.indexFactory = indexFactory
         try store.readDatabase { db in
-            let sizes = try Row.fetchAll(db, sql: """
-                SELECT i.collection, f.embedding_model, COUNT(*), MIN(LENGTH(f.embedding)) FROM collection_face f
-                JOIN collection_image i ON i.id = f.image_row_id GROUP BY i.collection, f.embedding_model
-                """)
+            let sizes = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.collection, f.embedding_model, COUNT(*), MIN(LENGTH(f.embedding)) FROM collection_face f
+                    JOIN collection_image i ON i.id = f.image_row_id GROUP BY i.collection, f.embedding_model
+                    """)
             for row in sizes {
                 let key = IndexKey(collection: row[0], model: row[1])
                 indexes[key] = indexFactory.makeIndex(dimensions: max(1, EmbeddingBlob.dimensions(ofByteCount: row[3])), capacity: row[2])
             }
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT f.id, f.embedding, i.collection, f.embedding_model FROM collection_face f
-                JOIN collection_image i ON i.id = f.image_row_id
-                """)
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT f.id, f.embedding, i.collection, f.embedding_model FROM collection_face f
+                    JOIN collection_image i ON i.id = f.image_row_id
+                    """)
             while let row = try rows.next() {
                 try indexes[IndexKey(collection: row[2], model: row[3])]!.upsert(id: row[0], vector: EmbeddingBlob.decode(row[1]))
             }
@@ -63,8 +67,10 @@ public final class SQLiteFaceCollections: FaceCollectionStore, @unchecked Sendab
             let key = IndexKey(collection: new.collection, model: new.embeddingModel)
             let expected = dimensions[key] ?? index(key)?.dimensions ?? new.faces.first?.embedding.count ?? 0
             if let face = new.faces.first(where: { $0.embedding.count != expected || $0.embedding.isEmpty }) {
-                throw VisageError(.embeddingDimensionMismatch,
-                                  "a \(face.embedding.count)-dimensional embedding can't join collection \(new.collection)'s \(expected)-dimensional \(new.embeddingModel) faces")
+                throw VisageError(
+                    .embeddingDimensionMismatch,
+                    "a \(face.embedding.count)-dimensional embedding can't join collection \(new.collection)'s \(expected)-dimensional \(new.embeddingModel) faces"
+                )
             }
             if !new.faces.isEmpty { dimensions[key] = expected }
         }
@@ -75,8 +81,10 @@ public final class SQLiteFaceCollections: FaceCollectionStore, @unchecked Sendab
                 let previous = try Self.removeImage(collection: new.collection, imageID: new.imageID, in: db)
                 let image = try Self.insert(new, addedAt: now, in: db)
                 let faces = try new.faces.map { try Self.insert($0, imageRowID: image.id, model: new.embeddingModel, in: db) }
-                added.append(AddedCollectionImage(image: image, faces: faces, replacedFaces: previous?.count ?? 0,
-                                                  replaced: previous != nil))
+                added.append(
+                    AddedCollectionImage(
+                        image: image, faces: faces, replacedFaces: previous?.count ?? 0,
+                        replaced: previous != nil))
                 removed.append(previous ?? [])
             }
             return (added, removed)
@@ -106,18 +114,21 @@ public final class SQLiteFaceCollections: FaceCollectionStore, @unchecked Sendab
         let ids = Set(neighbors.joined().map(\.id))
         guard !ids.isEmpty else { return queries.map { _ in [] } }
         let found = try store.readDatabase { db in
-            try Row.fetchAll(db, sql: """
-                SELECT f.id, i.image_id, i.file, f.box_x, f.box_y, f.box_width, f.box_height FROM collection_face f
-                JOIN collection_image i ON i.id = f.image_row_id WHERE f.id IN (\(databaseQuestionMarks(count: ids.count)))
-                """, arguments: StatementArguments(Array(ids)))
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT f.id, i.image_id, i.file, f.box_x, f.box_y, f.box_width, f.box_height FROM collection_face f
+                    JOIN collection_image i ON i.id = f.image_row_id WHERE f.id IN (\(databaseQuestionMarks(count: ids.count)))
+                    """, arguments: StatementArguments(Array(ids)))
         }
         let rowsByID = Dictionary(uniqueKeysWithValues: found.map { ($0[0] as Int64, $0) })
         return neighbors.map { list in
             list.compactMap { neighbor in
                 guard let row = rowsByID[neighbor.id] else { return nil }
-                return CollectionMatch(faceID: neighbor.id, imageID: row[1], file: row[2],
-                                       box: BoundingBox(x: row[3], y: row[4], width: row[5], height: row[6]),
-                                       similarity: neighbor.similarity)
+                return CollectionMatch(
+                    faceID: neighbor.id, imageID: row[1], file: row[2],
+                    box: BoundingBox(x: row[3], y: row[4], width: row[5], height: row[6]),
+                    similarity: neighbor.similarity)
             }
         }
     }
@@ -158,10 +169,13 @@ public final class SQLiteFaceCollections: FaceCollectionStore, @unchecked Sendab
 
     public func collections() throws -> [CollectionSummary] {
         try store.readDatabase { db in
-            try Row.fetchAll(db, sql: """
-                SELECT i.collection, COUNT(DISTINCT i.id), COUNT(f.id) FROM collection_image i
-                LEFT JOIN collection_face f ON f.image_row_id = i.id GROUP BY i.collection ORDER BY i.collection
-                """).map { CollectionSummary(name: $0[0], images: $0[1], faces: $0[2]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.collection, COUNT(DISTINCT i.id), COUNT(f.id) FROM collection_image i
+                    LEFT JOIN collection_face f ON f.image_row_id = i.id GROUP BY i.collection ORDER BY i.collection
+                    """
+            ).map { CollectionSummary(name: $0[0], images: $0[1], faces: $0[2]) }
         }
     }
 
@@ -187,36 +201,51 @@ public final class SQLiteFaceCollections: FaceCollectionStore, @unchecked Sendab
     // thousands of rows per transaction, and this is several times faster.
 
     private static func insert(_ new: NewCollectionImage, addedAt: Date, in db: Database) throws -> CollectionImage {
-        try db.cachedStatement(sql: """
-            INSERT INTO collection_image (collection, image_id, file, width, height, added_at) VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [new.collection, new.imageID, new.file, new.width, new.height, addedAt])
-        return CollectionImage(id: db.lastInsertedRowID, collection: new.collection, imageID: new.imageID, file: new.file,
-                               width: new.width, height: new.height, addedAt: addedAt)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO collection_image (collection, image_id, file, width, height, added_at) VALUES (?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [new.collection, new.imageID, new.file, new.width, new.height, addedAt])
+        return CollectionImage(
+            id: db.lastInsertedRowID, collection: new.collection, imageID: new.imageID, file: new.file,
+            width: new.width, height: new.height, addedAt: addedAt)
     }
 
     private static func insert(_ face: NewCollectionFace, imageRowID: Int64, model: String, in db: Database) throws -> CollectionFace {
-        try db.cachedStatement(sql: """
-            INSERT INTO collection_face (image_row_id, box_x, box_y, box_width, box_height, confidence, embedding, embedding_model)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [imageRowID, face.box.x, face.box.y, face.box.width, face.box.height, face.confidence,
-                                     EmbeddingBlob.encode(face.embedding), model])
-        return CollectionFace(id: db.lastInsertedRowID, imageRowID: imageRowID, box: face.box, confidence: face.confidence,
-                              embedding: face.embedding, embeddingModel: model)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO collection_face (image_row_id, box_x, box_y, box_width, box_height, confidence, embedding, embedding_model)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            imageRowID, face.box.x, face.box.y, face.box.width, face.box.height, face.confidence,
+            EmbeddingBlob.encode(face.embedding), model,
+        ])
+        return CollectionFace(
+            id: db.lastInsertedRowID, imageRowID: imageRowID, box: face.box, confidence: face.confidence,
+            embedding: face.embedding, embeddingModel: model)
     }
 
     private static func imageRecord(collection: String, imageID: String, in db: Database) throws -> CollectionImageRow? {
-        try CollectionImageRow.filter(CollectionImageRow.SQLColumns.collection == collection
-                                      && CollectionImageRow.SQLColumns.imageID == imageID).fetchOne(db)
+        try CollectionImageRow.filter(
+            CollectionImageRow.SQLColumns.collection == collection
+                && CollectionImageRow.SQLColumns.imageID == imageID
+        ).fetchOne(db)
     }
 
     /// Deletes the image (its faces go with it, by cascade) and returns those faces; nil when
     /// there was no such image.
-    private static func removeImage(collection: String, imageID: String, in db: Database) throws
-        -> [(id: Int64, model: String)]? {
+    private static func removeImage(
+        collection: String, imageID: String, in db: Database
+    ) throws
+        -> [(id: Int64, model: String)]?
+    {
         let lookup = try db.cachedStatement(sql: "SELECT id FROM collection_image WHERE collection = ? AND image_id = ?")
         guard let rowID = try Int64.fetchOne(lookup, arguments: [collection, imageID]) else { return nil }
-        let faces = try Row.fetchAll(db, sql: "SELECT id, embedding_model FROM collection_face WHERE image_row_id = ?",
-                                     arguments: [rowID]).map { (id: $0[0] as Int64, model: $0[1] as String) }
+        let faces = try Row.fetchAll(
+            db, sql: "SELECT id, embedding_model FROM collection_face WHERE image_row_id = ?",
+            arguments: [rowID]
+        ).map { (id: $0[0] as Int64, model: $0[1] as String) }
         try db.execute(sql: "DELETE FROM collection_image WHERE id = ?", arguments: [rowID])
         return faces
     }

@@ -36,8 +36,9 @@ private struct APIKeyRow: Codable, FetchableRecord, PersistableRecord {
     }
 
     var value: StoredKey {
-        StoredKey(id: id, name: name, scopes: scopes.split(separator: " ").map(String.init), hash: keyHash,
-                  createdAt: createdAt, lastUsedAt: lastUsedAt, revokedAt: revokedAt)
+        StoredKey(
+            id: id, name: name, scopes: scopes.split(separator: " ").map(String.init), hash: keyHash,
+            createdAt: createdAt, lastUsedAt: lastUsedAt, revokedAt: revokedAt)
     }
 }
 

@@ -5,12 +5,16 @@ import VisageStorage
 
 extension SQLiteTransaction {
     @discardableResult
-    func saveAnalysis(imageID: String, path: String, width: Int, height: Int, orientation: Int,
-                      contentHash: String?, faces newFaces: [NewFace], model: String) throws -> SavedAnalysis {
+    func saveAnalysis(
+        imageID: String, path: String, width: Int, height: Int, orientation: Int,
+        contentHash: String?, faces newFaces: [NewFace], model: String
+    ) throws -> SavedAnalysis {
         try checkEmbeddings(of: newFaces, model: model)
         let now = Date()
-        let image = try upsertImage(StoredImage(id: 0, imageID: imageID, path: path, width: width, height: height,
-                                                orientation: orientation, contentHash: contentHash, analyzedAt: now))
+        let image = try upsertImage(
+            StoredImage(
+                id: 0, imageID: imageID, path: path, width: width, height: height,
+                orientation: orientation, contentHash: contentHash, analyzedAt: now))
         let oldFaces = try faceRows(imageRowID: image.id).values
         let oldIndexByNew = FaceMatcher.match(old: oldFaces.map(\.box), new: newFaces.map(\.box))
 
@@ -63,8 +67,9 @@ extension SQLiteTransaction {
     private func checkEmbeddings(of faces: [NewFace], model: String) throws {
         guard !model.isEmpty else { throw StorageErrors.modelMissing() }
         guard let dimensions = faces.first?.embedding.count else { return }
-        let storedBytes = try Int.fetchOne(db, sql: "SELECT length(embedding) FROM face WHERE embedding_model = ? LIMIT 1",
-                                           arguments: [model])
+        let storedBytes = try Int.fetchOne(
+            db, sql: "SELECT length(embedding) FROM face WHERE embedding_model = ? LIMIT 1",
+            arguments: [model])
         let expected = storedBytes.map(EmbeddingBlob.dimensions(ofByteCount:)) ?? dimensions
         for face in faces where face.embedding.count != expected || face.embedding.isEmpty {
             throw StorageErrors.dimensionMismatch(got: face.embedding.count, model: model, expected: expected)

@@ -19,8 +19,9 @@ extension SQLiteTransaction {
         let cluster = try existingCluster(clusterID)
         let faces = try existingFaces(faceIDs)
         for face in faces where face.embeddingModel != cluster.embeddingModel {
-            throw StorageErrors.modelMismatch(faceID: face.id, faceModel: face.embeddingModel,
-                                              clusterID: cluster.id, clusterModel: cluster.embeddingModel)
+            throw StorageErrors.modelMismatch(
+                faceID: face.id, faceModel: face.embeddingModel,
+                clusterID: cluster.id, clusterModel: cluster.embeddingModel)
         }
         return try moveFaces(faces, to: clusterID)!
     }
@@ -51,10 +52,13 @@ extension SQLiteTransaction {
     @discardableResult
     func renamePerson(from oldName: String, to newName: String) throws -> (clusters: Int, faces: Int) {
         let oldName = try StorageErrors.validName(oldName), newName = try StorageErrors.validName(newName)
-        let faceCount = try Int.fetchOne(db, sql: """
-            SELECT COUNT(*) FROM face
-            WHERE label_name = ? OR cluster_id IN (SELECT id FROM cluster WHERE name = ?)
-            """, arguments: [oldName, oldName]) ?? 0
+        let faceCount =
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM face
+                    WHERE label_name = ? OR cluster_id IN (SELECT id FROM cluster WHERE name = ?)
+                    """, arguments: [oldName, oldName]) ?? 0
         let clusterCount = try ClusterRow.filter(ClusterRow.SQLColumns.name == oldName)
             .updateAll(db, ClusterRow.SQLColumns.name.set(to: newName), ClusterRow.SQLColumns.updatedAt.set(to: Date()))
         try FaceRow.filter(FaceRow.SQLColumns.labelName == oldName)

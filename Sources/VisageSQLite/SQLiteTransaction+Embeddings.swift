@@ -9,8 +9,9 @@ extension SQLiteTransaction {
     }
 
     func forEachEmbedding(embeddingModel: String, _ body: (Int64, [Float]) throws -> Void) throws {
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, embedding FROM face WHERE embedding_model = ? ORDER BY id",
-                                       arguments: [embeddingModel])
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT id, embedding FROM face WHERE embedding_model = ? ORDER BY id",
+            arguments: [embeddingModel])
         while let row = try rows.next() {
             try body(row[0], EmbeddingBlob.decode(row[1]))
         }

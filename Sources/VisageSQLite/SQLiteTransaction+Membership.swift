@@ -8,10 +8,12 @@ import VisageStorage
 extension SQLiteTransaction {
     func clusterIDs(ofFaces faceIDs: [Int64]) throws -> [Int64: String] {
         guard !faceIDs.isEmpty else { return [:] }
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT id, cluster_id FROM face
-            WHERE cluster_id IS NOT NULL AND id IN (\(databaseQuestionMarks(count: faceIDs.count)))
-            """, arguments: StatementArguments(faceIDs))
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, cluster_id FROM face
+                WHERE cluster_id IS NOT NULL AND id IN (\(databaseQuestionMarks(count: faceIDs.count)))
+                """, arguments: StatementArguments(faceIDs))
         return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as Int64, $0[1] as String) })
     }
 

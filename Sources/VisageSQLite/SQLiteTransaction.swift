@@ -56,18 +56,23 @@ struct SQLiteTransaction: FaceStoreTransaction {
     }
 
     func faces(ofPerson name: String) throws -> [StoredFace] {
-        try FaceRow.fetchAll(db, sql: """
-            SELECT * FROM face WHERE label_name = ? OR cluster_id IN (SELECT id FROM cluster WHERE name = ?)
-            ORDER BY id
-            """, arguments: [name, name]).values
+        try FaceRow.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM face WHERE label_name = ? OR cluster_id IN (SELECT id FROM cluster WHERE name = ?)
+                ORDER BY id
+                """, arguments: [name, name]
+        ).values
     }
 
     func imageIDs(ofFaces faceIDs: [Int64]) throws -> [Int64: String] {
         guard !faceIDs.isEmpty else { return [:] }
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT face.id, image.image_id FROM face JOIN image ON image.id = face.image_row_id
-            WHERE face.id IN (\(databaseQuestionMarks(count: faceIDs.count)))
-            """, arguments: StatementArguments(faceIDs))
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT face.id, image.image_id FROM face JOIN image ON image.id = face.image_row_id
+                WHERE face.id IN (\(databaseQuestionMarks(count: faceIDs.count)))
+                """, arguments: StatementArguments(faceIDs))
         return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as Int64, $0[1] as String) })
     }
 

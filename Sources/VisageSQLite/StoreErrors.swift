@@ -9,7 +9,8 @@ enum StoreErrors {
         do {
             return try body()
         } catch let error as DatabaseError {
-            throw VisageError(.storeFailed, "the face database failed: \(error.message ?? "\(error.resultCode)") (SQLite \(error.extendedResultCode.rawValue))")
+            throw VisageError(
+                .storeFailed, "the face database failed: \(error.message ?? "\(error.resultCode)") (SQLite \(error.extendedResultCode.rawValue))")
         } catch let error as RecordError {
             // A row vanished between a read and an update; the store's own transactions never
             // let that happen, so it means the file was changed behind the store's back.

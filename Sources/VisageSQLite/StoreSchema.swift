@@ -73,9 +73,10 @@ enum StoreSchema {
                 .references("cluster", onDelete: .cascade)
             table.column("person_name", .text).indexed()
             table.column("created_at", .datetime).notNull()
-            table.check(sql: """
-                (other_face_id IS NOT NULL) + (cluster_id IS NOT NULL) + (person_name IS NOT NULL) = 1
-                """)
+            table.check(
+                sql: """
+                    (other_face_id IS NOT NULL) + (cluster_id IS NOT NULL) + (person_name IS NOT NULL) = 1
+                    """)
         }
 
         try db.create(table: "audit") { table in

@@ -20,14 +20,17 @@ enum DotProduct {
         var offset = 0
         let end = length * MemoryLayout<Float>.stride
         while offset + 2 * step <= end {
-            first += rawA.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+            first +=
+                rawA.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
                 * rawB.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-            second += rawA.loadUnaligned(fromByteOffset: offset + step, as: SIMD16<Float>.self)
+            second +=
+                rawA.loadUnaligned(fromByteOffset: offset + step, as: SIMD16<Float>.self)
                 * rawB.loadUnaligned(fromByteOffset: offset + step, as: SIMD16<Float>.self)
             offset += 2 * step
         }
         if offset < end {
-            first += rawA.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+            first +=
+                rawA.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
                 * rawB.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
         }
         return (first + second).sum()

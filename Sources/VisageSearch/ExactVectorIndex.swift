@@ -53,18 +53,19 @@ public final class ExactVectorIndex: VectorIndex, @unchecked Sendable {
     public func vector(id: Int64) -> [Float]? {
         lock.withReadLock {
             guard let slot = slotByID[id] else { return nil }
-            return Array(rows[slot * stride ..< slot * stride + dimensions])
+            return Array(rows[slot * stride..<slot * stride + dimensions])
         }
     }
 
     public func upsert(id: Int64, vector: [Float]) throws {
         guard vector.count == dimensions else {
-            throw VisageError(.embeddingDimensionMismatch,
-                              "a \(vector.count)-dimensional vector can't be added to an index of \(dimensions)-dimensional vectors")
+            throw VisageError(
+                .embeddingDimensionMismatch,
+                "a \(vector.count)-dimensional vector can't be added to an index of \(dimensions)-dimensional vectors")
         }
         lock.withWriteLock {
             if let slot = slotByID[id] {
-                rows.replaceSubrange(slot * stride ..< slot * stride + dimensions, with: vector)
+                rows.replaceSubrange(slot * stride..<slot * stride + dimensions, with: vector)
             } else {
                 slotByID[id] = ids.count
                 ids.append(id)
@@ -108,10 +109,12 @@ public final class ExactVectorIndex: VectorIndex, @unchecked Sendable {
             return padded.withUnsafeBufferPointer { queryBuffer in
                 rows.withUnsafeBufferPointer { rowBuffer in
                     ids.withUnsafeBufferPointer { idBuffer in
-                        RowScanner(query: queryBuffer.baseAddress!, rows: rowBuffer.baseAddress!,
-                                   ids: idBuffer.baseAddress!, count: idBuffer.count, stride: stride,
-                                   excluding: excluding)
-                            .bestNeighbors(capacity: capacity, floor: floor, threads: threads)
+                        RowScanner(
+                            query: queryBuffer.baseAddress!, rows: rowBuffer.baseAddress!,
+                            ids: idBuffer.baseAddress!, count: idBuffer.count, stride: stride,
+                            excluding: excluding
+                        )
+                        .bestNeighbors(capacity: capacity, floor: floor, threads: threads)
                     }
                 }
             }

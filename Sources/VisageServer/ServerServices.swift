@@ -34,10 +34,12 @@ public struct ServerServices: Sendable {
     /// `concurrentJobs`: images analysed at once (default: the number of cores); further
     /// requests wait, at most `maxQueued` of them (`VISAGE_MAX_QUEUE`); past that they are
     /// refused with 503 `server_busy`.
-    public init(recognition: RecognitionService, faceDatabase: FaceDatabaseService, runtime: OnnxRuntime, fetcher: ImageFetcher,
-                access: AccessControl, extraction: ExtractionSettings = ExtractionSettings(),
-                concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
-                metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    public init(
+        recognition: RecognitionService, faceDatabase: FaceDatabaseService, runtime: OnnxRuntime, fetcher: ImageFetcher,
+        access: AccessControl, extraction: ExtractionSettings = ExtractionSettings(),
+        concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    ) {
         self.recognition = recognition
         self.metrics = metrics
         self.faceDatabase = faceDatabase
@@ -45,11 +47,13 @@ public struct ServerServices: Sendable {
         self.extraction = extraction
         self.runtime = runtime
         self.access = access
-        extractor = FaceExtractor(analyzer: recognition.analyzer, workers: concurrentJobs,
-                                  maxSide: recognition.configuration.maxSide)
+        extractor = FaceExtractor(
+            analyzer: recognition.analyzer, workers: concurrentJobs,
+            maxSide: recognition.configuration.maxSide)
         executor = BlockingExecutor(concurrentJobs: concurrentJobs, maxQueued: maxQueued)
-        images = ImageLoader(fetcher: fetcher, decoder: recognition.configuration.decoder,
-                             maxSide: recognition.configuration.maxSide, maxRequestBytes: extraction.maxRequestBytes)
+        images = ImageLoader(
+            fetcher: fetcher, decoder: recognition.configuration.decoder,
+            maxSide: recognition.configuration.maxSide, maxRequestBytes: extraction.maxRequestBytes)
     }
 
     // MARK: Feature routes

@@ -17,8 +17,10 @@ public struct Cluster: Sendable, Hashable {
     public var createdAt: Date
     public var updatedAt: Date
 
-    public init(id: String, name: String?, embeddingModel: String, centroid: [Float]?, faceCount: Int, pinned: Bool,
-                createdAt: Date, updatedAt: Date) {
+    public init(
+        id: String, name: String?, embeddingModel: String, centroid: [Float]?, faceCount: Int, pinned: Bool,
+        createdAt: Date, updatedAt: Date
+    ) {
         self.id = id
         self.name = name
         self.embeddingModel = embeddingModel
@@ -31,8 +33,9 @@ public struct Cluster: Sendable, Hashable {
 
     /// A new, empty cluster; a named one is pinned (naming is a user decision).
     package init(id: String, name: String?, embeddingModel: String, at date: Date) {
-        self.init(id: id, name: name, embeddingModel: embeddingModel, centroid: nil, faceCount: 0, pinned: name != nil,
-                  createdAt: date, updatedAt: date)
+        self.init(
+            id: id, name: name, embeddingModel: embeddingModel, centroid: nil, faceCount: 0, pinned: name != nil,
+            createdAt: date, updatedAt: date)
     }
 
     /// 48 random bits: short enough to read in a URL; the caller retries on the rare collision.

@@ -39,8 +39,10 @@ public struct NewCollectionImage: Sendable {
     public var embeddingModel: String
     public var faces: [NewCollectionFace]
 
-    public init(collection: String, imageID: String, file: String, width: Int, height: Int,
-                embeddingModel: String, faces: [NewCollectionFace]) {
+    public init(
+        collection: String, imageID: String, file: String, width: Int, height: Int,
+        embeddingModel: String, faces: [NewCollectionFace]
+    ) {
         self.collection = collection
         self.imageID = imageID
         self.file = file

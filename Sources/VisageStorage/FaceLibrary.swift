@@ -21,8 +21,10 @@ public final class FaceLibrary: Sendable {
 
     /// Opens the library over `store`, building the index of `embeddingModel`'s faces from it.
     /// Throws `embedding_dimension_mismatch` if stored embeddings don't have `dimensions` floats.
-    public init(store: any FaceStore, embeddingModel: String, dimensions: Int,
-                indexFactory: any VectorIndexFactory = ExactVectorIndexFactory()) throws {
+    public init(
+        store: any FaceStore, embeddingModel: String, dimensions: Int,
+        indexFactory: any VectorIndexFactory = ExactVectorIndexFactory()
+    ) throws {
         self.store = store
         self.embeddingModel = embeddingModel
         index = try store.read { reader in

@@ -53,11 +53,14 @@ extension FaceStore {
     // MARK: Writes
 
     @discardableResult
-    public func saveAnalysis(imageID: String, path: String, width: Int, height: Int, orientation: Int,
-                             contentHash: String?, faces: [NewFace], model: String) throws -> SavedAnalysis {
+    public func saveAnalysis(
+        imageID: String, path: String, width: Int, height: Int, orientation: Int,
+        contentHash: String?, faces: [NewFace], model: String
+    ) throws -> SavedAnalysis {
         try transaction {
-            try $0.saveAnalysis(imageID: imageID, path: path, width: width, height: height, orientation: orientation,
-                                contentHash: contentHash, faces: faces, model: model)
+            try $0.saveAnalysis(
+                imageID: imageID, path: path, width: width, height: height, orientation: orientation,
+                contentHash: contentHash, faces: faces, model: model)
         }
     }
 

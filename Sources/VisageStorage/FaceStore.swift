@@ -87,8 +87,10 @@ public protocol FaceStoreTransaction: FaceStoreReading {
     /// recomputed. Throws `embedding_dimension_mismatch` when the embeddings' length differs from
     /// the model's stored ones.
     @discardableResult
-    func saveAnalysis(imageID: String, path: String, width: Int, height: Int, orientation: Int,
-                      contentHash: String?, faces: [NewFace], model: String) throws -> SavedAnalysis
+    func saveAnalysis(
+        imageID: String, path: String, width: Int, height: Int, orientation: Int,
+        contentHash: String?, faces: [NewFace], model: String
+    ) throws -> SavedAnalysis
 
     /// Deletes the face and its constraints and updates its cluster. Returns false when there was
     /// no such face.

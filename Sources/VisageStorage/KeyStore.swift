@@ -13,8 +13,10 @@ public struct StoredKey: Sendable, Equatable {
     public var lastUsedAt: Date?
     public var revokedAt: Date?
 
-    public init(id: String, name: String, scopes: [String], hash: String, createdAt: Date,
-                lastUsedAt: Date? = nil, revokedAt: Date? = nil) {
+    public init(
+        id: String, name: String, scopes: [String], hash: String, createdAt: Date,
+        lastUsedAt: Date? = nil, revokedAt: Date? = nil
+    ) {
         self.id = id
         self.name = name
         self.scopes = scopes

@@ -15,9 +15,11 @@ public struct NewFace: Sendable {
     /// A name known at analysis time, typically from the file's XMP face regions.
     public var label: FaceLabel?
 
-    public init(box: BoundingBox, confidence: Double, embedding: [Float], landmarks: FaceLandmarks? = nil,
-                pose: HeadPose? = nil, age: Int? = nil, gender: Gender? = nil, quality: Double? = nil,
-                label: FaceLabel? = nil) {
+    public init(
+        box: BoundingBox, confidence: Double, embedding: [Float], landmarks: FaceLandmarks? = nil,
+        pose: HeadPose? = nil, age: Int? = nil, gender: Gender? = nil, quality: Double? = nil,
+        label: FaceLabel? = nil
+    ) {
         self.box = box
         self.confidence = confidence
         self.embedding = embedding
@@ -35,8 +37,9 @@ public struct NewFace: Sendable {
         guard let embedding = face.embedding else {
             throw VisageError(.embeddingMissing, "a face can only be stored with its embedding; analyse with embeddings on")
         }
-        self.init(box: face.detection.box, confidence: face.detection.confidence, embedding: embedding,
-                  landmarks: face.detection.landmarks, pose: face.pose, age: face.age, gender: face.gender,
-                  quality: quality, label: label)
+        self.init(
+            box: face.detection.box, confidence: face.detection.confidence, embedding: embedding,
+            landmarks: face.detection.landmarks, pose: face.pose, age: face.age, gender: face.gender,
+            quality: quality, label: label)
     }
 }

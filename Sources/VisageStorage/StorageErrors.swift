@@ -13,8 +13,10 @@ public enum StorageErrors {
     }
 
     public static func modelMismatch(faceID: Int64, faceModel: String, clusterID: String, clusterModel: String) -> VisageError {
-        VisageError(.embeddingModelMismatch,
-                    "face \(faceID) was embedded by \(faceModel) but cluster \(clusterID) holds \(clusterModel) embeddings; embeddings of different models can't be compared")
+        VisageError(
+            .embeddingModelMismatch,
+            "face \(faceID) was embedded by \(faceModel) but cluster \(clusterID) holds \(clusterModel) embeddings; embeddings of different models can't be compared"
+        )
     }
 
     public static func selfLink() -> VisageError {
@@ -26,8 +28,9 @@ public enum StorageErrors {
     }
 
     public static func dimensionMismatch(got: Int, model: String, expected: Int) -> VisageError {
-        VisageError(.embeddingDimensionMismatch,
-                    "a \(got)-dimensional embedding can't be stored with \(model)'s \(expected)-dimensional ones")
+        VisageError(
+            .embeddingDimensionMismatch,
+            "a \(got)-dimensional embedding can't be stored with \(model)'s \(expected)-dimensional ones")
     }
 
     /// Names are trimmed; an empty one is refused rather than silently stored.

@@ -25,9 +25,11 @@ public struct StoredFace: Sendable, Hashable {
     public var label: FaceLabel?
     public var createdAt: Date
 
-    public init(id: Int64, imageRowID: Int64, box: BoundingBox, landmarks: FaceLandmarks?, pose: HeadPose?,
-                age: Int?, gender: Gender?, confidence: Double, quality: Double?, embedding: [Float],
-                embeddingModel: String, clusterID: String?, label: FaceLabel?, createdAt: Date) {
+    public init(
+        id: Int64, imageRowID: Int64, box: BoundingBox, landmarks: FaceLandmarks?, pose: HeadPose?,
+        age: Int?, gender: Gender?, confidence: Double, quality: Double?, embedding: [Float],
+        embeddingModel: String, clusterID: String?, label: FaceLabel?, createdAt: Date
+    ) {
         self.id = id
         self.imageRowID = imageRowID
         self.box = box
@@ -47,9 +49,10 @@ public struct StoredFace: Sendable, Hashable {
     /// A face not yet stored (`id` 0), built from an analysis result; its label is the analysis's,
     /// cleaned.
     package init(_ face: NewFace, imageRowID: Int64, model: String, createdAt: Date) {
-        self.init(id: 0, imageRowID: imageRowID, box: face.box, landmarks: nil, pose: nil, age: nil, gender: nil,
-                  confidence: 0, quality: nil, embedding: [], embeddingModel: model, clusterID: nil,
-                  label: face.label?.cleaned, createdAt: createdAt)
+        self.init(
+            id: 0, imageRowID: imageRowID, box: face.box, landmarks: nil, pose: nil, age: nil, gender: nil,
+            confidence: 0, quality: nil, embedding: [], embeddingModel: model, clusterID: nil,
+            label: face.label?.cleaned, createdAt: createdAt)
         replaceAnalysis(with: face, model: model)
     }
 

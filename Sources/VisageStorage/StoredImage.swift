@@ -14,8 +14,10 @@ public struct StoredImage: Sendable, Hashable {
     public var contentHash: String?
     public var analyzedAt: Date
 
-    public init(id: Int64, imageID: String, path: String, width: Int, height: Int, orientation: Int,
-                contentHash: String?, analyzedAt: Date) {
+    public init(
+        id: Int64, imageID: String, path: String, width: Int, height: Int, orientation: Int,
+        contentHash: String?, analyzedAt: Date
+    ) {
         self.id = id
         self.imageID = imageID
         self.path = path

@@ -104,9 +104,10 @@ public struct ExiftoolRegionInfo: Sendable, Hashable, Codable {
             result.appliedTo = AppliedDimensions(width: width, height: height, unit: dimensions.unit)
         }
         for region in regionList {
-            let fields = MWGRegionFields(name: region.name.flatMap(Self.nonEmpty), type: region.type,
-                                         x: region.area?.x, y: region.area?.y, w: region.area?.w,
-                                         h: region.area?.h, unit: region.area?.unit)
+            let fields = MWGRegionFields(
+                name: region.name.flatMap(Self.nonEmpty), type: region.type,
+                x: region.area?.x, y: region.area?.y, w: region.area?.w,
+                h: region.area?.h, unit: region.area?.unit)
             switch fields.outcome(appliedTo: result.appliedTo) {
             case .region(let face): result.mwg.append(face)
             case .skipped(let skipped): result.skipped.append(skipped)

@@ -34,8 +34,9 @@ public struct FaceRegion: Sendable, Hashable {
     /// A region given by its top-left corner, as Microsoft rectangles (and the seed's
     /// `unmatched_input_faces`) write it.
     public init(name: String?, left: Double, top: Double, width: Double, height: Double, source: Source) {
-        self.init(name: name, centerX: left + width / 2, centerY: top + height / 2,
-                  width: width, height: height, source: source)
+        self.init(
+            name: name, centerX: left + width / 2, centerY: top + height / 2,
+            width: width, height: height, source: source)
     }
 
     public var left: Double { centerX - width / 2 }

@@ -84,8 +84,9 @@ public struct FaceRegionReader: Sendable {
             nothing.skipped = (sidecar?.skipped ?? []) + (embedded?.skipped ?? [])
             (origin, chosen) = (.none, nothing)
         }
-        return ImageFaceRegions(header: header, origin: origin, resolved: RegionSourcePolicy.resolve(chosen),
-                                sidecarPath: sidecarPath, problems: problems)
+        return ImageFaceRegions(
+            header: header, origin: origin, resolved: RegionSourcePolicy.resolve(chosen),
+            sidecarPath: sidecarPath, problems: problems)
     }
 
     private static func readSidecar(_ path: String) throws -> Data {

@@ -33,7 +33,8 @@ struct MWGRegionFields {
         case "pixel":
             // Pixel areas are allowed by the XMP Area type; AppliedToDimensions gives the scale.
             guard let appliedTo, appliedTo.width > 0, appliedTo.height > 0,
-                  appliedTo.unit == nil || appliedTo.unit?.lowercased() == "pixel" else {
+                appliedTo.unit == nil || appliedTo.unit?.lowercased() == "pixel"
+            else {
                 return skip("the area is in pixels but AppliedToDimensions is missing")
             }
             scaleX = 1 / appliedTo.width
@@ -41,8 +42,9 @@ struct MWGRegionFields {
         case let other?:
             return skip("the area unit \"\(other)\" is not supported")
         }
-        let region = FaceRegion(name: name, centerX: x * scaleX, centerY: y * scaleY,
-                                width: w * scaleX, height: h * scaleY, source: .mwg)
+        let region = FaceRegion(
+            name: name, centerX: x * scaleX, centerY: y * scaleY,
+            width: w * scaleX, height: h * scaleY, source: .mwg)
         guard region.isPlausible else {
             return skip("the area (\(x), \(y), \(w), \(h)) is not a normalised rectangle inside the image")
         }

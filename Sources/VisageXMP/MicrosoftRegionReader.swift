@@ -15,9 +15,12 @@ enum MicrosoftRegionReader {
             }
             let numbers = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
             guard numbers.count == 4, let left = numbers[0], let top = numbers[1],
-                  let width = numbers[2], let height = numbers[3] else {
-                result.skipped.append(SkippedRegion(name: name, source: .microsoft,
-                                                    reason: "the rectangle \"\(text)\" is not four numbers"))
+                let width = numbers[2], let height = numbers[3]
+            else {
+                result.skipped.append(
+                    SkippedRegion(
+                        name: name, source: .microsoft,
+                        reason: "the rectangle \"\(text)\" is not four numbers"))
                 continue
             }
             if width == 0 && height == 0 {
@@ -29,8 +32,10 @@ enum MicrosoftRegionReader {
             if face.isPlausible {
                 result.microsoft.append(face)
             } else {
-                result.skipped.append(SkippedRegion(name: name, source: .microsoft,
-                                                    reason: "the rectangle \"\(text)\" is not inside the image"))
+                result.skipped.append(
+                    SkippedRegion(
+                        name: name, source: .microsoft,
+                        reason: "the rectangle \"\(text)\" is not inside the image"))
             }
         }
     }

@@ -19,8 +19,10 @@ public struct InputFaceMatch: Sendable, Hashable, Codable {
         case inputBox = "input_bbox"
     }
 
-    public init(matched: Bool, name: String?, confidence: Double, matchStrategy: String,
-                inputBox: [Double], centroid: [Double]) {
+    public init(
+        matched: Bool, name: String?, confidence: Double, matchStrategy: String,
+        inputBox: [Double], centroid: [Double]
+    ) {
         self.matched = matched
         self.name = name
         self.confidence = confidence

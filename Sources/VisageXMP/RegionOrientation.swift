@@ -19,7 +19,8 @@ public extension FaceRegion {
     func displayed(orientation: ExifOrientation) -> FaceRegion {
         let center = orientation.displayedPoint(x: centerX, y: centerY, storedWidth: 1, storedHeight: 1)
         let swaps = orientation.swapsDimensions
-        return FaceRegion(name: name, centerX: center.x, centerY: center.y,
-                          width: swaps ? height : width, height: swaps ? width : height, source: source)
+        return FaceRegion(
+            name: name, centerX: center.x, centerY: center.y,
+            width: swaps ? height : width, height: swaps ? width : height, source: source)
     }
 }

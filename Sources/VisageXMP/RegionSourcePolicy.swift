@@ -25,8 +25,10 @@ public struct ResolvedRegions: Sendable, Hashable {
     public var conflicts: [RegionConflict]
     public var skipped: [SkippedRegion]
 
-    public init(regions: [FaceRegion], source: FaceRegion.Source?, appliedTo: AppliedDimensions?,
-                conflicts: [RegionConflict], skipped: [SkippedRegion]) {
+    public init(
+        regions: [FaceRegion], source: FaceRegion.Source?, appliedTo: AppliedDimensions?,
+        conflicts: [RegionConflict], skipped: [SkippedRegion]
+    ) {
         self.regions = regions
         self.source = source
         self.appliedTo = appliedTo
@@ -52,11 +54,12 @@ public enum RegionSourcePolicy {
         let useMWG = !regions.mwg.isEmpty
         let chosen = useMWG ? regions.mwg : regions.microsoft
         let hasMicrosoft = !regions.microsoft.isEmpty || !regions.microsoftNamesWithoutArea.isEmpty
-        return ResolvedRegions(regions: chosen,
-                               source: chosen.isEmpty ? nil : (useMWG ? .mwg : .microsoft),
-                               appliedTo: regions.appliedTo,
-                               conflicts: useMWG && hasMicrosoft ? conflicts(regions) : [],
-                               skipped: regions.skipped)
+        return ResolvedRegions(
+            regions: chosen,
+            source: chosen.isEmpty ? nil : (useMWG ? .mwg : .microsoft),
+            appliedTo: regions.appliedTo,
+            conflicts: useMWG && hasMicrosoft ? conflicts(regions) : [],
+            skipped: regions.skipped)
     }
 
     /// Pairs MWG with Microsoft regions (first by area, best overlap first, then by name) and

@@ -1,8 +1,9 @@
 import Foundation
+import VisageCore
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import VisageCore
 
 /// A namespace-qualified XML name. Attributes and elements are compared by namespace URI and
 /// local name, never by prefix.
@@ -51,8 +52,9 @@ enum XMLElementTree {
         parser.delegate = builder
         guard parser.parse(), let root = builder.root else {
             let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "no root element"
-            throw VisageError(.xmpMalformed,
-                              "the XMP packet is not well-formed XML (line \(parser.lineNumber): \(reason))")
+            throw VisageError(
+                .xmpMalformed,
+                "the XMP packet is not well-formed XML (line \(parser.lineNumber): \(reason))")
         }
         return root
     }
@@ -71,8 +73,10 @@ enum XMLElementTree {
             prefixes[prefix]?.removeLast()
         }
 
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                    qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+            qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
+        ) {
             var node = XMLElementNode(name: QualifiedName(namespaceURI ?? "", elementName))
             for (key, value) in attributeDict {
                 guard let name = resolveAttribute(key) else { continue }
@@ -81,8 +85,10 @@ enum XMLElementTree {
             open.append(node)
         }
 
-        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
-                    qualifiedName qName: String?) {
+        func parser(
+            _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
+            qualifiedName qName: String?
+        ) {
             guard let node = open.popLast() else { return }
             if open.isEmpty {
                 root = node

@@ -45,8 +45,9 @@ struct AnalyzeCommand: ParsableCommand {
         MemoryTuning.keepLargeBuffersInHeap()
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let workers = max(1, jobs ?? cores)
-        let settings = PipelineSettings(packName: pack, modelDirectory: modelDirectory,
-                                        threadsPerSession: max(1, cores / workers))
+        let settings = PipelineSettings(
+            packName: pack, modelDirectory: modelDirectory,
+            threadsPerSession: max(1, cores / workers))
         let analyzer: FaceAnalyzer
         do { analyzer = try settings.loadAnalyzer() } catch { exitWithError(error) }
 
@@ -69,8 +70,10 @@ struct AnalyzeCommand: ParsableCommand {
             do {
                 let decoded = try decoder.decode(.file(path), maxSide: side)
                 let faces = try analyzer.analyze(decoded, options: options)
-                line = json ? ImageAnalysisPayload(path: path, decoded: decoded, faces: faces, modelsUsed: analyzer.modelsUsed).jsonLine()
-                             : "\(path): \(faces.count) face\(faces.count == 1 ? "" : "s") (\(decoded.header.width)x\(decoded.header.height))"
+                line =
+                    json
+                    ? ImageAnalysisPayload(path: path, decoded: decoded, faces: faces, modelsUsed: analyzer.modelsUsed).jsonLine()
+                    : "\(path): \(faces.count) face\(faces.count == 1 ? "" : "s") (\(decoded.header.width)x\(decoded.header.height))"
             } catch {
                 let visage = error as? VisageError ?? VisageError(.analysisFailed, "\(error)")
                 failures.increment()

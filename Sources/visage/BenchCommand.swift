@@ -33,7 +33,8 @@ struct BenchCommand: ParsableCommand {
         var crops: [RGBImage] = []
         for path in ImageFiles.collect(paths) {
             guard let decoded = try? decoder.decode(.file(path), maxSide: 4096),
-                  let faces = try? analyzer.analyze(decoded, options: .init(embeddings: false)) else { continue }
+                let faces = try? analyzer.analyze(decoded, options: .init(embeddings: false))
+            else { continue }
             crops += faces.map { decoded.image.aligned($0.detection.landmarks.scaled(by: decoded.scale), to: .arcFace112) }
         }
         guard !crops.isEmpty else { exitWithError(VisageError(.noFaces, "no faces found in the given images")) }

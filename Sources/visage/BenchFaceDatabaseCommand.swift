@@ -50,10 +50,12 @@ struct BenchFaceDatabaseCommand: ParsableCommand {
         print("     faces  insert/s  open s  top-\(topK) p50 ms  p99 ms  threshold p50 ms  p99 ms  matches  right person  scan p50 ms  scan/index")
         for size in count {
             let figures = try measure(size: size)
-            print(String(format: "%10d  %8.0f  %6.2f  %13.2f  %6.2f  %16.2f  %6.2f  %7.1f  %12.3f  %11.1f  %10.1f",
-                         size, figures.insertsPerSecond, figures.openSeconds, figures.topK.p50 * 1000, figures.topK.p99 * 1000,
-                         figures.threshold.p50 * 1000, figures.threshold.p99 * 1000, figures.meanMatches, figures.rightPerson,
-                         figures.scanP50 * 1000, figures.scanP50 / figures.topK.p50))
+            print(
+                String(
+                    format: "%10d  %8.0f  %6.2f  %13.2f  %6.2f  %16.2f  %6.2f  %7.1f  %12.3f  %11.1f  %10.1f",
+                    size, figures.insertsPerSecond, figures.openSeconds, figures.topK.p50 * 1000, figures.topK.p99 * 1000,
+                    figures.threshold.p50 * 1000, figures.threshold.p99 * 1000, figures.meanMatches, figures.rightPerson,
+                    figures.scanP50 * 1000, figures.scanP50 / figures.topK.p50))
         }
     }
 
@@ -85,10 +87,14 @@ struct BenchFaceDatabaseCommand: ParsableCommand {
             var next = 0
             while next < size {
                 let batch = (next..<min(size, next + 10_000)).map { index in
-                    NewCollectionImage(collection: "bench", imageID: "image-\(index)", file: "photos/\(index).jpg", width: 1000, height: 1000,
-                                       embeddingModel: "bench", faces: [NewCollectionFace(
-                                           box: .init(x: 100, y: 100, width: 200, height: 200), confidence: 0.99,
-                                           embedding: random.near(centers[index % people], amplitude: amplitude))])
+                    NewCollectionImage(
+                        collection: "bench", imageID: "image-\(index)", file: "photos/\(index).jpg", width: 1000, height: 1000,
+                        embeddingModel: "bench",
+                        faces: [
+                            NewCollectionFace(
+                                box: .init(x: 100, y: 100, width: 200, height: 200), confidence: 0.99,
+                                embedding: random.near(centers[index % people], amplitude: amplitude))
+                        ])
                 }
                 insertSeconds += try Self.seconds { _ = try collections.add(batch) }
                 next += batch.count
@@ -106,13 +112,16 @@ struct BenchFaceDatabaseCommand: ParsableCommand {
         }
         var topKSeconds: [Double] = [], thresholdSeconds: [Double] = [], matches = 0, right = 0
         for (person, vector) in zip(queryPeople, queryVectors) {
-            topKSeconds.append(try Self.seconds {
-                _ = try collections.search(collection: "bench", model: "bench", queries: [vector], minSimilarity: -1, limit: topK)
-            })
+            topKSeconds.append(
+                try Self.seconds {
+                    _ = try collections.search(collection: "bench", model: "bench", queries: [vector], minSimilarity: -1, limit: topK)
+                })
             var found: [CollectionMatch] = []
-            thresholdSeconds.append(try Self.seconds {
-                found = try collections.search(collection: "bench", model: "bench", queries: [vector], minSimilarity: minSimilarity, limit: 1000)[0]
-            })
+            thresholdSeconds.append(
+                try Self.seconds {
+                    found = try collections.search(collection: "bench", model: "bench", queries: [vector], minSimilarity: minSimilarity, limit: 1000)[
+                        0]
+                })
             matches += found.count
             // Image i shows person i % people.
             right += found.filter { Int($0.imageID.dropFirst("image-".count))! % people == person }.count
@@ -122,20 +131,23 @@ struct BenchFaceDatabaseCommand: ParsableCommand {
         let scanSeconds = try queryVectors.prefix(baselineQueries).map { vector in
             try Self.seconds { _ = try Self.scan(file, query: vector, k: topK) }
         }
-        return Figures(insertsPerSecond: Double(size) / insertSeconds, openSeconds: openSeconds, topK: Latency(topKSeconds),
-                       threshold: Latency(thresholdSeconds), meanMatches: Double(matches) / Double(queries),
-                       rightPerson: matches == 0 ? 0 : Double(right) / Double(matches),
-                       scanP50: scanSeconds.isEmpty ? .nan : Latency(scanSeconds).p50)
+        return Figures(
+            insertsPerSecond: Double(size) / insertSeconds, openSeconds: openSeconds, topK: Latency(topKSeconds),
+            threshold: Latency(thresholdSeconds), meanMatches: Double(matches) / Double(queries),
+            rightPerson: matches == 0 ? 0 : Double(right) / Double(matches),
+            scanP50: scanSeconds.isEmpty ? .nan : Latency(scanSeconds).p50)
     }
 
     /// The baseline: read every embedding of the collection from SQLite and keep the best `k`,
     /// as a face table without a vector index must for each query.
     private static func scan(_ file: DatabaseQueue, query: [Float], k: Int) throws -> [(Int64, Float)] {
         try file.read { db in
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT f.id, f.embedding FROM collection_face f JOIN collection_image i ON i.id = f.image_row_id
-                WHERE i.collection = 'bench' AND f.embedding_model = 'bench'
-                """)
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT f.id, f.embedding FROM collection_face f JOIN collection_image i ON i.id = f.image_row_id
+                    WHERE i.collection = 'bench' AND f.embedding_model = 'bench'
+                    """)
             var best: [(Int64, Float)] = []
             while let row = try rows.next() {
                 let blob: Data = row[1]

@@ -38,9 +38,11 @@ struct BenchSearchCommand: ParsableCommand {
         for size in count {
             // Each index is released before the next is built, so resident memory is its own.
             let figures = try measure(size: size, random: &random)
-            print(String(format: "%12d  %8.2f  %7.2f  %7.2f  %10.1f  %9.0f  %12.0f", size, figures.buildSeconds,
-                         figures.p50 * 1000, figures.p99 * 1000, figures.indexBytes / figures.p50 / 1e9,
-                         figures.indexBytes / 1e6, figures.residentBytes / 1e6))
+            print(
+                String(
+                    format: "%12d  %8.2f  %7.2f  %7.2f  %10.1f  %9.0f  %12.0f", size, figures.buildSeconds,
+                    figures.p50 * 1000, figures.p99 * 1000, figures.indexBytes / figures.p50 / 1e9,
+                    figures.indexBytes / 1e6, figures.residentBytes / 1e6))
         }
     }
 
@@ -78,7 +80,8 @@ struct BenchSearchCommand: ParsableCommand {
             precondition(found.count == min(k, size))
         }
         let latency = Latency(latencies)
-        return Figures(buildSeconds: buildSeconds, p50: latency.p50, p99: latency.p99,
-                       indexBytes: Double(size * dimensions * MemoryLayout<Float>.size), residentBytes: resident)
+        return Figures(
+            buildSeconds: buildSeconds, p50: latency.p50, p99: latency.p99,
+            indexBytes: Double(size * dimensions * MemoryLayout<Float>.size), residentBytes: resident)
     }
 }

@@ -39,8 +39,9 @@ struct DataOptions: ParsableArguments {
     func loadRecognition(threadsPerSession: Int = 1, store: (any FaceStore)? = nil) throws -> RecognitionService {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try recognitionConfiguration()
-        let settings = PipelineSettings(packName: pack ?? environment["VISAGE_PACK"], modelDirectory: modelDirectory,
-                                        threadsPerSession: threadsPerSession)
+        let settings = PipelineSettings(
+            packName: pack ?? environment["VISAGE_PACK"], modelDirectory: modelDirectory,
+            threadsPerSession: threadsPerSession)
         let analyzer = try settings.loadAnalyzer()
         return try RecognitionService(analyzer: analyzer, store: try store ?? openStore(), configuration: configuration)
     }

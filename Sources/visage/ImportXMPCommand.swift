@@ -55,8 +55,9 @@ struct ImportXMPCommand: ParsableCommand {
             }
         }
         let info = try service.faceInfo()
-        print("imported \(files.count - failed.value) images: \(faces.value) faces, \(named.value) named by XMP; "
-              + "\(info.totalClusters) people, \(info.namedClusters) named")
+        print(
+            "imported \(files.count - failed.value) images: \(faces.value) faces, \(named.value) named by XMP; "
+                + "\(info.totalClusters) people, \(info.namedClusters) named")
         if failed.value > 0 { throw ExitCode(2) }
     }
 }

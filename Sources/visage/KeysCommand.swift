@@ -31,8 +31,9 @@ struct KeysCommand: ParsableCommand {
         @Option(help: "What the key is for (1 to 100 characters).")
         var name: String
 
-        @Option(name: .customLong("scope"), parsing: .upToNextOption,
-                help: "Scopes: \(Scope.all.map(\.rawValue).joined(separator: ", ")). Repeat or list several.")
+        @Option(
+            name: .customLong("scope"), parsing: .upToNextOption,
+            help: "Scopes: \(Scope.all.map(\.rawValue).joined(separator: ", ")). Repeat or list several.")
         var scopes: [String]
 
         @OptionGroup var location: Location

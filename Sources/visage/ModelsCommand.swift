@@ -47,8 +47,9 @@ extension ModelsCommand {
                 let marker = name == defaultName ? "* " : "  "
                 let installed = store.isInstalled(pack) ? "yes" : (store.missingFiles(of: pack).count < pack.fileNames.count ? "partly" : "no")
                 let bytes = pack.fileNames.compactMap { manifest.files[$0]?.size }.reduce(0, +)
-                print(marker + name.padded(to: width) + "  " + installed.padded(to: 9) + "  "
-                      + formatBytes(bytes).padded(to: 8) + "  " + pack.description)
+                print(
+                    marker + name.padded(to: width) + "  " + installed.padded(to: 9) + "  "
+                        + formatBytes(bytes).padded(to: 8) + "  " + pack.description)
                 print("  " + "".padded(to: width) + "  licence: " + pack.license)
             }
             if manifest.packs[defaultName] == nil {
@@ -88,11 +89,13 @@ extension ModelsCommand {
                 for name in names { _ = try manifest.pack(named: name) }
             } catch { exitWithError(error) }
 
-            let mirrorURL = mirror.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath, isDirectory: true) }
+            let mirrorURL =
+                mirror.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath, isDirectory: true) }
                 ?? ModelFetcher.mirrorFromEnvironment()
             let reporter = FetchReporter()
-            let fetcher = ModelFetcher(store: store, manifest: manifest, mirror: mirrorURL, timeout: timeout,
-                                       progress: { reporter.report($0) })
+            let fetcher = ModelFetcher(
+                store: store, manifest: manifest, mirror: mirrorURL, timeout: timeout,
+                progress: { reporter.report($0) })
             for name in names {
                 if let mirrorURL {
                     print("Fetching pack '\(name)' into \(store.directory.path) from mirror \(mirrorURL.path)")
@@ -115,7 +118,8 @@ extension ModelsCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify",
             abstract: "Hash installed model files and compare them with the published sha256.",
-            discussion: "With no PACK, checks every installed pack (or the default pack if none is). Exit status 1 if any file is missing or differs.")
+            discussion: "With no PACK, checks every installed pack (or the default pack if none is). Exit status 1 if any file is missing or differs."
+        )
 
         @OptionGroup var options: ModelDirectoryOptions
 
@@ -180,7 +184,8 @@ final class FetchReporter: @unchecked Sendable {
         case .progress(let name, let received, let expected):
             guard live, Date().timeIntervalSince(lastDraw) > 0.2 || received == expected else { return }
             lastDraw = Date()
-            let amount = expected.map { "\(formatBytes(received)) of \(formatBytes($0)) (\(Int(Double(received) * 100 / Double(max($0, 1))))%)" }
+            let amount =
+                expected.map { "\(formatBytes(received)) of \(formatBytes($0)) (\(Int(Double(received) * 100 / Double(max($0, 1))))%)" }
                 ?? formatBytes(received)
             write("\r    \(name): \(amount)   ")
             lineOpen = true

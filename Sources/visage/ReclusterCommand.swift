@@ -11,8 +11,9 @@ struct ReclusterCommand: ParsableCommand {
     func run() throws {
         do {
             let summary = try data.loadRecognition().recluster()
-            print("reclustered \(summary.faces) faces: \(summary.clustersBefore) -> \(summary.clustersAfter) clusters, "
-                  + "\(summary.facesMoved) faces moved, \(String(format: "%.2f", summary.seconds)) s")
+            print(
+                "reclustered \(summary.faces) faces: \(summary.clustersBefore) -> \(summary.clustersAfter) clusters, "
+                    + "\(summary.facesMoved) faces moved, \(String(format: "%.2f", summary.seconds)) s")
         } catch {
             exitWithError(error)
         }

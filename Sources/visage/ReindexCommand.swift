@@ -18,8 +18,9 @@ struct ReindexCommand: ParsableCommand {
                 if total > 0 { FileHandle.standardError.write(Data("\rreindex \(done)/\(total)".utf8)) }
             }
             FileHandle.standardError.write(Data("\n".utf8))
-            print("re-embedded \(summary.faces) faces of \(summary.images) images with \(service.embeddingModel); "
-                  + "\(summary.recluster.clustersAfter) people")
+            print(
+                "re-embedded \(summary.faces) faces of \(summary.images) images with \(service.embeddingModel); "
+                    + "\(summary.recluster.clustersAfter) people")
             if !summary.unreadable.isEmpty {
                 print("\(summary.unreadable.count) images could not be read again (their faces keep the old model):")
                 for id in summary.unreadable { print("  \(id)") }

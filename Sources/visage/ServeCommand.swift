@@ -1,16 +1,16 @@
 import ArgumentParser
 import Foundation
-import VisageAccess
-import VisageCore
 import Hummingbird
 import Logging
 import Metrics
 import Prometheus
+import VisageAccess
+import VisageCore
 import VisageInference
 import VisageInput
 import VisageRecognition
-import VisageServer
 import VisageSQLite
+import VisageServer
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,8 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Images analysed at once; further requests wait (default: VISAGE_WORKERS or the number of cores).")
     var workers: Int?
 
-    @Flag(name: .customLong("insecure-no-auth"),
-          help: "Serve without API keys on a non-loopback address while the database holds none (anyone who can connect may do anything).")
+    @Flag(
+        name: .customLong("insecure-no-auth"),
+        help: "Serve without API keys on a non-loopback address while the database holds none (anyone who can connect may do anything).")
     var insecureNoAuth = false
 
     @OptionGroup var data: DataOptions
@@ -44,7 +45,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             jobs = try workers ?? configuration.integer("VISAGE_WORKERS", in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
             queued = try configuration.integer("VISAGE_MAX_QUEUE", in: 0...100_000) ?? 128
-            listenPort = try port ?? configuration.integer("PORT", in: 0...65535)
+            listenPort =
+                try port ?? configuration.integer("PORT", in: 0...65535)
                 ?? configuration.integer("VISAGE_PORT", in: 0...65535) ?? 8000
             policy = try InputPolicy.fromEnvironment(environment)
             extraction = try ExtractionSettings.fromEnvironment(environment)
@@ -61,7 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
             access = AccessControl(keys: KeyService(store: store), host: listenHost, insecureNoAuth: insecureNoAuth)
             if !LoopbackHost.isLoopback(listenHost), try !access.keys.keysExist() {
                 if !insecureNoAuth {
-                    throw VisageError(.invalidConfiguration, """
+                    throw VisageError(
+                        .invalidConfiguration,
+                        """
                         refusing to serve on \(listenHost) without API keys: anyone who can connect could read and change \
                         the library. Create a key with `visage keys create --name NAME --scope SCOPE`, listen on 127.0.0.1, \
                         or pass --insecure-no-auth
@@ -77,20 +81,25 @@ struct ServeCommand: AsyncParsableCommand {
         // backend that is set up when the metric is made.
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-        let (app, startup) = VisageApplication.buildStarting(host: listenHost, port: listenPort,
-                                                             allowedOrigins: environment["ALLOWED_ORIGINS"], logger: logger)
+        let (app, startup) = VisageApplication.buildStarting(
+            host: listenHost, port: listenPort,
+            allowedOrigins: environment["ALLOWED_ORIGINS"], logger: logger)
         // The port answers at once (/health: loading, /ready: 503) while the models load and the
         // vector indexes are read from the database, on a thread of their own.
         let data = data, startupLogger = logger
         Thread.detachNewThread {
             do {
                 let recognition = try data.loadRecognition(store: store)
-                let faceDatabase = FaceDatabaseService(analyzer: recognition.analyzer,
-                                                       collections: try SQLiteFaceCollections(store: store))
-                startupLogger.info("data in \(data.resolvedDataDirectory.path): \(recognition.indexedFaceCount) faces of \(recognition.embeddingModel); ready")
-                startup.finish(with: ServerServices(recognition: recognition, faceDatabase: faceDatabase, runtime: try OnnxRuntime.load(),
-                                                    fetcher: fetcher, access: access, extraction: extraction, concurrentJobs: jobs,
-                                                    maxQueued: queued, metrics: metrics))
+                let faceDatabase = FaceDatabaseService(
+                    analyzer: recognition.analyzer,
+                    collections: try SQLiteFaceCollections(store: store))
+                startupLogger.info(
+                    "data in \(data.resolvedDataDirectory.path): \(recognition.indexedFaceCount) faces of \(recognition.embeddingModel); ready")
+                startup.finish(
+                    with: ServerServices(
+                        recognition: recognition, faceDatabase: faceDatabase, runtime: try OnnxRuntime.load(),
+                        fetcher: fetcher, access: access, extraction: extraction, concurrentJobs: jobs,
+                        maxQueued: queued, metrics: metrics))
             } catch {
                 exitWithError(error)
             }

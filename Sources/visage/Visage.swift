@@ -5,7 +5,9 @@ struct Visage: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "visage",
         abstract: "Photo analysis and face recognition.",
-        subcommands: [AnalyzeCommand.self, ServeCommand.self, ImportXMPCommand.self, ReclusterCommand.self, ReindexCommand.self,
-                      ModelsCommand.self, KeysCommand.self, BenchCommand.self,
-                      BenchSearchCommand.self, BenchFaceDatabaseCommand.self])
+        subcommands: [
+            AnalyzeCommand.self, ServeCommand.self, ImportXMPCommand.self, ReclusterCommand.self, ReindexCommand.self,
+            ModelsCommand.self, KeysCommand.self, BenchCommand.self,
+            BenchSearchCommand.self, BenchFaceDatabaseCommand.self,
+        ])
 }

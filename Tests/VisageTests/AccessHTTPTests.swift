@@ -6,6 +6,7 @@ import Testing
 import VisageAccess
 import VisageCore
 import VisageSQLite
+
 @testable import VisageServer
 
 /// API keys over HTTP: every route of the OpenAPI document against its scope, key management,
@@ -26,12 +27,16 @@ import VisageSQLite
 
     static func bearer(_ key: String) -> HTTPFields { [.authorization: "Bearer \(key)"] }
 
-    static func status(_ client: some TestClientProtocol, _ method: String, _ path: String, headers: HTTPFields = [:],
-                       body: String? = nil) async throws -> (HTTPResponse.Status, HTTPFields, [String: Any]) {
+    static func status(
+        _ client: some TestClientProtocol, _ method: String, _ path: String, headers: HTTPFields = [:],
+        body: String? = nil
+    ) async throws -> (HTTPResponse.Status, HTTPFields, [String: Any]) {
         var headers = headers
         if body != nil { headers[.contentType] = "application/json" }
-        return try await client.execute(uri: concrete(path), method: HTTPRequest.Method(method)!, headers: headers,
-                                        body: body.map { ByteBuffer(string: $0) }) { response in
+        return try await client.execute(
+            uri: concrete(path), method: HTTPRequest.Method(method)!, headers: headers,
+            body: body.map { ByteBuffer(string: $0) }
+        ) { response in
             (response.status, response.headers, HTTPJSON.object(response))
         }
     }
@@ -56,8 +61,9 @@ import VisageSQLite
             for route in allRoutes {
                 let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
                 let (method, path) = (parts[0], parts[1])
-                let access = try #require(RouteScopes.access(method: HTTPRequest.Method(method)!, endpointPath: path),
-                                          "\(route) has no entry in RouteScopes")
+                let access = try #require(
+                    RouteScopes.access(method: HTTPRequest.Method(method)!, endpointPath: path),
+                    "\(route) has no entry in RouteScopes")
                 let body = method == "POST" ? "{}" : nil
                 let anonymous = try await Self.status(client, method, path, body: body)
                 guard case .scope(let scope) = access else {
@@ -68,8 +74,9 @@ import VisageSQLite
                 #expect(!Self.openRoutes.contains(route))
                 #expect(anonymous.0 == .unauthorized, "\(route) without a key: \(anonymous.0)")
                 #expect(anonymous.1[.wwwAuthenticate] == "Bearer", "\(route)")
-                #expect(((anonymous.2["error"] as? [String: Any])?["code"] as? String ?? anonymous.2["code"] as? String) == "unauthorized",
-                        "\(route): \(anonymous.2)")
+                #expect(
+                    ((anonymous.2["error"] as? [String: Any])?["code"] as? String ?? anonymous.2["code"] as? String) == "unauthorized",
+                    "\(route): \(anonymous.2)")
                 let denied = try await Self.status(client, method, path, headers: Self.bearer(wrongKeys[scope]!), body: body)
                 #expect(denied.0 == .forbidden, "\(route) with a key lacking \(scope): \(denied.0) \(denied.2)")
                 let allowed = try await Self.status(client, method, path, headers: Self.bearer(rightKeys[scope]!), body: body)
@@ -86,9 +93,11 @@ import VisageSQLite
             #expect(status1 == .ok)
             let status2 = try await Self.status(client, "GET", "/faces/suggestions", headers: [.authorization: "bearer \(key)"]).0
             #expect(status2 == .ok)
-            for headers: HTTPFields in [[.authorization: "Basic \(key)"], [.authorization: key],
-                                        [.authorization: "Bearer \(key)", AccessMiddleware.apiKeyHeader: key + "x"],
-                                        [.authorization: "Bearer vsk_aaaaaaaaaaaa_" + String(repeating: "a", count: 52)]] {
+            for headers: HTTPFields in [
+                [.authorization: "Basic \(key)"], [.authorization: key],
+                [.authorization: "Bearer \(key)", AccessMiddleware.apiKeyHeader: key + "x"],
+                [.authorization: "Bearer vsk_aaaaaaaaaaaa_" + String(repeating: "a", count: 52)],
+            ] {
                 let status3 = try await Self.status(client, "GET", "/faces/suggestions", headers: headers).0
                 #expect(status3 == .unauthorized)
             }
@@ -146,8 +155,9 @@ import VisageSQLite
         }
         let closed = AccessControl(keys: KeyService(store: try SQLiteFaceStore.inMemory()), host: "0.0.0.0", insecureNoAuth: false)
         #expect(closed.openWithoutKeys == false)
-        let guarded = ServerServices(recognition: open.recognition, faceDatabase: open.faceDatabase, runtime: open.runtime,
-                                     fetcher: open.fetcher, access: closed)
+        let guarded = ServerServices(
+            recognition: open.recognition, faceDatabase: open.faceDatabase, runtime: open.runtime,
+            fetcher: open.fetcher, access: closed)
         try await VisageApplication.build(services: guarded).test(.router) { client in
             let status12 = try await Self.status(client, "GET", "/faceinfo").0
             #expect(status12 == .unauthorized)

@@ -13,7 +13,9 @@ import Testing
         let files = try FileManager.default.subpathsOfDirectory(atPath: folder)
             .filter { !$0.hasSuffix(".md") && !$0.hasSuffix(".xmp") }
             .map { (folder as NSString).appendingPathComponent($0) }
-            .filter { var dir: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &dir) && !dir.boolValue }
+            .filter {
+                var dir: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &dir) && !dir.boolValue
+            }
             .sorted()
         let result = CLI.analyze(files, extra: ["--small-faces", "off"])
         #expect(result.status == 0 || result.status == 2, "analyze crashed: \(result.stderr)")
@@ -32,16 +34,20 @@ import Testing
         let bomb = lines.first { ($0["path"] as? String)?.hasSuffix("sharp_65536x65536-uint32-limit.png") == true }
         #expect((bomb?["error"] as? [String: Any])?["code"] as? String == "image_too_large")
         // Ordinary photos in odd encodings must decode, not be reported as errors.
-        for mustDecode in ["heic/iphone_7.heic", "heic/iphone_15_pro.heic", "heic/immich_IMG_2682.heic", "avif/immich_8bit-sRGB.avif",
-                           "jxl/immich_8bit-sRGB.jxl", "webp/4.webp", "cmyk_jpeg/pillow_pil_sample_cmyk.jpg",
-                           "tiff/pillow_hopper_lzw.tif", "png_16bit/libjpeg-turbo_monkey16.png", "mislabeled/this-is-a-jpeg.png",
-                           "progressive_jpeg/deepface_img49_4352x2903_progressive.jpg", "huge/sharp_giant-image_20000x14000.jpg"] {
+        for mustDecode in [
+            "heic/iphone_7.heic", "heic/iphone_15_pro.heic", "heic/immich_IMG_2682.heic", "avif/immich_8bit-sRGB.avif",
+            "jxl/immich_8bit-sRGB.jxl", "webp/4.webp", "cmyk_jpeg/pillow_pil_sample_cmyk.jpg",
+            "tiff/pillow_hopper_lzw.tif", "png_16bit/libjpeg-turbo_monkey16.png", "mislabeled/this-is-a-jpeg.png",
+            "progressive_jpeg/deepface_img49_4352x2903_progressive.jpg", "huge/sharp_giant-image_20000x14000.jpg",
+        ] {
             let line = lines.first { ($0["path"] as? String)?.hasSuffix(mustDecode) == true }
             #expect(line?["error"] == nil, "\(mustDecode) should decode: \(String(describing: line?["error"]))")
         }
         // What the README says Debian 12's decoders refuse, with the code it says.
-        for (file, code) in ["jpeg_special/libjpeg-turbo_monkey12.jpg": "image_format_unsupported", "heic/IMG_0307.HEIC": "image_corrupt",
-                             "jxl/immich_16bit-HDR-P3-nclx.jxl": "image_corrupt"] {
+        for (file, code) in [
+            "jpeg_special/libjpeg-turbo_monkey12.jpg": "image_format_unsupported", "heic/IMG_0307.HEIC": "image_corrupt",
+            "jxl/immich_16bit-HDR-P3-nclx.jxl": "image_corrupt",
+        ] {
             let line = lines.first { ($0["path"] as? String)?.hasSuffix(file) == true }
             #expect((line?["error"] as? [String: Any])?["code"] as? String == code, "\(file): \(String(describing: line?["error"]))")
         }

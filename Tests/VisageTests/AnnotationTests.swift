@@ -80,8 +80,9 @@ import VisageImaging
         let edgy = [
             FaceAnnotation(box: BoundingBox(x: -1e12, y: -1e12, width: 3e12, height: 3e12), label: "everything"),
             FaceAnnotation(box: BoundingBox(x: 30, y: 30, width: 0.5, height: 0.5)),
-            FaceAnnotation(box: BoundingBox(x: 60, y: 20, width: 10, height: 10),
-                           label: String(repeating: "Æske Øllegård ", count: 10)),
+            FaceAnnotation(
+                box: BoundingBox(x: 60, y: 20, width: 10, height: 10),
+                label: String(repeating: "Æske Øllegård ", count: 10)),
         ]
         let out = ImageAnnotator.annotate(image, with: edgy)
         #expect(out.width == 64 && out.height == 48 && out.pixels.count == image.pixels.count)

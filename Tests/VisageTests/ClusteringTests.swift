@@ -59,9 +59,10 @@ import VisageSearch
     let clusterOf: [Int64: String] = [1: "a", 2: "a", 3: "a", 4: "b", 5: "b"]
 
     func decide(_ neighbors: [(Int64, Float)], allowed: Set<String> = ["a", "b"]) -> ClusterDecision {
-        assignment.decide(neighbors: neighbors.map { Neighbor(id: $0.0, similarity: $0.1) },
-                          clusterOf: { clusterOf[$0] }, clusterSize: { id in clusterOf.values.filter { $0 == id }.count },
-                          isAllowed: { allowed.contains($0) })
+        assignment.decide(
+            neighbors: neighbors.map { Neighbor(id: $0.0, similarity: $0.1) },
+            clusterOf: { clusterOf[$0] }, clusterSize: { id in clusterOf.values.filter { $0 == id }.count },
+            isAllowed: { allowed.contains($0) })
     }
 
     @Test func joinsThePersonMostCloseNeighboursBelongTo() {

@@ -13,8 +13,10 @@ import VisageServer
         #expect(try settings.number("B", in: 0...1) == 0.5)
         #expect(try settings.flag("C") == true)
         #expect(try settings.integer("E", in: 1...2) == nil && settings.string("MISSING") == nil)
-        for (name, check) in [("N", { try settings.number("N", in: 0...1e9) }), ("I", { try settings.number("I", in: -1e9...1e9) }),
-                              ("H", { try settings.number("H", in: 0...1e300) }), ("A", { try settings.number("A", in: 0...10) })] {
+        for (name, check) in [
+            ("N", { try settings.number("N", in: 0...1e9) }), ("I", { try settings.number("I", in: -1e9...1e9) }),
+            ("H", { try settings.number("H", in: 0...1e300) }), ("A", { try settings.number("A", in: 0...10) }),
+        ] {
             let error = #expect(throws: VisageError.self) { _ = try check() }
             #expect(error?.code == "invalid_configuration" && error?.message.hasPrefix(name) == true, "\(error?.message ?? "")")
         }
@@ -22,8 +24,10 @@ import VisageServer
     }
 
     @Test func extractionSettingsRefuseValuesThatWouldOverflow() throws {
-        for (name, value) in [("REQUEST_TIMEOUT", "1e20"), ("REQUEST_TIMEOUT", "nan"), ("REQUEST_TIMEOUT", "0"),
-                              ("MAX_IMAGES_PER_REQUEST", "0"), ("MIN_FACE_SIZE", "-1"), ("VISAGE_MAX_REQUEST_BYTES", "1e9")] {
+        for (name, value) in [
+            ("REQUEST_TIMEOUT", "1e20"), ("REQUEST_TIMEOUT", "nan"), ("REQUEST_TIMEOUT", "0"),
+            ("MAX_IMAGES_PER_REQUEST", "0"), ("MIN_FACE_SIZE", "-1"), ("VISAGE_MAX_REQUEST_BYTES", "1e9"),
+        ] {
             let error = #expect(throws: VisageError.self, "\(name)=\(value)") { try ExtractionSettings.fromEnvironment([name: value]) }
             #expect(error?.message.hasPrefix(name) == true)
         }
@@ -34,13 +38,15 @@ import VisageServer
     @Test func serveAndAnalyzeStopOnABadSetting() throws {
         let data = TestServices.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: data) }
-        let serve = CLI.run(["serve", "--port", "0", "--data", data.path, "--model-dir", CLI.modelDirectory],
-                            environment: ["REQUEST_TIMEOUT": "1e20"], timeout: 60)
+        let serve = CLI.run(
+            ["serve", "--port", "0", "--data", data.path, "--model-dir", CLI.modelDirectory],
+            environment: ["REQUEST_TIMEOUT": "1e20"], timeout: 60)
         #expect(serve.status == 1)
         #expect(serve.stderr.contains("[invalid_configuration]: REQUEST_TIMEOUT must be"), "\(serve.stderr)")
         let photo = CLI.testdata.appendingPathComponent("faces_group/face_recognition_obama_and_biden.jpg").path
-        let analyze = CLI.run(["analyze", "--json", "--pack", "lite", "--model-dir", CLI.modelDirectory, photo],
-                              environment: ["VISAGE_MAX_SIDE": "nan"], timeout: 60)
+        let analyze = CLI.run(
+            ["analyze", "--json", "--pack", "lite", "--model-dir", CLI.modelDirectory, photo],
+            environment: ["VISAGE_MAX_SIDE": "nan"], timeout: 60)
         #expect(analyze.status == 1 && analyze.stderr.contains("VISAGE_MAX_SIDE must be"), "\(analyze.stderr)")
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
+import Testing
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
 
 /// `visage serve` killed with SIGKILL in the middle of a stream of recognise and face-database
 /// requests: after a restart on the same data directory every acknowledged face is there, and no
@@ -16,8 +17,10 @@ import Testing
         init(data: URL) throws {
             port = Int.random(in: 20_000...40_000)
             process.executableURL = CLI.executable
-            process.arguments = ["serve", "--port", String(port), "--data", data.path, "--pack", "lite",
-                                 "--model-dir", CLI.modelDirectory]
+            process.arguments = [
+                "serve", "--port", String(port), "--data", data.path, "--pack", "lite",
+                "--model-dir", CLI.modelDirectory,
+            ]
             process.environment = ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "error"]) { $1 }
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -73,9 +76,12 @@ import Testing
             group.addTask {
                 for path in photos {
                     let imageID = String(path.dropFirst(root.path.count + 1))
-                    guard let (status, json) = try? await server.request("POST", "/facedb/images",
-                                                                         ["image_id": imageID, "image_path": path, "min_face_size": 0]),
-                          status == 200 else { return }
+                    guard
+                        let (status, json) = try? await server.request(
+                            "POST", "/facedb/images",
+                            ["image_id": imageID, "image_path": path, "min_face_size": 0]),
+                        status == 200
+                    else { return }
                     await acknowledgedInDatabase.add(imageID, Set((json["face_ids"] as? [NSNumber] ?? []).map(\.int64Value)))
                 }
             }
@@ -83,9 +89,12 @@ import Testing
                 group.addTask {
                     for (i, path) in photos.enumerated() where i % clients == client {
                         let imageID = String(path.dropFirst(root.path.count + 1))
-                        guard let (status, json) = try? await server.request("POST", "/faces/recognize",
-                                                                             ["image_id": imageID, "image_path": path, "orientation": 1]),
-                              status == 200 else { return }  // the server is gone
+                        guard
+                            let (status, json) = try? await server.request(
+                                "POST", "/faces/recognize",
+                                ["image_id": imageID, "image_path": path, "orientation": 1]),
+                            status == 200
+                        else { return }  // the server is gone
                         let ids = (json["faces"] as? [[String: Any]] ?? []).compactMap { ($0["face_id"] as? NSNumber)?.int64Value }
                         await acknowledged.add(imageID, Set(ids))
                     }
@@ -132,8 +141,9 @@ import Testing
             #expect(status == 200 && stored == ids, "face-database image \(imageID) was lost or changed")
         }
         if let (imageID, ids) = database.first(where: { !$0.value.isEmpty }) {
-            let (_, found) = try await restarted.request("POST", "/facedb/search",
-                                                         ["image_path": root.appendingPathComponent(imageID).path, "min_face_size": 0])
+            let (_, found) = try await restarted.request(
+                "POST", "/facedb/search",
+                ["image_path": root.appendingPathComponent(imageID).path, "min_face_size": 0])
             let best = ((found["faces"] as? [[String: Any]])?.first?["matches"] as? [[String: Any]])?.first
             #expect((best?["face_id"] as? NSNumber).map { ids.contains($0.int64Value) } == true, "\(found)")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VisageCore
+
 @testable import VisageServer
 
 /// `ErrorCode.all` is the one list of codes; the README's table, docs/API.md's table and the
@@ -22,7 +23,9 @@ import VisageCore
                 Issue.record("\(file): no status in \(line)")
                 continue
             }
-            for code in cells[1].split(separator: "`", omittingEmptySubsequences: false).enumerated().filter({ $0.offset % 2 == 1 }).map({ String($0.element) }) {
+            for code in cells[1].split(separator: "`", omittingEmptySubsequences: false).enumerated().filter({ $0.offset % 2 == 1 }).map({
+                String($0.element)
+            }) {
                 #expect(result[code] == nil, "\(file) lists \(code) twice")
                 result[code] = status
             }

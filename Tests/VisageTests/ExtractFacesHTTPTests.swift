@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Testing
 import VisageCore
 import VisageImaging
+
 @testable import VisageInput
 @testable import VisageServer
 
@@ -20,18 +21,20 @@ import VisageImaging
             try await ImageInputTests.withFetcher(InputPolicy(allowedHosts: ["127.0.0.1:\(port)"])) { fetcher in
                 let app = VisageApplication.build(services: try TestServices.make(fetcher: fetcher))
                 let images: [[String: Any]] = [
-                    ["image_url": "http://127.0.0.1:\(port)/photo.jpg"],                           // 0: a crowd, by URL
+                    ["image_url": "http://127.0.0.1:\(port)/photo.jpg"],  // 0: a crowd, by URL
                     ["image_base64": Self.base64("faces_group/face_recognition_obama_and_biden.jpg")],  // 1: plain base64
                     ["image_base64": "data:image/jpeg;base64," + Self.base64("faces_group/face_recognition_obama_and_biden.jpg")],  // 2: same photo
-                    ["image_base64": Self.base64("formats/corrupt/sharp_truncated.jpg")],            // 3: corrupt
-                    ["image_url": "http://127.0.0.1:1/photo.jpg"],                                  // 4: not allowed (loopback)
-                    ["image_url": "http://127.0.0.1:\(port)/missing"],                              // 5: 404
-                    ["image_url": "http://169.254.169.254/latest/meta-data/"],                      // 6: metadata
+                    ["image_base64": Self.base64("formats/corrupt/sharp_truncated.jpg")],  // 3: corrupt
+                    ["image_url": "http://127.0.0.1:1/photo.jpg"],  // 4: not allowed (loopback)
+                    ["image_url": "http://127.0.0.1:\(port)/missing"],  // 5: 404
+                    ["image_url": "http://169.254.169.254/latest/meta-data/"],  // 6: metadata
                 ]
                 let body = HTTPJSON.body(["images": images])
                 try await app.test(.router) { client in
-                    let (status, json) = try await client.execute(uri: "/extract-faces", method: .post,
-                                                                  headers: [.contentType: "application/json"], body: body) {
+                    let (status, json) = try await client.execute(
+                        uri: "/extract-faces", method: .post,
+                        headers: [.contentType: "application/json"], body: body
+                    ) {
                         ($0.status, HTTPJSON.object($0))
                     }
                     #expect(status == .ok, "\(json)")
@@ -72,8 +75,10 @@ import VisageImaging
         form.field("min_face_size", "20")
         let (body, contentType) = (form.buffer, form.contentType)
         try await app.test(.router) { client in
-            let (status, json) = try await client.execute(uri: "/extract-faces", method: .post, headers: [.contentType: contentType],
-                                                          body: body) { ($0.status, HTTPJSON.object($0)) }
+            let (status, json) = try await client.execute(
+                uri: "/extract-faces", method: .post, headers: [.contentType: contentType],
+                body: body
+            ) { ($0.status, HTTPJSON.object($0)) }
             #expect(status == .ok, "\(json)")
             #expect(json["images_processed"] as? Int == 2)
             #expect((json["errors"] as? [[String: Any]])?.map { $0["index"] as? Int } == [2])
@@ -81,9 +86,13 @@ import VisageImaging
             #expect(json["total_faces_detected"] as? Int == 2 * (json["unique_faces"] as? Int ?? 0))
             #expect((json["faces"] as? [[String: Any]])?.allSatisfy { $0["occurrences"] as? Int == 2 } == true)
 
-            let mixed = try await HTTPJSON.call(client, .post, "/extract-faces", ["images": [
-                ["image_base64": obamaAndBiden.base64EncodedString()], ["image_base64": "AAAA", "image_url": "http://example.com/x.jpg"], [:],
-            ]])
+            let mixed = try await HTTPJSON.call(
+                client, .post, "/extract-faces",
+                [
+                    "images": [
+                        ["image_base64": obamaAndBiden.base64EncodedString()], ["image_base64": "AAAA", "image_url": "http://example.com/x.jpg"], [:],
+                    ]
+                ])
             #expect(mixed.status == .ok && mixed.json["images_processed"] as? Int == 1)
             #expect((mixed.json["errors"] as? [[String: Any]])?.map { $0["code"] as? String } == ["invalid_request", "invalid_request"])
         }
@@ -97,21 +106,27 @@ import VisageImaging
             var (status, json) = try await HTTPJSON.call(client, .post, "/extract-faces", ["images": three])
             #expect(status == .badRequest && json["code"] as? String == "too_many_images" && json["error"] is String)
             #expect(json["timestamp"] as? String != nil && json["request_id"] as? String != nil)
-            (status, json) = try await HTTPJSON.call(client, .post, "/extract-faces", ["images": [["image_base64": "AAAA"]], "similarity_threshold": 2])
+            (status, json) = try await HTTPJSON.call(
+                client, .post, "/extract-faces", ["images": [["image_base64": "AAAA"]], "similarity_threshold": 2])
             #expect(status == .badRequest && json["code"] as? String == "invalid_request" && json["error"] is String)
             // Over VISAGE_MAX_REQUEST_BYTES: 413, on uploads as on JSON.
-            (status, json) = try await HTTPJSON.call(client, .post, "/extract-faces", ["images": [["image_base64": String(repeating: "A", count: 100_000)]]])
+            (status, json) = try await HTTPJSON.call(
+                client, .post, "/extract-faces", ["images": [["image_base64": String(repeating: "A", count: 100_000)]]])
             #expect(status == .contentTooLarge && json["code"] as? String == "request_too_large" && json["error"] is String)
             var upload = MultipartBody()
             upload.field("image_id", "big")
             upload.file("image", filename: "big.jpg", Data(count: 100_000))
-            let uploaded = try await client.execute(uri: "/facedb/images", method: .post, headers: [.contentType: upload.contentType],
-                                                    body: upload.buffer) { $0.status }
+            let uploaded = try await client.execute(
+                uri: "/facedb/images", method: .post, headers: [.contentType: upload.contentType],
+                body: upload.buffer
+            ) { $0.status }
             #expect(uploaded == .contentTooLarge)
             (status, json) = try await HTTPJSON.call(client, .get, "/ready")
             #expect(status == .ok && json["status"] as? String == "ready" && json["version"] as? String == ServerServices.visageVersion)
-            try await client.execute(uri: "/extract-faces", method: .options,
-                                     headers: [.origin: "https://photos.example", .accessControlRequestMethod: "POST"]) { response in
+            try await client.execute(
+                uri: "/extract-faces", method: .options,
+                headers: [.origin: "https://photos.example", .accessControlRequestMethod: "POST"]
+            ) { response in
                 #expect(response.status == .noContent)
                 #expect(response.headers[.accessControlAllowOrigin] == "https://photos.example")
             }
@@ -123,7 +138,9 @@ import VisageImaging
 
     @Test func slowRequestsGet408() async throws {
         let error = await #expect(throws: (any Error).self) {
-            try await RequestTimeout.run(0.05) { try await Task.sleep(for: .seconds(5)); return 1 }
+            try await RequestTimeout.run(0.05) {
+                try await Task.sleep(for: .seconds(5)); return 1
+            }
         }
         #expect((error as? VisageCore.VisageError)?.code == "request_timeout")
         #expect(VisageCore.ErrorCode.requestTimeout.status == 408)

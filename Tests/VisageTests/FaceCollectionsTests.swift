@@ -13,8 +13,9 @@ import VisageStorage
     }
 
     static func image(_ id: String, collection: String = "c", _ embeddings: [[Float]]) -> NewCollectionImage {
-        NewCollectionImage(collection: collection, imageID: id, file: "\(id).jpg", width: 100, height: 100, embeddingModel: "m",
-                           faces: embeddings.map { NewCollectionFace(box: BoundingBox(x: 1, y: 2, width: 3, height: 4), confidence: 0.9, embedding: $0) })
+        NewCollectionImage(
+            collection: collection, imageID: id, file: "\(id).jpg", width: 100, height: 100, embeddingModel: "m",
+            faces: embeddings.map { NewCollectionFace(box: BoundingBox(x: 1, y: 2, width: 3, height: 4), confidence: 0.9, embedding: $0) })
     }
 
     @Test(arguments: StoreBackend.all) func batchesReplaceInOrderAndTheIndexFollows(backend: StoreBackend) throws {

@@ -6,6 +6,7 @@ import Testing
 import VisageInput
 import VisageSQLite
 import VisageStorage
+
 @testable import VisageServer
 
 /// Seed 002's face database through HTTP on the lite pack: identification accuracy on
@@ -23,9 +24,11 @@ import VisageStorage
         try await app.test(.router) { client in
             var identityOfFace: [Int: String] = [:]
             for path in paths {
-                let (status, json) = try await HTTPJSON.call(client, .post, "/facedb/images", [
-                    "image_path": path, "image_id": Self.relative(path), "collection": "identity", "min_face_size": 0,
-                ])
+                let (status, json) = try await HTTPJSON.call(
+                    client, .post, "/facedb/images",
+                    [
+                        "image_path": path, "image_id": Self.relative(path), "collection": "identity", "min_face_size": 0,
+                    ])
                 #expect(status == .ok, "\(json)")
                 if let largest = Self.largest(json["faces"] as? [[String: Any]] ?? []), let id = largest["face_id"] as? Int {
                     identityOfFace[id] = FacesIdentity.identityOf[path]
@@ -35,9 +38,11 @@ import VisageStorage
             var queries = 0, correct = 0, misses: [String] = []
             for path in paths where photosOf[FacesIdentity.identityOf[path]!]!.count >= 2 {
                 queries += 1
-                let (status, json) = try await HTTPJSON.call(client, .post, "/facedb/search", [
-                    "image_path": path, "collection": "identity", "min_similarity": -1, "top_k": 5, "min_face_size": 0,
-                ])
+                let (status, json) = try await HTTPJSON.call(
+                    client, .post, "/facedb/search",
+                    [
+                        "image_path": path, "collection": "identity", "min_similarity": -1, "top_k": 5, "min_face_size": 0,
+                    ])
                 #expect(status == .ok, "\(json)")
                 let matches = Self.largest(json["faces"] as? [[String: Any]] ?? [])?["matches"] as? [[String: Any]] ?? []
                 let similarities = matches.compactMap { $0["similarity"] as? Double }
@@ -83,9 +88,11 @@ import VisageStorage
                 // Biden by base64 into the same collection, and into another one.
                 let bidenBase64 = try Data(contentsOf: biden).base64EncodedString()
                 for collection in ["default", "other"] {
-                    let (status, json) = try await HTTPJSON.call(client, .post, "/facedb/images", [
-                        "image_base64": bidenBase64, "image_id": "photo-2", "file": "s3://bucket/biden.jpg", "collection": collection,
-                    ])
+                    let (status, json) = try await HTTPJSON.call(
+                        client, .post, "/facedb/images",
+                        [
+                            "image_base64": bidenBase64, "image_id": "photo-2", "file": "s3://bucket/biden.jpg", "collection": collection,
+                        ])
                     #expect(status == .ok && (json["face_ids"] as? [Int])?.count == 1, "\(json)")
                 }
 
@@ -106,12 +113,14 @@ import VisageStorage
                 #expect(found.json["searched_faces"] as? Int == 2)
 
                 // Collections are apart: the other one has only Biden, who is no match.
-                let other = try await HTTPJSON.call(client, .post, "/facedb/search",
-                                                    ["image_path": obamaQuery.path, "collection": "other"])
+                let other = try await HTTPJSON.call(
+                    client, .post, "/facedb/search",
+                    ["image_path": obamaQuery.path, "collection": "other"])
                 #expect(other.status == .ok)
                 #expect(((other.json["faces"] as? [[String: Any]])?.first?["matches"] as? [Any])?.isEmpty == true)
-                let everyone = try await HTTPJSON.call(client, .post, "/facedb/search",
-                                                       ["image_path": obamaQuery.path, "collection": "other", "max_distance": 2])
+                let everyone = try await HTTPJSON.call(
+                    client, .post, "/facedb/search",
+                    ["image_path": obamaQuery.path, "collection": "other", "max_distance": 2])
                 #expect(((everyone.json["faces"] as? [[String: Any]])?.first?["matches"] as? [Any])?.count == 1)
 
                 let list = try await HTTPJSON.call(client, .get, "/facedb/collections")
@@ -143,7 +152,9 @@ import VisageStorage
             #expect(try await HTTPJSON.call(client, .delete, "/facedb/images/photo-2").status == .notFound)
             #expect(try await HTTPJSON.call(client, .get, "/facedb/images/photo-2").status == .notFound)
             let everyone = try await HTTPJSON.call(client, .post, "/facedb/search", ["image_path": obamaQuery.path, "max_distance": 2])
-            let remaining = ((everyone.json["faces"] as? [[String: Any]])?.first?["matches"] as? [[String: Any]] ?? []).map { $0["image_id"] as? String }
+            let remaining = ((everyone.json["faces"] as? [[String: Any]])?.first?["matches"] as? [[String: Any]] ?? []).map {
+                $0["image_id"] as? String
+            }
             #expect(remaining == ["photo-1"])
 
             let dropped = try await HTTPJSON.call(client, .delete, "/facedb/collections/other")
@@ -157,8 +168,8 @@ import VisageStorage
         let photo = Self.identityRoot.appendingPathComponent("face_recognition/examples/knn_examples/train/obama/obama.jpg").path
         try await app.test(.router) { client in
             let cases: [(String, [String: Any], HTTPResponse.Status, String)] = [
-                ("/facedb/images", ["image_path": photo], .badRequest, "invalid_request"),                      // no image_id
-                ("/facedb/images", ["image_id": "x"], .badRequest, "invalid_request"),                          // no image
+                ("/facedb/images", ["image_path": photo], .badRequest, "invalid_request"),  // no image_id
+                ("/facedb/images", ["image_id": "x"], .badRequest, "invalid_request"),  // no image
                 ("/facedb/images", ["image_id": "x", "image_path": photo, "image_url": "http://example.com/a.jpg"], .badRequest, "invalid_request"),
                 ("/facedb/images", ["image_id": "x", "image_path": photo, "collection": "../etc"], .badRequest, "invalid_collection"),
                 ("/facedb/images", ["image_id": "x", "image_base64": "not base64!"], .badRequest, "invalid_base64"),
@@ -175,13 +186,17 @@ import VisageStorage
             // A multipart body cut off before its closing boundary, and one without a boundary.
             var broken = MultipartBody()
             broken.field("image_id", "x")
-            let truncated = try await client.execute(uri: "/facedb/images", method: .post, headers: [.contentType: broken.contentType],
-                                                     body: ByteBuffer(string: "--\(broken.boundary)\r\nContent-Disposition: form-data; name=\"image_id\"\r\n\r\nx")) {
+            let truncated = try await client.execute(
+                uri: "/facedb/images", method: .post, headers: [.contentType: broken.contentType],
+                body: ByteBuffer(string: "--\(broken.boundary)\r\nContent-Disposition: form-data; name=\"image_id\"\r\n\r\nx")
+            ) {
                 ($0.status, HTTPJSON.object($0))
             }
             #expect(truncated.0 == .badRequest, "\(truncated.1)")
-            let noBoundary = try await client.execute(uri: "/facedb/images", method: .post, headers: [.contentType: "multipart/form-data"],
-                                                      body: broken.buffer) { ($0.status, HTTPJSON.object($0)) }
+            let noBoundary = try await client.execute(
+                uri: "/facedb/images", method: .post, headers: [.contentType: "multipart/form-data"],
+                body: broken.buffer
+            ) { ($0.status, HTTPJSON.object($0)) }
             #expect(noBoundary.0 == .badRequest && (noBoundary.1["error"] as? [String: Any])?["code"] as? String == "invalid_multipart")
             // A search of an empty collection is not an error: there is nothing to match.
             let empty = try await HTTPJSON.call(client, .post, "/facedb/search", ["image_path": photo, "collection": "nobody"])
@@ -202,8 +217,9 @@ import VisageStorage
                 ]
                 for (uri, fields) in requests {
                     let refused = try await HTTPJSON.call(client, .post, uri, fields.merging(["image_path": outside]) { $1 })
-                    #expect(refused.status == .forbidden && (refused.json["error"] as? [String: Any])?["code"] as? String == "path_not_allowed",
-                            "\(uri): \(refused.json)")
+                    #expect(
+                        refused.status == .forbidden && (refused.json["error"] as? [String: Any])?["code"] as? String == "path_not_allowed",
+                        "\(uri): \(refused.json)")
                     let allowed = try await HTTPJSON.call(client, .post, uri, fields.merging(["image_path": inside]) { $1 })
                     #expect(allowed.status == .ok, "\(uri): \(allowed.json)")
                 }
@@ -230,7 +246,9 @@ import VisageStorage
         ((json["faces"] as? [[String: Any]])?.first?["matches"] as? [[String: Any]])?.first?["image_id"] as? String
     }
 
-    static func send(_ client: some TestClientProtocol, _ uri: String, _ body: MultipartBody) async throws -> (status: HTTPResponse.Status, json: [String: Any]) {
+    static func send(
+        _ client: some TestClientProtocol, _ uri: String, _ body: MultipartBody
+    ) async throws -> (status: HTTPResponse.Status, json: [String: Any]) {
         try await client.execute(uri: uri, method: .post, headers: [.contentType: body.contentType], body: body.buffer) {
             ($0.status, HTTPJSON.object($0))
         }

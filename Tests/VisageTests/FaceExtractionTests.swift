@@ -18,7 +18,9 @@ import VisageRecognition
         let corrupt = CLI.testdata.appendingPathComponent("formats/corrupt/sharp_truncated.jpg").path
         let extractor = FaceExtractor(analyzer: TestServices.analyzer, workers: 2)
         let result = try extractor.extract(Self.loaders(paths + [corrupt]), similarityThreshold: 0.4, minFaceSize: 20)
-        print("extract-faces, \(paths.count) photos of 3 people: \(result.totalFacesDetected) faces, \(result.faces.count) unique; occurrences \(result.faces.map(\.occurrences))")
+        print(
+            "extract-faces, \(paths.count) photos of 3 people: \(result.totalFacesDetected) faces, \(result.faces.count) unique; occurrences \(result.faces.map(\.occurrences))"
+        )
         #expect(result.imagesProcessed == paths.count)
         #expect(result.imageErrors[paths.count]?.code == "image_truncated")
         // The three people, plus possibly a bystander or two seen once.

@@ -1,12 +1,15 @@
 import Foundation
 import Testing
 import VisageCore
-@testable import VisageFaces
 import VisageImaging
 
+@testable import VisageFaces
+
 @Suite struct FacePipelineUnitTests {
-    static let frontal = FaceLandmarks(points: [Point(x: 38.3, y: 51.7), Point(x: 73.5, y: 51.5), Point(x: 56.0, y: 71.7),
-                                                Point(x: 41.5, y: 92.4), Point(x: 70.7, y: 92.2)])
+    static let frontal = FaceLandmarks(points: [
+        Point(x: 38.3, y: 51.7), Point(x: 73.5, y: 51.5), Point(x: 56.0, y: 71.7),
+        Point(x: 41.5, y: 92.4), Point(x: 70.7, y: 92.2),
+    ])
 
     @Test func frontalFaceHasNearZeroPose() {
         let pose = HeadPoseEstimator.estimate(Self.frontal)
@@ -16,10 +19,11 @@ import VisageImaging
     @Test func rollFollowsInPlaneRotation() {
         // Rotate the frontal face 20 degrees clockwise on screen (y down) about its centre.
         let angle = 20.0 * .pi / 180
-        let rotated = FaceLandmarks(points: Self.frontal.points.map { p in
-            let x = p.x - 56, y = p.y - 72
-            return Point(x: 56 + x * cos(angle) - y * sin(angle), y: 72 + x * sin(angle) + y * cos(angle))
-        })
+        let rotated = FaceLandmarks(
+            points: Self.frontal.points.map { p in
+                let x = p.x - 56, y = p.y - 72
+                return Point(x: 56 + x * cos(angle) - y * sin(angle), y: 72 + x * sin(angle) + y * cos(angle))
+            })
         let pose = HeadPoseEstimator.estimate(rotated)
         #expect(abs(pose.roll - 20) < 2, "clockwise tilt reads as positive roll: \(pose)")
     }

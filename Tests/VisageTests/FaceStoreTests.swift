@@ -14,8 +14,9 @@ import VisageStorage
 
     @discardableResult
     static func save(_ store: any FaceStore, _ imageID: String, _ faces: [NewFace], model: String = model) throws -> SavedAnalysis {
-        try store.saveAnalysis(imageID: imageID, path: "/photos/\(imageID).jpg", width: 1600, height: 1200,
-                               orientation: 1, contentHash: "hash-\(imageID)", faces: faces, model: model)
+        try store.saveAnalysis(
+            imageID: imageID, path: "/photos/\(imageID).jpg", width: 1600, height: 1200,
+            orientation: 1, contentHash: "hash-\(imageID)", faces: faces, model: model)
     }
 
     static func expectClose(_ a: [Float]?, _ b: [Float]?, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -38,10 +39,11 @@ import VisageStorage
         let store = try database.faces()
         var random = SeededRandom(seed: 1)
         let landmarks = FaceLandmarks(points: (0..<5).map { Point(x: 10 + Double($0), y: 20 + Double($0) / 2) })
-        let full = NewFace(box: BoundingBox(x: 10.5, y: 20.25, width: 80, height: 96), confidence: 0.93,
-                           embedding: random.unitVector(8), landmarks: landmarks,
-                           pose: HeadPose(yaw: -5.5, pitch: 2, roll: 1.25), age: 41, gender: .female, quality: 0.7,
-                           label: FaceLabel(name: "Ann", source: .xmp))
+        let full = NewFace(
+            box: BoundingBox(x: 10.5, y: 20.25, width: 80, height: 96), confidence: 0.93,
+            embedding: random.unitVector(8), landmarks: landmarks,
+            pose: HeadPose(yaw: -5.5, pitch: 2, roll: 1.25), age: 41, gender: .female, quality: 0.7,
+            label: FaceLabel(name: "Ann", source: .xmp))
         let bare = Self.face(x: 500, embedding: random.unitVector(8))
         let saved = try Self.save(store, "img-1", [full, bare])
 
@@ -68,10 +70,12 @@ import VisageStorage
         defer { database.remove() }
         let store = try database.faces()
         var random = SeededRandom(seed: 2)
-        let first = try Self.save(store, "img", [
-            Self.face(x: 100, embedding: random.unitVector(8)),
-            Self.face(x: 400, embedding: random.unitVector(8), label: FaceLabel(name: "Bea", source: .xmp)),
-        ])
+        let first = try Self.save(
+            store, "img",
+            [
+                Self.face(x: 100, embedding: random.unitVector(8)),
+                Self.face(x: 400, embedding: random.unitVector(8), label: FaceLabel(name: "Bea", source: .xmp)),
+            ])
         let (ann, bea) = (first.faces[0].id, first.faces[1].id)
         let cluster = try store.createCluster(model: Self.model, name: "Ann")
         try store.assign(faceIDs: [ann], toCluster: cluster.id)
@@ -81,10 +85,12 @@ import VisageStorage
         // Boxes moved by a few pixels, listed in the other order, with fresh embeddings and a
         // fresh XMP name on both.
         let annEmbedding = random.unitVector(8)
-        let second = try Self.save(store, "img", [
-            Self.face(x: 397, y: 53, embedding: random.unitVector(8), label: FaceLabel(name: "Beatrice", source: .xmp)),
-            Self.face(x: 105, y: 48, embedding: annEmbedding, label: FaceLabel(name: "Anna", source: .xmp)),
-        ])
+        let second = try Self.save(
+            store, "img",
+            [
+                Self.face(x: 397, y: 53, embedding: random.unitVector(8), label: FaceLabel(name: "Beatrice", source: .xmp)),
+                Self.face(x: 105, y: 48, embedding: annEmbedding, label: FaceLabel(name: "Anna", source: .xmp)),
+            ])
 
         #expect(second.faces.map(\.id) == [bea, ann], "matched faces keep their ids")
         #expect(second.removedFaceIDs.isEmpty)
@@ -290,8 +296,9 @@ import VisageStorage
         let faces = [Self.face(x: 0, embedding: random.unitVector(8)), Self.face(x: 300, embedding: random.unitVector(8))]
         #expect(throws: Interrupted.self) {
             try store.transaction { transaction in
-                let saved = try transaction.saveAnalysis(imageID: "img", path: "/p.jpg", width: 10, height: 10, orientation: 1,
-                                                         contentHash: nil, faces: faces, model: Self.model)
+                let saved = try transaction.saveAnalysis(
+                    imageID: "img", path: "/p.jpg", width: 10, height: 10, orientation: 1,
+                    contentHash: nil, faces: faces, model: Self.model)
                 let cluster = try transaction.createCluster(model: Self.model, name: "Ann")
                 try transaction.assign(faceIDs: saved.faces.map(\.id), toCluster: cluster.id)
                 try transaction.appendAudit(action: "test", detail: ["step": "before failure"])
@@ -318,8 +325,12 @@ import VisageStorage
             let (faces, clusters, constraints, audit): ([StoredFace], [Cluster], [FaceConstraint], [AuditEntry])
             do {
                 let store = try database.faces()
-                let saved = try Self.save(store, "img", [Self.face(x: 0, embedding: random.unitVector(8)),
-                                                         Self.face(x: 300, embedding: random.unitVector(8))])
+                let saved = try Self.save(
+                    store, "img",
+                    [
+                        Self.face(x: 0, embedding: random.unitVector(8)),
+                        Self.face(x: 300, embedding: random.unitVector(8)),
+                    ])
                 let cluster = try store.createCluster(model: Self.model, name: "Ann")
                 try store.assign(faceIDs: [saved.faces[0].id], toCluster: cluster.id)
                 try store.addConstraint(.cannotLink, faceID: saved.faces[1].id, target: .cluster(cluster.id))
@@ -370,8 +381,9 @@ import VisageStorage
         let faces = [Self.face(x: 0, embedding: random.unitVector(8)), Self.face(x: 300, embedding: random.unitVector(8))]
         #expect(throws: Interrupted.self) {
             try library.write { transaction, changes in
-                let saved = try transaction.saveAnalysis(imageID: "img", path: "/p.jpg", width: 10, height: 10, orientation: 1,
-                                                         contentHash: nil, faces: faces, model: Self.model)
+                let saved = try transaction.saveAnalysis(
+                    imageID: "img", path: "/p.jpg", width: 10, height: 10, orientation: 1,
+                    contentHash: nil, faces: faces, model: Self.model)
                 changes.record(saved)
                 throw Interrupted()
             }
@@ -380,8 +392,9 @@ import VisageStorage
         #expect(try library.read { try $0.image(imageID: "img") } == nil)
 
         let saved = try library.write { transaction, changes in
-            let saved = try transaction.saveAnalysis(imageID: "img", path: "/p.jpg", width: 10, height: 10, orientation: 1,
-                                                     contentHash: nil, faces: faces, model: Self.model)
+            let saved = try transaction.saveAnalysis(
+                imageID: "img", path: "/p.jpg", width: 10, height: 10, orientation: 1,
+                contentHash: nil, faces: faces, model: Self.model)
             changes.record(saved)
             // Removed after it was added, in the same write: the order recorded is kept.
             changes.remove(id: saved.faces[1].id)
@@ -411,6 +424,5 @@ import VisageStorage
         #expect(FaceLabel(name: "  Ann ", source: .xmp).cleaned?.name == "Ann")
         #expect(FaceLabel(name: " ", source: .xmp).cleaned == nil)
     }
-
 
 }

@@ -9,7 +9,8 @@ import Testing
         var embeddings: [(identity: String, vector: [Float])] = []
         for line in FacesIdentity.lines {
             guard let path = line["path"] as? String, let identity = identityOf[path],
-                  let face = FaceRecord.faces(line).max(by: { $0.area < $1.area }) else { continue }
+                let face = FaceRecord.faces(line).max(by: { $0.area < $1.area })
+            else { continue }
             embeddings.append((identity, face.embedding))
         }
         #expect(embeddings.count >= identityOf.count * 9 / 10, "faces found in only \(embeddings.count) of \(identityOf.count) photos")

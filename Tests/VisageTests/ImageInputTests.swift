@@ -5,6 +5,7 @@ import ServiceLifecycle
 import Testing
 import VisageCore
 import VisageImaging
+
 @testable import VisageInput
 
 /// Image input end to end: a real Hummingbird server on 127.0.0.1 serves the URLs, real files
@@ -33,13 +34,15 @@ import VisageImaging
     @Test func loopbackAndMetadataAreRefusedByDefaultWithoutConnecting() async throws {
         try await Self.withImageServer { port, server in
             try await Self.withFetcher(InputPolicy()) { fetcher in
-                for url in ["http://127.0.0.1:\(port)/photo.jpg",
-                            "http://[::ffff:127.0.0.1]:\(port)/photo.jpg",   // IPv4-mapped IPv6
-                            "http://2130706433:\(port)/photo.jpg",          // 127.0.0.1 as one number
-                            "http://0.0.0.0:\(port)/photo.jpg",
-                            "http://[::1]:\(port)/photo.jpg",
-                            "http://169.254.169.254/latest/meta-data/",
-                            "http://10.0.0.8/photo.jpg", "http://192.168.1.1/photo.jpg", "http://100.64.0.1/photo.jpg"] {
+                for url in [
+                    "http://127.0.0.1:\(port)/photo.jpg",
+                    "http://[::ffff:127.0.0.1]:\(port)/photo.jpg",  // IPv4-mapped IPv6
+                    "http://2130706433:\(port)/photo.jpg",  // 127.0.0.1 as one number
+                    "http://0.0.0.0:\(port)/photo.jpg",
+                    "http://[::1]:\(port)/photo.jpg",
+                    "http://169.254.169.254/latest/meta-data/",
+                    "http://10.0.0.8/photo.jpg", "http://192.168.1.1/photo.jpg", "http://100.64.0.1/photo.jpg",
+                ] {
                     let error = await Self.error { try await fetcher.load(.url(url)) }
                     #expect(error?.code == "url_not_allowed", "\(url): \(String(describing: error))")
                 }
@@ -155,9 +158,11 @@ import VisageImaging
                 let text = await Self.error { try await fetcher.load(.url("http://127.0.0.1:\(port)/text")) }
                 #expect(text?.code == "image_format_unsupported")
 
-                for (url, code) in [("file:///etc/passwd", "url_scheme_not_allowed"), ("ftp://127.0.0.1/a.jpg", "url_scheme_not_allowed"),
-                                    ("http+unix://%2Ftmp%2Fsock/a.jpg", "url_scheme_not_allowed"),
-                                    ("no scheme here", "url_invalid"), ("http:///photo.jpg", "url_invalid")] {
+                for (url, code) in [
+                    ("file:///etc/passwd", "url_scheme_not_allowed"), ("ftp://127.0.0.1/a.jpg", "url_scheme_not_allowed"),
+                    ("http+unix://%2Ftmp%2Fsock/a.jpg", "url_scheme_not_allowed"),
+                    ("no scheme here", "url_invalid"), ("http:///photo.jpg", "url_invalid"),
+                ] {
                     let error = await Self.error { try await fetcher.load(.url(url)) }
                     #expect(error?.code == code, "\(url): \(String(describing: error))")
                 }
@@ -222,13 +227,15 @@ import VisageImaging
                 let inside = try await fetcher.load(.path(root.appendingPathComponent("link-in.jpg").path))
                 if case .file(let real) = inside.content { #expect(real.hasSuffix("/root/photo.jpg")) }
 
-                let refused = [outside.appendingPathComponent("secret.jpg").path,
-                               root.path + "/../outside/secret.jpg",
-                               root.path + "/sub/../../outside/secret.jpg",
-                               root.appendingPathComponent("link-out.jpg").path,
-                               root.appendingPathComponent("linked-dir/secret.jpg").path,
-                               outside.appendingPathComponent("does-not-exist.jpg").path,
-                               "/etc/passwd"]
+                let refused = [
+                    outside.appendingPathComponent("secret.jpg").path,
+                    root.path + "/../outside/secret.jpg",
+                    root.path + "/sub/../../outside/secret.jpg",
+                    root.appendingPathComponent("link-out.jpg").path,
+                    root.appendingPathComponent("linked-dir/secret.jpg").path,
+                    outside.appendingPathComponent("does-not-exist.jpg").path,
+                    "/etc/passwd",
+                ]
                 for path in refused {
                     let error = await Self.error { try await fetcher.load(.path(path)) }
                     #expect(error?.code == "path_not_allowed", "\(path): \(String(describing: error))")
@@ -328,10 +335,12 @@ import VisageImaging
 
     @Test func formatSniffing() throws {
         let formats = CLI.testdata.appendingPathComponent("formats")
-        let samples = ["heic/IMG_7943.HEIC": "heif", "avif/pitm.avif": "heif", "webp/4.webp": "webp",
-                       "tiff/G31D.TIF": "tiff", "tiff/pillow_hopper_bigtiff.tif": "tiff", "gif/animated-loop-3.gif": "gif",
-                       "mislabeled/this-is-a-jpeg.png": "jpeg", "mislabeled/jpeg_named_wrong.heic": "jpeg",
-                       "png_alpha/with-alpha.png": "png", "jxl/immich_8bit-sRGB.jxl": "jxl"]
+        let samples = [
+            "heic/IMG_7943.HEIC": "heif", "avif/pitm.avif": "heif", "webp/4.webp": "webp",
+            "tiff/G31D.TIF": "tiff", "tiff/pillow_hopper_bigtiff.tif": "tiff", "gif/animated-loop-3.gif": "gif",
+            "mislabeled/this-is-a-jpeg.png": "jpeg", "mislabeled/jpeg_named_wrong.heic": "jpeg",
+            "png_alpha/with-alpha.png": "png", "jxl/immich_8bit-sRGB.jxl": "jxl",
+        ]
         for (file, format) in samples {
             let head = try FileHandle(forReadingFrom: formats.appendingPathComponent(file)).read(upToCount: 16) ?? Data()
             #expect(FormatSniffer.format(of: head) == format, "\(file)")
@@ -356,8 +365,10 @@ extension ImageInputTests {
         }
     }
 
-    static func withFetcher(_ policy: InputPolicy, checksResolvedAddresses: Bool = true,
-                            _ body: (ImageFetcher) async throws -> Void) async throws {
+    static func withFetcher(
+        _ policy: InputPolicy, checksResolvedAddresses: Bool = true,
+        _ body: (ImageFetcher) async throws -> Void
+    ) async throws {
         let fetcher = ImageFetcher(policy: policy, checksResolvedAddresses: checksResolvedAddresses)
         do {
             try await body(fetcher)
@@ -395,13 +406,14 @@ extension ImageInputTests {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "image-input-test-server")
         logger.logLevel = .warning
-        let app = Application(router: server.router(jpeg: jpeg),
-                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in
-                                  portContinuation.yield(channel.localAddress?.port ?? 0)
-                                  portContinuation.finish()
-                              },
-                              logger: logger)
+        let app = Application(
+            router: server.router(jpeg: jpeg),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            },
+            logger: logger)
         let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }
@@ -466,43 +478,50 @@ final class TestImageServer: @unchecked Sendable {
         }
         router.get("missing") { _, _ in Response(status: .notFound) }
         router.get("text") { _, _ in
-            Response(status: .ok, headers: [.contentType: "image/jpeg"],
-                     body: .init(byteBuffer: ByteBuffer(string: "<html>an error page served as image/jpeg</html>")))
+            Response(
+                status: .ok, headers: [.contentType: "image/jpeg"],
+                body: .init(byteBuffer: ByteBuffer(string: "<html>an error page served as image/jpeg</html>")))
         }
         // 256 MiB in 64 KiB chunks, no Content-Length.
         router.get("huge") { _, _ in
-            Response(status: .ok, body: ResponseBody { writer in
-                self.streamOpened()
-                defer { self.streamClosed() }
-                try await writer.write(jpegHead)
-                let chunk = ByteBuffer(repeating: 0, count: 64 << 10)
-                for _ in 0..<4096 {
-                    try await writer.write(chunk)
-                    self.wrote("huge", chunk.readableBytes)
-                }
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    self.streamOpened()
+                    defer { self.streamClosed() }
+                    try await writer.write(jpegHead)
+                    let chunk = ByteBuffer(repeating: 0, count: 64 << 10)
+                    for _ in 0..<4096 {
+                        try await writer.write(chunk)
+                        self.wrote("huge", chunk.readableBytes)
+                    }
+                    try await writer.finish(nil)
+                })
         }
         // Claims 2 GiB up front.
         router.get("huge-declared") { _, _ in
-            Response(status: .ok, body: ResponseBody(contentLength: 2 << 30) { writer in
-                self.streamOpened()
-                defer { self.streamClosed() }
-                let chunk = ByteBuffer(repeating: 0, count: 64 << 10)
-                for _ in 0..<4096 { try await writer.write(chunk) }
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok,
+                body: ResponseBody(contentLength: 2 << 30) { writer in
+                    self.streamOpened()
+                    defer { self.streamClosed() }
+                    let chunk = ByteBuffer(repeating: 0, count: 64 << 10)
+                    for _ in 0..<4096 { try await writer.write(chunk) }
+                    try await writer.finish(nil)
+                })
         }
         // One byte every 200 ms for up to 20 s.
         router.get("drip") { _, _ in
-            Response(status: .ok, body: ResponseBody { writer in
-                try await writer.write(jpegHead)
-                for _ in 0..<100 {
-                    try await Task.sleep(for: .milliseconds(200))
-                    try await writer.write(ByteBuffer(bytes: [0]))
-                }
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    try await writer.write(jpegHead)
+                    for _ in 0..<100 {
+                        try await Task.sleep(for: .milliseconds(200))
+                        try await writer.write(ByteBuffer(bytes: [0]))
+                    }
+                    try await writer.finish(nil)
+                })
         }
         return router
     }

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import VisageCore
+
 @testable import VisageImaging
 
 @Suite struct ImagingTests {
@@ -58,9 +59,11 @@ import VisageCore
         let corrupt = CLI.testdata.appendingPathComponent("formats/corrupt")
         let failing = try FileManager.default.contentsOfDirectory(atPath: corrupt.path).sorted()
             .map { corrupt.appendingPathComponent($0).path }
-        let succeeding = ["formats/png/immich_density_plot.png", "formats/jpeg_special/invalid-exif.jpg",
-                          "formats/jpeg_special/junk_jpeg_header.jpg", "faces_group/face_recognition_obama_and_biden.jpg"]
-            .map { CLI.testdata.appendingPathComponent($0).path }
+        let succeeding = [
+            "formats/png/immich_density_plot.png", "formats/jpeg_special/invalid-exif.jpg",
+            "formats/jpeg_special/junk_jpeg_header.jpg", "faces_group/face_recognition_obama_and_biden.jpg",
+        ]
+        .map { CLI.testdata.appendingPathComponent($0).path }
         let sources: [ImageSource] = try (failing + succeeding).flatMap { path in
             [.file(path), .bytes(try Data(contentsOf: URL(fileURLWithPath: path)))]
         }
@@ -132,8 +135,12 @@ import VisageCore
     }
 
     @Test func areaShrinkAveragesAndEnlargeInterpolates() {
-        let image = RGBImage(width: 4, height: 2, pixels: [UInt8]([0, 0, 0, 100, 100, 100, 200, 200, 200, 50, 50, 50,
-                                                                  0, 0, 0, 100, 100, 100, 200, 200, 200, 50, 50, 50]))
+        let image = RGBImage(
+            width: 4, height: 2,
+            pixels: [UInt8]([
+                0, 0, 0, 100, 100, 100, 200, 200, 200, 50, 50, 50,
+                0, 0, 0, 100, 100, 100, 200, 200, 200, 50, 50, 50,
+            ]))
         let half = image.resampled(width: 2, height: 1)
         #expect(half.pixels == [50, 50, 50, 125, 125, 125])
         let grown = RGBImage(width: 2, height: 1, pixels: [0, 0, 0, 200, 200, 200]).resampled(width: 4, height: 1)
@@ -156,10 +163,11 @@ import VisageCore
         let line = try #require(CLI.analyze([path]).jsonLines.first)
         let face = try #require(FaceRecord.faces(line).first)
         let names = ["left_eye", "right_eye", "nose", "left_mouth", "right_mouth"]
-        let landmarks = FaceLandmarks(points: try names.map { name in
-            let p = try #require(face.landmarks[name])
-            return Point(x: p[0], y: p[1])
-        })
+        let landmarks = FaceLandmarks(
+            points: try names.map { name in
+                let p = try #require(face.landmarks[name])
+                return Point(x: p[0], y: p[1])
+            })
         let image = try ImageDecoder().decode(.file(path)).image
         for template in [AlignmentTemplate.arcFace112, .headshot160] {
             let crop = image.aligned(landmarks, to: template)
@@ -170,7 +178,9 @@ import VisageCore
                 #expect(abs(mapped.x - target.x) < Double(template.size) * 0.05 && abs(mapped.y - target.y) < Double(template.size) * 0.05)
             }
             // The crop is a face, not padding: most pixels are not black.
-            let dark = stride(from: 0, to: crop.pixels.count, by: 3).filter { crop.pixels[$0] < 8 && crop.pixels[$0 + 1] < 8 && crop.pixels[$0 + 2] < 8 }.count
+            let dark = stride(from: 0, to: crop.pixels.count, by: 3).filter {
+                crop.pixels[$0] < 8 && crop.pixels[$0 + 1] < 8 && crop.pixels[$0 + 2] < 8
+            }.count
             #expect(dark < template.size * template.size / 10)
             let jpeg = try crop.encoded(.jpeg(quality: 90))
             #expect(try ImageDecoder().decode(.bytes(jpeg)).image.width == template.size)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VisageCore
+
 @testable import VisageInference
 
 /// ONNX Runtime binding: library loading, model metadata, inference and error reporting. Uses the
@@ -69,8 +70,10 @@ import VisageCore
         // Each row must match the same image run alone: proves our row-major layout and batching.
         let third = try session.run(["x": Tensor(shape: [1, 3, 112, 112], data: Array(pixels[(2 * perImage)...]))])
         let alone = try #require(third.values.first).data
-        #expect(nearlyEqual(Tensor(unchecked: [128], data: alone), Tensor(unchecked: [128], data: Array(embeddings.data[256..<384])),
-                            tolerance: 1e-4))
+        #expect(
+            nearlyEqual(
+                Tensor(unchecked: [128], data: alone), Tensor(unchecked: [128], data: Array(embeddings.data[256..<384])),
+                tolerance: 1e-4))
     }
 
     @Test func runsConcurrentlyOnOneSession() async throws {
@@ -93,7 +96,7 @@ import VisageCore
         #expect(session.inputs.first?.elementType == .float16)
         #expect(session.outputs.map(\.elementType) == [.float16, .float])
 
-        let values: [Float] = [0.5, -2, 1.0009765625, 65504] // all exact in float16
+        let values: [Float] = [0.5, -2, 1.0009765625, 65504]  // all exact in float16
         let outputs = try session.run(["x": Tensor(shape: [4], data: values)])
         #expect(outputs["same"]?.data == values, "float16 output converted back to Float")
         #expect(outputs["widened"]?.data == values, "ORT read our float16 bits as the same numbers")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VisageCore
+
 @testable import VisageInference
 
 /// Integer tensors end to end through ONNX Runtime: token ids in (as CLIP text encoders and
@@ -21,8 +22,10 @@ import VisageCore
     static let lookedUp: [Float] = [10, 20, 0.5, -1, 2.5, 3, 1, 2, 1, 2, 10, 20]
 
     func inputs(positions: [Int64]) throws -> [String: TensorValue] {
-        ["input_ids": .int64(try Int64Tensor(shape: [2, 3], data: Self.ids)),
-         "positions": .int64(try Int64Tensor(shape: [3], data: positions))]
+        [
+            "input_ids": .int64(try Int64Tensor(shape: [2, 3], data: Self.ids)),
+            "positions": .int64(try Int64Tensor(shape: [3], data: positions)),
+        ]
     }
 
     @Test func int64TokenIdsLookUpEmbeddingsAndInt64ResultsComeBack() throws {

@@ -11,8 +11,9 @@ import Testing
         let key = try #require(created.jsonLines.first)
         let secret = try #require(key["key"] as? String), id = try #require(key["id"] as? String)
         #expect(secret.hasPrefix("vsk_\(id)_") && key["scopes"] as? [String] == ["faces:read", "extract"])
-        #expect(CLI.run(["keys", "create", "--name", "x", "--scope", "faces:everything", "--data", data.path]).stderr
-            .contains("[invalid_scope]"))
+        #expect(
+            CLI.run(["keys", "create", "--name", "x", "--scope", "faces:everything", "--data", data.path]).stderr
+                .contains("[invalid_scope]"))
 
         let listed = CLI.run(["keys", "list", "--data", data.path])
         #expect(listed.status == 0 && listed.jsonLines.map { $0["id"] as? String } == [id])
@@ -20,7 +21,8 @@ import Testing
 
         // Neither the database nor its WAL holds the key.
         let secretPart = Data(secret.suffix(52).utf8)
-        for file in try FileManager.default.contentsOfDirectory(at: data, includingPropertiesForKeys: nil) where file.lastPathComponent.hasPrefix("visage.sqlite") {
+        for file in try FileManager.default.contentsOfDirectory(at: data, includingPropertiesForKeys: nil)
+        where file.lastPathComponent.hasPrefix("visage.sqlite") {
             #expect(try Data(contentsOf: file).range(of: secretPart) == nil, "\(file.lastPathComponent) holds the key")
         }
 
@@ -32,8 +34,9 @@ import Testing
     @Test func serveRefusesANonLoopbackAddressWithoutKeys() throws {
         let data = TestServices.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: data) }
-        let serve = CLI.run(["serve", "--host", "0.0.0.0", "--port", "0", "--data", data.path, "--model-dir", CLI.modelDirectory],
-                            timeout: 60)
+        let serve = CLI.run(
+            ["serve", "--host", "0.0.0.0", "--port", "0", "--data", data.path, "--model-dir", CLI.modelDirectory],
+            timeout: 60)
         #expect(serve.status == 1)
         #expect(serve.stderr.contains("[invalid_configuration]: refusing to serve on 0.0.0.0 without API keys"), "\(serve.stderr)")
     }

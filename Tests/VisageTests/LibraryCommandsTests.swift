@@ -16,8 +16,10 @@ import VisageStorage
     @Test func importLabelsALibraryThenReindexKeepsPeople() throws {
         let data = TestServices.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: data) }
-        let folders = [Self.xmp.appendingPathComponent("exif-orientation-vs-face-regions").path,
-                       CLI.testdata.appendingPathComponent("faces_group/face_recognition_obama_and_biden.jpg").path]
+        let folders = [
+            Self.xmp.appendingPathComponent("exif-orientation-vs-face-regions").path,
+            CLI.testdata.appendingPathComponent("faces_group/face_recognition_obama_and_biden.jpg").path,
+        ]
         let imported = run(["import-xmp"] + folders, data: data)
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stderr.contains("with named face regions"))

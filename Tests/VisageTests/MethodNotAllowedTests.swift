@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import VisageServer
 
 /// A known path with a method it does not have answers 405 `method_not_allowed` with an `Allow`

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import VisageServer
 
 /// `GET /metrics` reports, in Prometheus' text format, what the requests before it did.
@@ -38,8 +39,9 @@ import Testing
             // Two photos of two people: at least four faces more than before.
             #expect((Self.sample(text, ["visage_faces_analyzed_total"]) ?? 0) >= facesBefore + 4)
             let detector = services.analyzer.modelsUsed["face_detection"] ?? "?"
-            #expect((Self.sample(text, ["visage_inference_duration_seconds_count", "model=\"\(detector)"]) ?? 0) >= 2,
-                    "inference time of \(detector)")
+            #expect(
+                (Self.sample(text, ["visage_inference_duration_seconds_count", "model=\"\(detector)"]) ?? 0) >= 2,
+                "inference time of \(detector)")
             #expect(Self.sample(text, ["visage_work_waiting"]) != nil)
             #expect(Self.sample(text, ["visage_people_faces"]) == 0, "nothing recognised in this library yet")
             #expect(text.contains("# TYPE http_server_request_duration histogram"), "latency histogram")

@@ -218,8 +218,10 @@ import VisageModels
             try Support.storedZip(["pack/det.onnx": detector, "pack/emb.onnx": embedder, "readme.txt": Data("hi".utf8)]).write(to: zip)
             let manifest = try Support.manifest(
                 files: [
-                    "det.onnx": #"{"sha256": "\#(Support.sha256(detector))", "size": \#(detector.count), "mirror_path": "p/det.onnx", "url": null, "archives": [{"archive": "pack.zip", "member": "det.onnx"}]}"#,
-                    "emb.onnx": #"{"sha256": "\#(Support.sha256(embedder))", "size": \#(embedder.count), "mirror_path": "p/emb.onnx", "url": null, "archives": [{"archive": "other.zip", "member": "emb.onnx"}, {"archive": "pack.zip", "member": "emb.onnx"}]}"#,
+                    "det.onnx":
+                        #"{"sha256": "\#(Support.sha256(detector))", "size": \#(detector.count), "mirror_path": "p/det.onnx", "url": null, "archives": [{"archive": "pack.zip", "member": "det.onnx"}]}"#,
+                    "emb.onnx":
+                        #"{"sha256": "\#(Support.sha256(embedder))", "size": \#(embedder.count), "mirror_path": "p/emb.onnx", "url": null, "archives": [{"archive": "other.zip", "member": "emb.onnx"}, {"archive": "pack.zip", "member": "emb.onnx"}]}"#,
                 ],
                 archives: [
                     "pack.zip": #"{"url": "\#(zip.absoluteString)", "sha256": null, "size": null}"#,
@@ -309,11 +311,13 @@ private enum Support {
 
     /// shared/models beside the repository (or VISAGE_MODEL_MIRROR when the runner sets it).
     static func requireMirror() throws -> URL {
-        let mirror = ProcessInfo.processInfo.environment["VISAGE_MODEL_MIRROR"].map { URL(fileURLWithPath: $0) }
+        let mirror =
+            ProcessInfo.processInfo.environment["VISAGE_MODEL_MIRROR"].map { URL(fileURLWithPath: $0) }
             ?? repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/models")
         let probe = mirror.appendingPathComponent("face_detector/face_detection_yunet_2023mar.onnx")
-        try #require(FileManager.default.fileExists(atPath: probe.path),
-                     "model mirror not found at \(mirror.path): check out shared/ beside the repository or set VISAGE_MODEL_MIRROR")
+        try #require(
+            FileManager.default.fileExists(atPath: probe.path),
+            "model mirror not found at \(mirror.path): check out shared/ beside the repository or set VISAGE_MODEL_MIRROR")
         return mirror.standardizedFileURL
     }
 

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import VisageCore
-@testable import VisageFaces
 import VisageImaging
 import VisageModels
+
+@testable import VisageFaces
 
 /// Packs as models by role: the manifest's typed preprocessing and decoders, the roles still to
 /// come, what a bad entry says, and the registry that `/health` and `models_used` read.
@@ -20,8 +21,10 @@ import VisageModels
         return try ModelManifest.decode(Data(json.utf8))
     }
 
-    static let detector = #""face_detector": {"file": "det.onnx", "decoder": "scrfd", "preprocess": {"input_size": [320, 240], "color_order": "rgb", "mean": 127.5, "std": 128}}"#
-    static let embedder = #""face_embedder": {"file": "emb.onnx", "decoder": "arcface", "dimensions": 512, "preprocess": {"input_size": [112, 112], "color_order": "bgr", "mean": 127.5, "std": 127.5}}"#
+    static let detector =
+        #""face_detector": {"file": "det.onnx", "decoder": "scrfd", "preprocess": {"input_size": [320, 240], "color_order": "rgb", "mean": 127.5, "std": 128}}"#
+    static let embedder =
+        #""face_embedder": {"file": "emb.onnx", "decoder": "arcface", "dimensions": 512, "preprocess": {"input_size": [112, 112], "color_order": "bgr", "mean": 127.5, "std": 127.5}}"#
 
     @Test func bundledPacksListTheirModelsByRole() throws {
         let manifest = try ModelManifest.bundled()
@@ -30,8 +33,11 @@ import VisageModels
         let detector = try #require(lite.model(for: .faceDetector))
         #expect(detector.file == "face_detection_yunet_2023mar.onnx" && detector.decoder == "yunet")
         #expect(detector.name == "face_detection_yunet_2023mar")
-        #expect(detector.preprocessing == Preprocessing(inputSize: InputSize(width: 640, height: 640), layout: .nchw,
-                                                        normalization: Normalization(colorOrder: .bgr, mean: 0, std: 1)))
+        #expect(
+            detector.preprocessing
+                == Preprocessing(
+                    inputSize: InputSize(width: 640, height: 640), layout: .nchw,
+                    normalization: Normalization(colorOrder: .bgr, mean: 0, std: 1)))
         #expect(lite.model(for: .faceEmbedder)?.dimensions == 128)
         #expect(lite.model(for: .faceAttributes) == nil && lite.model(for: .clipImageEncoder) == nil)
 
@@ -41,21 +47,26 @@ import VisageModels
         #expect(buffalo.model(for: .faceAttributes)?.decoder == "insightface_genderage")
         #expect(buffalo.attributes?.normalization == Normalization(colorOrder: .rgb, mean: 0, std: 1))
         // Raw names are stable: they are manifest keys.
-        #expect(ModelRole.allCases.map(\.rawValue) == ["face_detector", "face_embedder", "face_attributes", "person_detector",
-                                                       "clip_image_encoder", "clip_text_encoder", "dinov2_image_encoder",
-                                                       "caption_encoder", "caption_decoder"])
+        #expect(
+            ModelRole.allCases.map(\.rawValue) == [
+                "face_detector", "face_embedder", "face_attributes", "person_detector",
+                "clip_image_encoder", "clip_text_encoder", "dinov2_image_encoder",
+                "caption_encoder", "caption_decoder",
+            ])
     }
 
     @Test func entriesAreReadIntoTypedValuesInRoleOrder() throws {
         // Written embedder first, listed detector first; per-channel mean and std for an encoder
         // whose role nothing loads yet, and a text encoder with no image preprocessing.
-        let pack = try Self.manifest(models: """
-            \(Self.embedder),
-            "dinov2_image_encoder": {"file": "dino.onnx", "decoder": "cls_token", "dimensions": 384,
-                "preprocess": {"input_size": [224, 224], "color_order": "rgb", "mean": [123.675, 116.28, 103.53], "std": [58.395, 57.12, 57.375]}},
-            "clip_text_encoder": {"file": "text.onnx", "decoder": "clip_embedding", "dimensions": 512},
-            \(Self.detector)
-            """, files: ["det.onnx", "emb.onnx", "dino.onnx", "text.onnx"]).pack(named: "test")
+        let pack = try Self.manifest(
+            models: """
+                \(Self.embedder),
+                "dinov2_image_encoder": {"file": "dino.onnx", "decoder": "cls_token", "dimensions": 384,
+                    "preprocess": {"input_size": [224, 224], "color_order": "rgb", "mean": [123.675, 116.28, 103.53], "std": [58.395, 57.12, 57.375]}},
+                "clip_text_encoder": {"file": "text.onnx", "decoder": "clip_embedding", "dimensions": 512},
+                \(Self.detector)
+                """, files: ["det.onnx", "emb.onnx", "dino.onnx", "text.onnx"]
+        ).pack(named: "test")
         #expect(pack.models.map(\.role) == [.faceDetector, .faceEmbedder, .clipTextEncoder, .dinoV2ImageEncoder])
         #expect(pack.fileNames == ["det.onnx", "emb.onnx", "text.onnx", "dino.onnx"])
         #expect(pack.detector.decoder == .scrfd && pack.detector.inputSize == InputSize(width: 320, height: 240))
@@ -67,10 +78,22 @@ import VisageModels
 
     @Test(arguments: [
         ("unknown role", #""face_finder": {"file": "det.onnx", "decoder": "yunet"}"#, "'face_finder'"),
-        ("unknown decoder", #""face_detector": {"file": "det.onnx", "decoder": "retinaface", "preprocess": {"input_size": [640, 640], "color_order": "rgb", "mean": 0, "std": 1}}"#, "yunet, scrfd"),
+        (
+            "unknown decoder",
+            #""face_detector": {"file": "det.onnx", "decoder": "retinaface", "preprocess": {"input_size": [640, 640], "color_order": "rgb", "mean": 0, "std": 1}}"#,
+            "yunet, scrfd"
+        ),
         ("no preprocess", #""face_detector": {"file": "det.onnx", "decoder": "yunet"}"#, "preprocess"),
-        ("nhwc face model", #""face_detector": {"file": "det.onnx", "decoder": "yunet", "preprocess": {"input_size": [640, 640], "layout": "nhwc", "color_order": "rgb", "mean": 0, "std": 1}}"#, "nhwc"),
-        ("zero std", #""face_detector": {"file": "det.onnx", "decoder": "yunet", "preprocess": {"input_size": [640, 640], "color_order": "rgb", "mean": 0, "std": [1, 0, 1]}}"#, "std"),
+        (
+            "nhwc face model",
+            #""face_detector": {"file": "det.onnx", "decoder": "yunet", "preprocess": {"input_size": [640, 640], "layout": "nhwc", "color_order": "rgb", "mean": 0, "std": 1}}"#,
+            "nhwc"
+        ),
+        (
+            "zero std",
+            #""face_detector": {"file": "det.onnx", "decoder": "yunet", "preprocess": {"input_size": [640, 640], "color_order": "rgb", "mean": 0, "std": [1, 0, 1]}}"#,
+            "std"
+        ),
     ])
     func badEntriesSayWhatIsWrong(_ what: String, _ entry: String, _ mentions: String) throws {
         let error = try #require(throws: VisageError.self, "\(what)") {
@@ -93,19 +116,25 @@ import VisageModels
 
     @Test func registryAnswersWhatIsLoadedInTheResponsesShape() throws {
         let pack = try ModelManifest.bundled().pack(named: "buffalo_l")
-        let faces = ModelRegistry(packName: pack.name, models: pack.models.reversed().map {
-            LoadedModel(spec: $0, executionProvider: "CPUExecutionProvider")
-        })
+        let faces = ModelRegistry(
+            packName: pack.name,
+            models: pack.models.reversed().map {
+                LoadedModel(spec: $0, executionProvider: "CPUExecutionProvider")
+            })
         #expect(faces.models.map(\.role) == [.faceDetector, .faceEmbedder, .faceAttributes])
-        #expect(faces.modelsUsed == ["pack": "buffalo_l", "face_detection": "det_10g", "face_embedding": "w600k_r50",
-                                     "face_attributes": "genderage"])
+        #expect(
+            faces.modelsUsed == [
+                "pack": "buffalo_l", "face_detection": "det_10g", "face_embedding": "w600k_r50",
+                "face_attributes": "genderage",
+            ])
         #expect(faces.modelsLoaded == ["face": true, "clip": false, "caption": false])
         #expect(faces.model(for: .faceEmbedder)?.device == "cpu")
         #expect(faces.model(for: .faceEmbedder)?.preprocessing?.inputSize == InputSize(width: 112, height: 112))
 
         let clip = [ModelRole.clipImageEncoder, .clipTextEncoder].map {
-            LoadedModel(spec: ModelSpec(role: $0, file: "\($0.rawValue).onnx", decoder: "clip_embedding", preprocessing: nil),
-                        executionProvider: "CUDAExecutionProvider")
+            LoadedModel(
+                spec: ModelSpec(role: $0, file: "\($0.rawValue).onnx", decoder: "clip_embedding", preprocessing: nil),
+                executionProvider: "CUDAExecutionProvider")
         }
         let both = ModelRegistry(packName: pack.name, models: faces.models + clip)
         #expect(both.modelsLoaded == ["face": true, "clip": true, "caption": false])
@@ -117,7 +146,7 @@ import VisageModels
         let layout = Normalization(colorOrder: .bgr, channelMean: [10, 20, 30], channelStd: [1, 2, 5])
         var canvas = layout.blankCanvas(width: 2, height: 1)
         #expect(canvas == [-10, -10, -10, -10, -6, -6])
-        let pixel = RGBImage(width: 1, height: 1, pixels: [100, 60, 40]) // r, g, b
+        let pixel = RGBImage(width: 1, height: 1, pixels: [100, 60, 40])  // r, g, b
         layout.write(pixel, into: &canvas, offset: 0, canvasWidth: 2, canvasHeight: 1)
         #expect(canvas == [30, -10, 20, -10, 14, -6], "b, g, r: (40 - 10) / 1, (60 - 20) / 2, (100 - 30) / 5")
         // One value for all channels, as every face model has: one fill.
@@ -126,8 +155,11 @@ import VisageModels
 
     @Test func faceAnalyzerReportsItsModelsThroughTheRegistry() {
         let analyzer = TestServices.analyzer
-        #expect(analyzer.modelsUsed == ["pack": "lite", "face_detection": "face_detection_yunet_2023mar",
-                                        "face_embedding": "MobileFaceNet_paddlex_128d"])
+        #expect(
+            analyzer.modelsUsed == [
+                "pack": "lite", "face_detection": "face_detection_yunet_2023mar",
+                "face_embedding": "MobileFaceNet_paddlex_128d",
+            ])
         #expect(analyzer.embeddingModelName == "MobileFaceNet_paddlex_128d")
         #expect(analyzer.models.models.map(\.role) == [.faceDetector, .faceEmbedder])
         #expect(analyzer.models.models.allSatisfy { $0.executionProvider == "CPUExecutionProvider" && $0.device == "cpu" })

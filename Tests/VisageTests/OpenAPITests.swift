@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import VisageServer
 
 /// The published API description (`GET /openapi.json`, from Resources/openapi.json) and the
@@ -110,8 +111,9 @@ import Testing
             return parameter
         }
         for (path, item) in Self.paths(of: document) {
-            let templated = Set(path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }
-                .map { String($0.dropFirst().dropLast()) })
+            let templated = Set(
+                path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }
+                    .map { String($0.dropFirst().dropLast()) })
             let common = (item["parameters"] as? [Any] ?? []).compactMap(resolve)
             for (method, value) in item where Self.httpMethods.contains(method) {
                 let operation = value as? [String: Any] ?? [:]

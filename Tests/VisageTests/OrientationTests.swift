@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import VisageImaging
 
 /// EXIF orientation: every coordinate Visage reports is in the displayed (upright) image.

@@ -4,6 +4,7 @@ import Testing
 import VisageClustering
 import VisageSQLite
 import VisageStorage
+
 @testable import VisageServer
 
 /// People built through `POST /faces/recognize` from every photo of faces_identity, posted in
@@ -36,8 +37,9 @@ import VisageStorage
             var truth: [Int64: String] = [:]
             for path in paths {
                 let imageID = String(path.dropFirst(Self.root.path.count + 1))
-                let (status, json) = try await HTTPJSON.call(client, .post, "/faces/recognize",
-                                                             ["image_id": imageID, "image_path": path, "orientation": 1])
+                let (status, json) = try await HTTPJSON.call(
+                    client, .post, "/faces/recognize",
+                    ["image_id": imageID, "image_path": path, "orientation": 1])
                 #expect(status == .ok, "\(imageID): \(json)")
                 // Faces come largest first; the largest is the manifest's person.
                 if let first = (json["faces"] as? [[String: Any]])?.first, let id = (first["face_id"] as? NSNumber)?.int64Value {
@@ -56,7 +58,9 @@ import VisageStorage
             #expect(status == .ok)
             #expect(summary["faces"] as? Int == stored.count)
             let reclustered = BCubedScore(clusters: try await Self.clusters(client), truth: truth)
-            print("people from faces_identity over HTTP (\(stored.count) faces): Immich \(immich); Visage incremental \(incremental); after recluster \(reclustered)")
+            print(
+                "people from faces_identity over HTTP (\(stored.count) faces): Immich \(immich); Visage incremental \(incremental); after recluster \(reclustered)"
+            )
             #expect(incremental.f1 >= immich.f1)
             #expect(reclustered.f1 >= immich.f1)
             #expect(reclustered.precision >= 0.95, "people must not be mixed up")

@@ -3,6 +3,7 @@ import HummingbirdTesting
 import Testing
 import VisageSQLite
 import VisageStorage
+
 @testable import VisageServer
 
 /// The user's decisions through the API: naming, renaming, correcting, splitting, merging;
@@ -43,8 +44,10 @@ import VisageStorage
         let (before, faceOf): (Snapshot, [String: Int64]) = try await app.test(.router) { client in
             var faceOf: [String: Int64] = [:]  // image id -> its largest face
             for photo in Self.photos {
-                let json = try await HTTPJSON.call(client, .post, "/faces/recognize",
-                                                   ["image_id": photo.imageID, "image_path": photo.path, "orientation": 1]).json
+                let json = try await HTTPJSON.call(
+                    client, .post, "/faces/recognize",
+                    ["image_id": photo.imageID, "image_path": photo.path, "orientation": 1]
+                ).json
                 let first = (json["faces"] as! [[String: Any]])[0]
                 faceOf[photo.imageID] = (first["face_id"] as! NSNumber).int64Value
             }
@@ -63,17 +66,23 @@ import VisageStorage
             #expect(json["message"] as? String == "Updated 'Angelina' to 'Angelina Jolie' (1 clusters, \(jolieCount) faces)")
 
             // Correct one of Perry's photos to a made-up person: a new cluster for them.
-            (status, json) = try await HTTPJSON.call(client, .post, "/faces/correct",
-                                                     ["image_id": perry[0].imageID, "person_name": "Not Katy",
-                                                      "face_id": faceOf[perry[0].imageID]!])
+            (status, json) = try await HTTPJSON.call(
+                client, .post, "/faces/correct",
+                [
+                    "image_id": perry[0].imageID, "person_name": "Not Katy",
+                    "face_id": faceOf[perry[0].imageID]!,
+                ])
             #expect(status == .ok)
             #expect(json["action_taken"] as? String == "created_new_cluster")
             #expect(json["message"] as? String == "Created new cluster for Not Katy")
             let notKatyCluster = json["cluster_id"] as! String
             // A second correction to the same person joins that cluster.
-            (status, json) = try await HTTPJSON.call(client, .post, "/faces/correct",
-                                                     ["image_id": perry[1].imageID, "person_name": "Not Katy",
-                                                      "face_id": faceOf[perry[1].imageID]!])
+            (status, json) = try await HTTPJSON.call(
+                client, .post, "/faces/correct",
+                [
+                    "image_id": perry[1].imageID, "person_name": "Not Katy",
+                    "face_id": faceOf[perry[1].imageID]!,
+                ])
             #expect(json["action_taken"] as? String == "moved_to_existing" && json["cluster_id"] as? String == notKatyCluster)
 
             // Split two of Obama's faces out of his cluster.
@@ -113,8 +122,10 @@ import VisageStorage
             #expect(again == before)
             // And it keeps recognising into the same people: a re-post keeps face and cluster.
             let photo = Self.photos[0]
-            let json = try await HTTPJSON.call(client, .post, "/faces/recognize",
-                                               ["image_id": photo.imageID, "image_path": photo.path, "orientation": 1]).json
+            let json = try await HTTPJSON.call(
+                client, .post, "/faces/recognize",
+                ["image_id": photo.imageID, "image_path": photo.path, "orientation": 1]
+            ).json
             let first = (json["faces"] as! [[String: Any]])[0]
             let faceID = (first["face_id"] as! NSNumber).int64Value
             #expect(faceID == faceOf[photo.imageID])
@@ -128,8 +139,10 @@ import VisageStorage
             let obama = Self.photos.filter { $0.person == "Barack_Obama" }
             var faces: [Int64] = []
             for photo in obama {
-                let json = try await HTTPJSON.call(client, .post, "/faces/recognize",
-                                                   ["image_id": photo.imageID, "image_path": photo.path, "orientation": 1]).json
+                let json = try await HTTPJSON.call(
+                    client, .post, "/faces/recognize",
+                    ["image_id": photo.imageID, "image_path": photo.path, "orientation": 1]
+                ).json
                 faces.append(((json["faces"] as! [[String: Any]])[0]["face_id"] as! NSNumber).int64Value)
             }
             let snapshot = try await Self.snapshot(client)
@@ -137,8 +150,10 @@ import VisageStorage
             let members = faces.filter { snapshot.clusterOfFace[$0] == cluster }
             try #require(members.count >= 4)
             _ = try await HTTPJSON.call(client, .post, "/faces/clusters/\(cluster)/name", ["name": "Barack Obama"])
-            let split = try await HTTPJSON.call(client, .post, "/faces/clusters/\(cluster)/split",
-                                                ["face_ids": Array(members.suffix(2))]).json
+            let split = try await HTTPJSON.call(
+                client, .post, "/faces/clusters/\(cluster)/split",
+                ["face_ids": Array(members.suffix(2))]
+            ).json
             let splitCluster = split["cluster_id"] as! String
 
             // The split-off half looks like Obama: suggested, unless the bar is set impossibly high.
@@ -152,8 +167,9 @@ import VisageStorage
             #expect((json["suggestions"] as? [Any])?.isEmpty == true)
 
             // Merge it back; the person lists every face.
-            (status, json) = try await HTTPJSON.call(client, .post, "/faces/clusters/merge",
-                                                     ["source_cluster_id": splitCluster, "target_cluster_id": cluster])
+            (status, json) = try await HTTPJSON.call(
+                client, .post, "/faces/clusters/merge",
+                ["source_cluster_id": splitCluster, "target_cluster_id": cluster])
             #expect(status == .ok && json["face_count"] as? Int == members.count)
             json = try await HTTPJSON.call(client, .get, "/faces/people/Barack%20Obama").json
             #expect(json["face_count"] as? Int == members.count)
@@ -174,11 +190,14 @@ import VisageStorage
             #expect(status == .notFound && (json["error"] as? [String: Any])?["code"] as? String == "face_not_found")
 
             // Two people with different names are not merged silently.
-            let other = try await HTTPJSON.call(client, .post, "/faces/clusters/\(cluster)/split",
-                                                ["face_ids": [members[1]], "name": "Someone Else"]).json
+            let other = try await HTTPJSON.call(
+                client, .post, "/faces/clusters/\(cluster)/split",
+                ["face_ids": [members[1]], "name": "Someone Else"]
+            ).json
             let otherCluster = other["cluster_id"] as! String
-            (status, json) = try await HTTPJSON.call(client, .post, "/faces/clusters/merge",
-                                                     ["source_cluster_id": otherCluster, "target_cluster_id": cluster])
+            (status, json) = try await HTTPJSON.call(
+                client, .post, "/faces/clusters/merge",
+                ["source_cluster_id": otherCluster, "target_cluster_id": cluster])
             #expect(status == .conflict && (json["error"] as? [String: Any])?["code"] as? String == "merge_name_conflict")
 
             // Forgetting an image removes its faces from its people.

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import VisageImaging
+
 @testable import VisageServer
 
 /// XMP labels, re-posting, annotated copies and caller mistakes on `POST /faces/recognize`.
@@ -11,8 +12,10 @@ import VisageImaging
     static let xmp = CLI.testdata.appendingPathComponent("xmp_face_regions")
     static let orientationFolder = "exif-orientation-vs-face-regions/images/"
 
-    static func recognize(_ client: some TestClientProtocol, _ imageID: String, _ path: String, orientation: Int = 1,
-                          extra: [String: Any] = [:]) async throws -> (status: HTTPResponse.Status, json: [String: Any]) {
+    static func recognize(
+        _ client: some TestClientProtocol, _ imageID: String, _ path: String, orientation: Int = 1,
+        extra: [String: Any] = [:]
+    ) async throws -> (status: HTTPResponse.Status, json: [String: Any]) {
         var body: [String: Any] = ["image_id": imageID, "image_path": path, "orientation": orientation]
         body.merge(extra) { $1 }
         return try await HTTPJSON.call(client, .post, "/faces/recognize", body)
@@ -32,7 +35,8 @@ import VisageImaging
         let app = VisageApplication.build(services: try TestServices.make())
         try await app.test(.router) { client in
             // The upright original: each region lies on a detected face (close centres).
-            let (status, reference) = try await Self.recognize(client, "original", Self.xmp.appendingPathComponent("exif-orientation-vs-face-regions/input/photo.jpg").path)
+            let (status, reference) = try await Self.recognize(
+                client, "original", Self.xmp.appendingPathComponent("exif-orientation-vs-face-regions/input/photo.jpg").path)
             #expect(status == .ok)
             let expected = Self.namedCentres(reference)
             #expect(Set(expected.keys) == ["Marie Curie", "Pierre Curie"])
@@ -48,8 +52,9 @@ import VisageImaging
             for orientation in [3, 6, 8] {
                 for variant in ["embedded", "sidecar", "embedded_sidecar"] {
                     let file = "\(Self.orientationFolder)photo.\(orientation).\(variant).jpg"
-                    let (status, json) = try await Self.recognize(client, file, Self.xmp.appendingPathComponent(file).path,
-                                                                  orientation: orientation)
+                    let (status, json) = try await Self.recognize(
+                        client, file, Self.xmp.appendingPathComponent(file).path,
+                        orientation: orientation)
                     #expect(status == .ok)
                     let centres = Self.namedCentres(json)
                     #expect(Set(centres.keys) == Set(expected.keys), "\(file)")
@@ -92,8 +97,10 @@ import VisageImaging
             let regions: [String: Any] = [
                 "AppliedToDimensions": ["W": width, "H": height, "Unit": "pixel"],
                 "RegionList": [
-                    ["Area": ["X": centroid[0], "Y": centroid[1], "W": box[2] / width, "H": box[3] / height, "Unit": "normalized"],
-                     "Name": "Somebody Else", "Type": "Face"],
+                    [
+                        "Area": ["X": centroid[0], "Y": centroid[1], "W": box[2] / width, "H": box[3] / height, "Unit": "normalized"],
+                        "Name": "Somebody Else", "Type": "Face",
+                    ],
                     ["Area": ["X": 0.02, "Y": 0.02, "W": 0.02, "H": 0.02, "Unit": "normalized"], "Name": "Ghost", "Type": "Face"],
                 ],
             ]
@@ -157,8 +164,14 @@ import VisageImaging
             (.post, "/faces/recognize", ["image_id": "a", "image_path": photo], nil, .badRequest, "invalid_orientation"),
             (.post, "/faces/recognize", ["image_id": "", "image_path": photo, "orientation": 1], nil, .badRequest, "invalid_request"),
             (.post, "/faces/recognize", nil, "{\"image_id\": ", .badRequest, "invalid_json"),
-            (.post, "/faces/recognize", nil, "{\"image_id\": \"" + String(repeating: "x", count: 3 << 20) + "\"}", .contentTooLarge, "request_too_large"),
-            (.post, "/faces/recognize", ["image_id": "a", "image_path": photo, "orientation": 1, "xmp_regions": ["RegionList": "x"]], nil, .badRequest, "invalid_json"),
+            (
+                .post, "/faces/recognize", nil, "{\"image_id\": \"" + String(repeating: "x", count: 3 << 20) + "\"}", .contentTooLarge,
+                "request_too_large"
+            ),
+            (
+                .post, "/faces/recognize", ["image_id": "a", "image_path": photo, "orientation": 1, "xmp_regions": ["RegionList": "x"]], nil,
+                .badRequest, "invalid_json"
+            ),
             (.get, "/faceinfo?cluster_id=cluster_000000000000", nil, nil, .notFound, "cluster_not_found"),
             (.post, "/faces/clusters/cluster_000000000000/name", ["name": "X"], nil, .notFound, "cluster_not_found"),
             (.post, "/faces/clusters/cluster_000000000000/name", ["name": "  "], nil, .notFound, "cluster_not_found"),
@@ -169,14 +182,18 @@ import VisageImaging
             (.get, "/no/such/route", nil, nil, .notFound, "not_found"),
         ]
         let requests = cases.map { testCase in
-            (testCase.method, testCase.uri, testCase.raw.map { ByteBuffer(string: $0) } ?? testCase.body.map(HTTPJSON.body),
-             testCase.status, testCase.code)
+            (
+                testCase.method, testCase.uri, testCase.raw.map { ByteBuffer(string: $0) } ?? testCase.body.map(HTTPJSON.body),
+                testCase.status, testCase.code
+            )
         }
         try await app.test(.router) { client in
             for testCase in requests {
                 let body = testCase.2
-                try await client.execute(uri: testCase.1, method: testCase.0, headers: [.contentType: "application/json"],
-                                         body: body) { response in
+                try await client.execute(
+                    uri: testCase.1, method: testCase.0, headers: [.contentType: "application/json"],
+                    body: body
+                ) { response in
                     let error = HTTPJSON.object(response)["error"] as? [String: Any]
                     #expect(response.status == testCase.3, "\(testCase.1): \(error ?? [:])")
                     #expect(error?["code"] as? String == testCase.4, "\(testCase.1)")

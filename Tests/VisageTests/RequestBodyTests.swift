@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+
 @testable import VisageServer
 
 /// Every image-taking route reads its body into its request type the same way, from JSON or
@@ -31,7 +32,8 @@ import Testing
             // JSON numbers and flags may come as text, as a form sends them.
             var (status, json) = try await HTTPJSON.call(client, .post, "/faces/detect", ["image_path": Self.photo, "embeddings": "true"])
             #expect(status == .ok && (json["faces"] as? [[String: Any]])?.first?["embedding"] is [Double])
-            (status, json) = try await HTTPJSON.call(client, .post, "/facedb/images", ["image_path": Self.photo, "image_id": "g", "min_face_size": "0"])
+            (status, json) = try await HTTPJSON.call(
+                client, .post, "/facedb/images", ["image_path": Self.photo, "image_id": "g", "min_face_size": "0"])
             #expect(status == .ok, "\(json)")
             (status, json) = try await HTTPJSON.call(client, .post, "/facedb/search", ["image_path": Self.photo, "top_k": "1", "min_face_size": 0])
             #expect(status == .ok && ((json["faces"] as? [[String: Any]])?.first?["matches"] as? [Any])?.count == 1, "\(json)")
@@ -53,8 +55,10 @@ import Testing
         ]
         try await app.test(.router) { client in
             for (uri, body, code) in cases {
-                try await client.execute(uri: uri, method: .post, headers: [.contentType: "application/json"],
-                                         body: ByteBuffer(string: body)) { response in
+                try await client.execute(
+                    uri: uri, method: .post, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: body)
+                ) { response in
                     let json = HTTPJSON.object(response)
                     #expect(response.status == .badRequest && Self.code(json) == code, "\(uri) \(body): \(json)")
                 }
@@ -63,8 +67,9 @@ import Testing
             var (status, json) = try await HTTPJSON.call(client, .post, "/extract-faces", ["images": "x"])
             #expect(status == .badRequest && json["code"] as? String == "invalid_request")
             let base64 = try Data(contentsOf: URL(fileURLWithPath: Self.photo)).base64EncodedString()
-            (status, json) = try await HTTPJSON.call(client, .post, "/extract-faces",
-                                                     ["images": [["image_base64": base64], ["image_url": 5], "x", ["image_url": "a", "image_base64": "b"]]])
+            (status, json) = try await HTTPJSON.call(
+                client, .post, "/extract-faces",
+                ["images": [["image_base64": base64], ["image_url": 5], "x", ["image_url": "a", "image_base64": "b"]]])
             #expect(status == .ok && (json["faces"] as? [Any])?.count == 3, "\(json.keys)")
             #expect((json["errors"] as? [[String: Any]])?.map { $0["index"] as? Int } == [1, 2, 3])
         }
@@ -77,11 +82,16 @@ import Testing
         try await app.test(.router) { client in
             for (value, expected) in [("nan", HTTPResponse.Status.badRequest), ("inf", .badRequest), ("1e308", .ok), ("-1e308", .ok)] {
                 let area: [String: Any] = ["X": value, "Y": 0.5, "W": value, "H": 0.1, "Unit": "normalized"]
-                let regions: [String: Any] = ["AppliedToDimensions": ["W": 2000, "H": 1333, "Unit": "pixel"],
-                                              "RegionList": [["Area": area, "Name": "Nobody", "Type": "Face"]]]
-                let (status, json) = try await HTTPJSON.call(client, .post, "/faces/recognize",
-                                                             ["image_id": "g-\(value)", "image_path": Self.photo, "orientation": 1,
-                                                              "xmp_regions": regions])
+                let regions: [String: Any] = [
+                    "AppliedToDimensions": ["W": 2000, "H": 1333, "Unit": "pixel"],
+                    "RegionList": [["Area": area, "Name": "Nobody", "Type": "Face"]],
+                ]
+                let (status, json) = try await HTTPJSON.call(
+                    client, .post, "/faces/recognize",
+                    [
+                        "image_id": "g-\(value)", "image_path": Self.photo, "orientation": 1,
+                        "xmp_regions": regions,
+                    ])
                 #expect(status == expected, "\(value): \(json)")
             }
         }

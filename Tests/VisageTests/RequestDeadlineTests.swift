@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import VisageCore
+
 @testable import VisageServer
 
 /// `REQUEST_TIMEOUT` holds whatever the work is doing, and a full queue is refused at once.
@@ -47,8 +48,10 @@ import VisageCore
         try await app.test(.router) { client in
             for (uri, body) in requests {
                 let started = ContinuousClock.now
-                let (status, json) = try await client.execute(uri: uri, method: .post, headers: [.contentType: "application/json"],
-                                                              body: body) { ($0.status, HTTPJSON.object($0)) }
+                let (status, json) = try await client.execute(
+                    uri: uri, method: .post, headers: [.contentType: "application/json"],
+                    body: body
+                ) { ($0.status, HTTPJSON.object($0)) }
                 #expect(status == .requestTimeout, "\(uri): \(json)")
                 #expect(ContinuousClock.now - started < .seconds(4), "\(uri) waited for the work")
                 let code = (json["error"] as? [String: Any])?["code"] as? String ?? json["code"] as? String
@@ -68,8 +71,10 @@ import VisageCore
         try await Task.sleep(for: .milliseconds(300))
         let app = VisageApplication.build(services: services)
         try await app.test(.router) { client in
-            try await client.execute(uri: "/faces/detect", method: .post, headers: [.contentType: "application/json"],
-                                     body: HTTPJSON.body(["image_path": Self.photo])) { response in
+            try await client.execute(
+                uri: "/faces/detect", method: .post, headers: [.contentType: "application/json"],
+                body: HTTPJSON.body(["image_path": Self.photo])
+            ) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.retryAfter] == "1")
                 #expect((HTTPJSON.object(response)["error"] as? [String: Any])?["code"] as? String == "server_busy")

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+
 @testable import VisageServer
 
 /// Every number a client sends is checked before it is used: NaN, infinities, values beyond a
@@ -20,8 +21,9 @@ import Testing
     @Test func cropSizeIsCheckedBeforeItBecomesAnInt() async throws {
         let app = VisageApplication.build(services: try TestServices.make())
         try await app.test(.router) { client in
-            let (status, json) = try await HTTPJSON.call(client, .post, "/faces/recognize",
-                                                         ["image_id": "group", "image_path": Self.photo, "orientation": 1])
+            let (status, json) = try await HTTPJSON.call(
+                client, .post, "/faces/recognize",
+                ["image_id": "group", "image_path": Self.photo, "orientation": 1])
             #expect(status == .ok)
             let faceID = try #require((json["faces"] as? [[String: Any]])?.first?["face_id"] as? Int)
             for size in Self.crashInputs + ["15", "1025", "abc", ""] {
@@ -53,9 +55,11 @@ import Testing
     /// analysis; the photo is real, so a value that slipped through would be analysed.
     @Test func bodyNumbersRefuseNonFiniteAndOutOfRangeValues() async throws {
         let app = VisageApplication.build(services: try TestServices.make())
-        let fields = [("/facedb/search", "top_k"), ("/facedb/search", "max_distance"), ("/facedb/search", "min_similarity"),
-                      ("/facedb/search", "min_face_size"), ("/facedb/images", "min_face_size"),
-                      ("/extract-faces", "similarity_threshold"), ("/extract-faces", "min_face_size")]
+        let fields = [
+            ("/facedb/search", "top_k"), ("/facedb/search", "max_distance"), ("/facedb/search", "min_similarity"),
+            ("/facedb/search", "min_face_size"), ("/facedb/images", "min_face_size"),
+            ("/extract-faces", "similarity_threshold"), ("/extract-faces", "min_face_size"),
+        ]
         let image = try Data(contentsOf: URL(fileURLWithPath: Self.photo))
         try await app.test(.router) { client in
             for (uri, field) in fields {
@@ -73,11 +77,14 @@ import Testing
                 }
                 // JSON numbers beyond a Double (1e400) and beyond an Int.
                 for raw in ["1e400", "-1e400", "1e20", "-1e300"] {
-                    let body = uri == "/extract-faces"
+                    let body =
+                        uri == "/extract-faces"
                         ? "{\"images\": [{\"image_url\": \"http://127.0.0.1:9/x.jpg\"}], \"\(field)\": \(raw)}"
                         : "{\"image_path\": \"\(Self.photo)\", \"image_id\": \"group\", \"\(field)\": \(raw)}"
-                    try await client.execute(uri: uri, method: .post, headers: [.contentType: "application/json"],
-                                             body: ByteBuffer(string: body)) { response in
+                    try await client.execute(
+                        uri: uri, method: .post, headers: [.contentType: "application/json"],
+                        body: ByteBuffer(string: body)
+                    ) { response in
                         #expect(response.status == .badRequest, "\(uri) \(field)=\(raw): \(String(buffer: response.body))")
                     }
                 }

@@ -3,15 +3,17 @@ import Testing
 import VisageCore
 import VisageImaging
 import VisageInference
+
 @testable import VisageFaces
 
 /// The SCRFD decoder (used by the buffalo packs' det_10g / det_500m) on the SCRFD models that
 /// ship in the model mirror, on real photos.
 @Suite struct SCRFDDetectorTests {
     static func detector(_ file: String) throws -> SCRFDDetector {
-        let session = try InferenceSession(runtime: try OnnxRuntime.load(),
-                                           modelPath: CLI.mirror.appendingPathComponent("face_detector/\(file)").path,
-                                           options: SessionOptions(intraOpThreads: 1, device: .cpu))
+        let session = try InferenceSession(
+            runtime: try OnnxRuntime.load(),
+            modelPath: CLI.mirror.appendingPathComponent("face_detector/\(file)").path,
+            options: SessionOptions(intraOpThreads: 1, device: .cpu))
         return try SCRFDDetector(session: session)
     }
 
@@ -29,8 +31,9 @@ import VisageInference
             #expect(max(marks.leftEye.y, marks.rightEye.y) < marks.nose.y && marks.nose.y < min(marks.leftMouth.y, marks.rightMouth.y))
             let margin = face.box.width * 0.1
             for point in marks.points {
-                #expect(point.x > face.box.x - margin && point.x < face.box.maxX + margin
-                         && point.y > face.box.y - margin && point.y < face.box.maxY + margin, "landmark outside its box")
+                #expect(
+                    point.x > face.box.x - margin && point.x < face.box.maxX + margin
+                        && point.y > face.box.y - margin && point.y < face.box.maxY + margin, "landmark outside its box")
             }
         }
     }

@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import Testing
 import VisageCore
-@testable import VisageSQLite
 import VisageStorage
+
+@testable import VisageSQLite
 
 /// What only the SQLite backend has: its schema, file and encoding.
 @Suite struct SQLiteStoreTests {

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import VisageCore
+
 @testable import VisageServer
 
 /// The kernel without models: request ids, error mapping and the error body style of each group.

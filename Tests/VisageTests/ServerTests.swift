@@ -6,6 +6,7 @@ import Testing
 import VisageFaces
 import VisageInference
 import VisageModels
+
 @testable import VisageServer
 
 /// The HTTP API driven through Hummingbird's test client, with the real lite models.
@@ -63,8 +64,10 @@ import VisageModels
         let app = VisageApplication.build(services: Self.services)
         let path = CLI.testdata.appendingPathComponent("faces_group/face_recognition_obama_and_biden.jpg").path
         try await app.test(.router) { client in
-            try await client.execute(uri: "/faces/detect", method: .post, headers: [.contentType: "application/json"],
-                                     body: Self.body(["image_path": path, "embeddings": true])) { response in
+            try await client.execute(
+                uri: "/faces/detect", method: .post, headers: [.contentType: "application/json"],
+                body: Self.body(["image_path": path, "embeddings": true])
+            ) { response in
                 #expect(response.status == .ok)
                 let json = Self.json(response)
                 let faces = json["faces"] as? [[String: Any]] ?? []
@@ -76,15 +79,19 @@ import VisageModels
             var upload = MultipartBody()
             upload.file("image", filename: "obama_and_biden.jpg", try Data(contentsOf: URL(fileURLWithPath: path)))
             upload.field("embeddings", "false")
-            try await client.execute(uri: "/faces/detect", method: .post, headers: [.contentType: upload.contentType],
-                                     body: upload.buffer) { response in
+            try await client.execute(
+                uri: "/faces/detect", method: .post, headers: [.contentType: upload.contentType],
+                body: upload.buffer
+            ) { response in
                 let json = Self.json(response)
                 #expect(response.status == .ok && (json["faces"] as? [Any])?.count == 3, "\(json)")
                 #expect(json["path"] as? String == "obama_and_biden.jpg")
             }
             let base64 = try Data(contentsOf: URL(fileURLWithPath: path)).base64EncodedString()
-            try await client.execute(uri: "/faces/detect", method: .post, headers: [.contentType: "application/json"],
-                                     body: Self.body(["image_base64": base64])) { response in
+            try await client.execute(
+                uri: "/faces/detect", method: .post, headers: [.contentType: "application/json"],
+                body: Self.body(["image_base64": base64])
+            ) { response in
                 #expect(response.status == .ok && (Self.json(response)["faces"] as? [Any])?.count == 3)
             }
         }
@@ -102,8 +109,10 @@ import VisageModels
         ]
         try await app.test(.router) { client in
             for testCase in cases {
-                try await client.execute(uri: "/faces/detect", method: .post, headers: [.requestID: "req-42"],
-                                         body: testCase.body) { response in
+                try await client.execute(
+                    uri: "/faces/detect", method: .post, headers: [.requestID: "req-42"],
+                    body: testCase.body
+                ) { response in
                     #expect(response.status == testCase.status)
                     let json = Self.json(response)
                     #expect((json["error"] as? [String: Any])?["code"] as? String == testCase.code)

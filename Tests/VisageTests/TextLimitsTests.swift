@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+
 @testable import VisageServer
 
 /// Names and ids a client sends are bounded in length and free of control characters; each
@@ -19,8 +20,9 @@ import Testing
     @Test func jsonBodiesRefuseLongAndControlCharacterNamesAndIDs() async throws {
         let app = VisageApplication.build(services: try TestServices.make())
         try await app.test(.router) { client in
-            let (status, json) = try await HTTPJSON.call(client, .post, "/faces/recognize",
-                                                         ["image_id": "group", "image_path": Self.photo, "orientation": 1])
+            let (status, json) = try await HTTPJSON.call(
+                client, .post, "/faces/recognize",
+                ["image_id": "group", "image_path": Self.photo, "orientation": 1])
             #expect(status == .ok)
             let cluster = try #require(((json["faces"] as? [[String: Any]])?.first?["cluster"] as? [String: Any])?["cluster_id"] as? String)
             // The limit itself is accepted (200 scalars; é is one), one more is refused.
@@ -80,14 +82,18 @@ import Testing
         let app = VisageApplication.build(services: try TestServices.make())
         let image = try Data(contentsOf: URL(fileURLWithPath: Self.photo))
         try await app.test(.router) { client in
-            for (field, value, code) in [("image_id", "a\u{0}b", "invalid_characters"), ("image_id", Self.long, "text_too_long"),
-                                         ("file", String(repeating: "f", count: 4097), "text_too_long"), ("file", "a\rb", "invalid_characters")] {
+            for (field, value, code) in [
+                ("image_id", "a\u{0}b", "invalid_characters"), ("image_id", Self.long, "text_too_long"),
+                ("file", String(repeating: "f", count: 4097), "text_too_long"), ("file", "a\rb", "invalid_characters"),
+            ] {
                 var form = MultipartBody()
                 form.file("image", filename: "group.jpg", image)
                 if field != "image_id" { form.field("image_id", "group") }
                 form.field(field, value)
-                try await client.execute(uri: "/facedb/images", method: .post, headers: [.contentType: form.contentType],
-                                         body: form.buffer) { response in
+                try await client.execute(
+                    uri: "/facedb/images", method: .post, headers: [.contentType: form.contentType],
+                    body: form.buffer
+                ) { response in
                     let json = HTTPJSON.object(response)
                     #expect(response.status == .badRequest && Self.code(json) == code, "\(field): \(json)")
                 }

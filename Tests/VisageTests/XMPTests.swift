@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VisageCore
 import VisageImaging
+
 @testable import VisageXMP
 
 /// Face regions from XMP metadata (MWG and Microsoft), sidecars, EXIF orientation, the
@@ -29,46 +30,56 @@ import VisageImaging
     static let squirrels = ["squirrel", "special_chars űáéúőóüío?._:"]
     static let orientationFolder = "exif-orientation-vs-face-regions/images/"
 
-    static let expectations: [Expectation] = [
-        Expectation(file: "immich/portrait.jpg", names: curie),
-        Expectation(file: "immich/portrait-orientation-6.jpg", names: curie),
-        Expectation(file: "exif-orientation-vs-face-regions/input/photo.jpg", names: curie),
-    ] + [3, 6, 8].flatMap { orientation in [
-        Expectation(file: "\(orientationFolder)photo.\(orientation).embedded.jpg", names: curie),
-        Expectation(file: "\(orientationFolder)photo.\(orientation).embedded_sidecar.jpg", names: curie,
+    static let expectations: [Expectation] =
+        [
+            Expectation(file: "immich/portrait.jpg", names: curie),
+            Expectation(file: "immich/portrait-orientation-6.jpg", names: curie),
+            Expectation(file: "exif-orientation-vs-face-regions/input/photo.jpg", names: curie),
+        ]
+        + [3, 6, 8].flatMap { orientation in
+            [
+                Expectation(file: "\(orientationFolder)photo.\(orientation).embedded.jpg", names: curie),
+                Expectation(
+                    file: "\(orientationFolder)photo.\(orientation).embedded_sidecar.jpg", names: curie,
                     origin: "photo.\(orientation).embedded_sidecar.jpg.xmp"),
-        Expectation(file: "\(orientationFolder)photo.\(orientation).sidecar.jpg", names: curie,
+                Expectation(
+                    file: "\(orientationFolder)photo.\(orientation).sidecar.jpg", names: curie,
                     origin: "photo.\(orientation).sidecar.jpg.xmp"),
-    ] } + [
-        Expectation(file: "pigallery2/demo/IMG_5910.jpg", names: ["Alvin the Squirrel"], origin: "IMG_5910.jpg.xmp"),
-        Expectation(file: "pigallery2/demo/IMG_6253.jpg", names: ["Alvin the Squirrel"]),
-        Expectation(file: "pigallery2/demo/IMG_6297.jpg", names: ["Alvin the Squirrel"]),
-        Expectation(file: "pigallery2/demo/IMG_9398-2.jpg", names: ["Balu the bear", "Boo-Boo Bear"]),
-        Expectation(file: "pigallery2/demo/IMG_9516.jpg", names: ["Vuk the fox"]),
-        Expectation(file: "pigallery2/demo/wild-1.jpg", names: ["Balu the bear", "Hugin the raven", "Akela the wolf"]),
-        Expectation(file: "pigallery2/demo/wild-2.jpg", names: ["Boo-Boo Bear", "Balu the bear"]),
-        Expectation(file: "pigallery2/demo/wild-3.jpg", names: ["Hugin the raven", "Balu the bear"]),
-        Expectation(file: "pigallery2/test_assets/Chars.jpg",
-                    names: ["æÆøØåÅéÉüÜäÄöÖïÏñÑ", "abcdefghijklmnopqrstuvwxyz", "abcdefghijklmnopqrstuvwxyz"]),
-        Expectation(file: "pigallery2/test_assets/digikam.jpg", names: ["Æske Øllegård"]),
-        Expectation(file: "pigallery2/test_assets/special_names.jpg", names: ["\"quoted \"@#$ name\" !@#$%^&*()_+"]),
-        Expectation(file: "pigallery2/test_assets/test image öüóőúéáű-.,.jpg", names: squirrels),
-        // The stem form of sidecar: testimagedesc1.jpg -> testimagedesc1.xmp.
-        Expectation(file: "pigallery2/test_assets/sidecar/testimagedesc1.jpg", names: squirrels,
-                    origin: "testimagedesc1.xmp"),
-        Expectation(file: "pigallery2/test_assets/png_with_faces_and_dates.png", names: ["raspberry", "leaf"]),
-        Expectation(file: "pigallery2/test_assets/before_epoch.jpg", names: ["Bambi"]),
-        // IPTC reference images: PersonInImage and IPTC ImageRegion only, no MWG or Microsoft regions.
-    ] + [2014, 2016, 2017, 2019, 2021].map {
-        Expectation(file: "iptc_reference_photoprism/iptc-\($0).jpg", names: [], source: nil, origin: "none")
-    }
+            ]
+        } + [
+            Expectation(file: "pigallery2/demo/IMG_5910.jpg", names: ["Alvin the Squirrel"], origin: "IMG_5910.jpg.xmp"),
+            Expectation(file: "pigallery2/demo/IMG_6253.jpg", names: ["Alvin the Squirrel"]),
+            Expectation(file: "pigallery2/demo/IMG_6297.jpg", names: ["Alvin the Squirrel"]),
+            Expectation(file: "pigallery2/demo/IMG_9398-2.jpg", names: ["Balu the bear", "Boo-Boo Bear"]),
+            Expectation(file: "pigallery2/demo/IMG_9516.jpg", names: ["Vuk the fox"]),
+            Expectation(file: "pigallery2/demo/wild-1.jpg", names: ["Balu the bear", "Hugin the raven", "Akela the wolf"]),
+            Expectation(file: "pigallery2/demo/wild-2.jpg", names: ["Boo-Boo Bear", "Balu the bear"]),
+            Expectation(file: "pigallery2/demo/wild-3.jpg", names: ["Hugin the raven", "Balu the bear"]),
+            Expectation(
+                file: "pigallery2/test_assets/Chars.jpg",
+                names: ["æÆøØåÅéÉüÜäÄöÖïÏñÑ", "abcdefghijklmnopqrstuvwxyz", "abcdefghijklmnopqrstuvwxyz"]),
+            Expectation(file: "pigallery2/test_assets/digikam.jpg", names: ["Æske Øllegård"]),
+            Expectation(file: "pigallery2/test_assets/special_names.jpg", names: ["\"quoted \"@#$ name\" !@#$%^&*()_+"]),
+            Expectation(file: "pigallery2/test_assets/test image öüóőúéáű-.,.jpg", names: squirrels),
+            // The stem form of sidecar: testimagedesc1.jpg -> testimagedesc1.xmp.
+            Expectation(
+                file: "pigallery2/test_assets/sidecar/testimagedesc1.jpg", names: squirrels,
+                origin: "testimagedesc1.xmp"),
+            Expectation(file: "pigallery2/test_assets/png_with_faces_and_dates.png", names: ["raspberry", "leaf"]),
+            Expectation(file: "pigallery2/test_assets/before_epoch.jpg", names: ["Bambi"]),
+            // IPTC reference images: PersonInImage and IPTC ImageRegion only, no MWG or Microsoft regions.
+        ]
+        + [2014, 2016, 2017, 2019, 2021].map {
+            Expectation(file: "iptc_reference_photoprism/iptc-\($0).jpg", names: [], source: nil, origin: "none")
+        }
 
     @Test(arguments: expectations)
     func fileParsesWithExpectedNames(_ expected: Expectation) throws {
         let result = try reader.read(imageAt: Self.path(expected.file))
         #expect(result.problems.isEmpty, "\(result.problems)")
-        #expect(Self.scalars(result.resolved.regions.map(\.name)) == Self.scalars(expected.names),
-                "\(result.resolved.regions.map(\.name))")
+        #expect(
+            Self.scalars(result.resolved.regions.map(\.name)) == Self.scalars(expected.names),
+            "\(result.resolved.regions.map(\.name))")
         #expect(result.resolved.source == expected.source)
         switch result.origin {
         case .none: #expect(expected.origin == "none")
@@ -111,42 +122,43 @@ import VisageImaging
     // MARK: - Serialisations
 
     static func packet(_ body: String, namespaces: String = "") -> Data {
-        Data("""
-        <?xpacket begin='\u{FEFF}' id='W5M0MpCehiHzreSzNTczkc9d'?>
-        <x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>
-        <rdf:Description rdf:about='' \(namespaces)
-          xmlns:mwg-rs='http://www.metadataworkinggroup.com/schemas/regions/'
-          xmlns:stArea='http://ns.adobe.com/xmp/sType/Area#' xmlns:stDim='http://ns.adobe.com/xap/1.0/sType/Dimensions#'
-          xmlns:MP='http://ns.microsoft.com/photo/1.2/' xmlns:MPRI='http://ns.microsoft.com/photo/1.2/t/RegionInfo#'
-          xmlns:MPReg='http://ns.microsoft.com/photo/1.2/t/Region#'>
-        \(body)
-        </rdf:Description></rdf:RDF></x:xmpmeta>
-        <?xpacket end='w'?>
-        """.utf8)
+        Data(
+            """
+            <?xpacket begin='\u{FEFF}' id='W5M0MpCehiHzreSzNTczkc9d'?>
+            <x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>
+            <rdf:Description rdf:about='' \(namespaces)
+              xmlns:mwg-rs='http://www.metadataworkinggroup.com/schemas/regions/'
+              xmlns:stArea='http://ns.adobe.com/xmp/sType/Area#' xmlns:stDim='http://ns.adobe.com/xap/1.0/sType/Dimensions#'
+              xmlns:MP='http://ns.microsoft.com/photo/1.2/' xmlns:MPRI='http://ns.microsoft.com/photo/1.2/t/RegionInfo#'
+              xmlns:MPReg='http://ns.microsoft.com/photo/1.2/t/Region#'>
+            \(body)
+            </rdf:Description></rdf:RDF></x:xmpmeta>
+            <?xpacket end='w'?>
+            """.utf8)
     }
 
     @Test func attributeElementAndDescriptionFormsReadAlike() throws {
         let attributes = """
-        <mwg-rs:Regions rdf:parseType='Resource'><mwg-rs:AppliedToDimensions stDim:w='400' stDim:h='300' stDim:unit='pixel'/>
-        <mwg-rs:RegionList><rdf:Bag><rdf:li mwg-rs:Name='Ann' mwg-rs:Type='Face'>
-        <mwg-rs:Area stArea:x='0.5' stArea:y='0.25' stArea:w='0.2' stArea:h='0.1' stArea:unit='normalized'/></rdf:li></rdf:Bag></mwg-rs:RegionList></mwg-rs:Regions>
-        """
+            <mwg-rs:Regions rdf:parseType='Resource'><mwg-rs:AppliedToDimensions stDim:w='400' stDim:h='300' stDim:unit='pixel'/>
+            <mwg-rs:RegionList><rdf:Bag><rdf:li mwg-rs:Name='Ann' mwg-rs:Type='Face'>
+            <mwg-rs:Area stArea:x='0.5' stArea:y='0.25' stArea:w='0.2' stArea:h='0.1' stArea:unit='normalized'/></rdf:li></rdf:Bag></mwg-rs:RegionList></mwg-rs:Regions>
+            """
         let elements = """
-        <mwg-rs:Regions rdf:parseType='Resource'><mwg-rs:AppliedToDimensions rdf:parseType='Resource'>
-        <stDim:w>400</stDim:w><stDim:h>300</stDim:h><stDim:unit>pixel</stDim:unit></mwg-rs:AppliedToDimensions>
-        <mwg-rs:RegionList><rdf:Bag><rdf:li rdf:parseType='Resource'><mwg-rs:Area rdf:parseType='Resource'>
-        <stArea:x>0.5</stArea:x><stArea:y>0.25</stArea:y><stArea:w>0.2</stArea:w><stArea:h>0.1</stArea:h></mwg-rs:Area>
-        <mwg-rs:Name>
-          Ann
-        </mwg-rs:Name><mwg-rs:Type>Face</mwg-rs:Type></rdf:li></rdf:Bag></mwg-rs:RegionList></mwg-rs:Regions>
-        """
+            <mwg-rs:Regions rdf:parseType='Resource'><mwg-rs:AppliedToDimensions rdf:parseType='Resource'>
+            <stDim:w>400</stDim:w><stDim:h>300</stDim:h><stDim:unit>pixel</stDim:unit></mwg-rs:AppliedToDimensions>
+            <mwg-rs:RegionList><rdf:Bag><rdf:li rdf:parseType='Resource'><mwg-rs:Area rdf:parseType='Resource'>
+            <stArea:x>0.5</stArea:x><stArea:y>0.25</stArea:y><stArea:w>0.2</stArea:w><stArea:h>0.1</stArea:h></mwg-rs:Area>
+            <mwg-rs:Name>
+              Ann
+            </mwg-rs:Name><mwg-rs:Type>Face</mwg-rs:Type></rdf:li></rdf:Bag></mwg-rs:RegionList></mwg-rs:Regions>
+            """
         let descriptions = """
-        <mwg-rs:Regions><rdf:Description><mwg-rs:AppliedToDimensions><rdf:Description stDim:w='400' stDim:h='300' stDim:unit='pixel'/></mwg-rs:AppliedToDimensions>
-        <mwg-rs:RegionList><rdf:Bag><rdf:li><rdf:Description mwg-rs:Type='Face'>
-        <mwg-rs:Name><rdf:Alt><rdf:li xml:lang='de'>Anna</rdf:li><rdf:li xml:lang='x-default'>Ann</rdf:li></rdf:Alt></mwg-rs:Name>
-        <mwg-rs:Area><rdf:Description stArea:x='200' stArea:y='75' stArea:w='80' stArea:h='30' stArea:unit='pixel'/></mwg-rs:Area>
-        </rdf:Description></rdf:li></rdf:Bag></mwg-rs:RegionList></rdf:Description></mwg-rs:Regions>
-        """
+            <mwg-rs:Regions><rdf:Description><mwg-rs:AppliedToDimensions><rdf:Description stDim:w='400' stDim:h='300' stDim:unit='pixel'/></mwg-rs:AppliedToDimensions>
+            <mwg-rs:RegionList><rdf:Bag><rdf:li><rdf:Description mwg-rs:Type='Face'>
+            <mwg-rs:Name><rdf:Alt><rdf:li xml:lang='de'>Anna</rdf:li><rdf:li xml:lang='x-default'>Ann</rdf:li></rdf:Alt></mwg-rs:Name>
+            <mwg-rs:Area><rdf:Description stArea:x='200' stArea:y='75' stArea:w='80' stArea:h='30' stArea:unit='pixel'/></mwg-rs:Area>
+            </rdf:Description></rdf:li></rdf:Bag></mwg-rs:RegionList></rdf:Description></mwg-rs:Regions>
+            """
         let expected = FaceRegion(name: "Ann", centerX: 0.5, centerY: 0.25, width: 0.2, height: 0.1, source: .mwg)
         for body in [attributes, elements, descriptions] {
             let regions = try XMPRegions.parse(Self.packet(body))
@@ -160,14 +172,15 @@ import VisageImaging
     }
 
     @Test func namespacesMatchByURINotPrefix() throws {
-        let packet = Data("""
-        <x:xmpmeta xmlns:x='adobe:ns:meta/'><r:RDF xmlns:r='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>
-        <r:Description xmlns:regions='http://www.metadataworkinggroup.com/schemas/regions/' xmlns:a='http://ns.adobe.com/xmp/sType/Area#'>
-        <regions:Regions r:parseType='Resource'><regions:RegionList><r:Bag><r:li regions:Name='Bo'>
-        <regions:Area a:x='0.3' a:y='0.4' a:w='0.1' a:h='0.1'/></r:li></r:Bag></regions:RegionList></regions:Regions>
-        <mwg-rs:Regions xmlns:mwg-rs='urn:not-mwg'><mwg-rs:RegionList/></mwg-rs:Regions>
-        </r:Description></r:RDF></x:xmpmeta>
-        """.utf8)
+        let packet = Data(
+            """
+            <x:xmpmeta xmlns:x='adobe:ns:meta/'><r:RDF xmlns:r='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>
+            <r:Description xmlns:regions='http://www.metadataworkinggroup.com/schemas/regions/' xmlns:a='http://ns.adobe.com/xmp/sType/Area#'>
+            <regions:Regions r:parseType='Resource'><regions:RegionList><r:Bag><r:li regions:Name='Bo'>
+            <regions:Area a:x='0.3' a:y='0.4' a:w='0.1' a:h='0.1'/></r:li></r:Bag></regions:RegionList></regions:Regions>
+            <mwg-rs:Regions xmlns:mwg-rs='urn:not-mwg'><mwg-rs:RegionList/></mwg-rs:Regions>
+            </r:Description></r:RDF></x:xmpmeta>
+            """.utf8)
         let regions = try XMPRegions.parse(packet)
         #expect(regions.mwg.map(\.name) == ["Bo"])
     }
@@ -185,14 +198,14 @@ import VisageImaging
 
     @Test func nonFaceAndUnusableRegionsAreSkippedWithReasons() throws {
         let body = """
-        <mwg-rs:Regions rdf:parseType='Resource'><mwg-rs:RegionList><rdf:Bag>
-        <rdf:li mwg-rs:Name='Rex' mwg-rs:Type='Pet'><mwg-rs:Area stArea:x='0.5' stArea:y='0.5' stArea:w='0.1' stArea:h='0.1'/></rdf:li>
-        <rdf:li mwg-rs:Name='Focus point' mwg-rs:Type='Focus'><mwg-rs:Area stArea:x='0.5' stArea:y='0.5'/></rdf:li>
-        <rdf:li mwg-rs:Name='Nowhere' mwg-rs:Type='Face'><mwg-rs:Area stArea:x='3' stArea:y='0.5' stArea:w='0.1' stArea:h='0.1'/></rdf:li>
-        <rdf:li mwg-rs:Name='Pixels' mwg-rs:Type='Face'><mwg-rs:Area stArea:x='10' stArea:y='10' stArea:w='4' stArea:h='4' stArea:unit='pixel'/></rdf:li>
-        <rdf:li mwg-rs:Type='Face'><mwg-rs:Area stArea:x='0.1' stArea:y='0.1' stArea:w='0.1' stArea:h='0.1'/></rdf:li>
-        </rdf:Bag></mwg-rs:RegionList></mwg-rs:Regions>
-        """
+            <mwg-rs:Regions rdf:parseType='Resource'><mwg-rs:RegionList><rdf:Bag>
+            <rdf:li mwg-rs:Name='Rex' mwg-rs:Type='Pet'><mwg-rs:Area stArea:x='0.5' stArea:y='0.5' stArea:w='0.1' stArea:h='0.1'/></rdf:li>
+            <rdf:li mwg-rs:Name='Focus point' mwg-rs:Type='Focus'><mwg-rs:Area stArea:x='0.5' stArea:y='0.5'/></rdf:li>
+            <rdf:li mwg-rs:Name='Nowhere' mwg-rs:Type='Face'><mwg-rs:Area stArea:x='3' stArea:y='0.5' stArea:w='0.1' stArea:h='0.1'/></rdf:li>
+            <rdf:li mwg-rs:Name='Pixels' mwg-rs:Type='Face'><mwg-rs:Area stArea:x='10' stArea:y='10' stArea:w='4' stArea:h='4' stArea:unit='pixel'/></rdf:li>
+            <rdf:li mwg-rs:Type='Face'><mwg-rs:Area stArea:x='0.1' stArea:y='0.1' stArea:w='0.1' stArea:h='0.1'/></rdf:li>
+            </rdf:Bag></mwg-rs:RegionList></mwg-rs:Regions>
+            """
         let regions = try XMPRegions.parse(Self.packet(body))
         #expect(regions.mwg.count == 1 && regions.mwg.first?.name == nil, "an unnamed face is still a face")
         #expect(regions.skipped.map(\.name) == ["Rex", "Focus point", "Nowhere", "Pixels"])
@@ -203,11 +216,11 @@ import VisageImaging
 
     @Test func microsoftRegionsAreUsedOnlyWithoutMWG() throws {
         let body = """
-        <MP:RegionInfo rdf:parseType='Resource'><MPRI:Regions><rdf:Bag>
-        <rdf:li MPReg:PersonDisplayName='Cy' MPReg:Rectangle='0.1, 0.2, 0.3, 0.4'/>
-        <rdf:li rdf:parseType='Resource'><MPReg:PersonDisplayName>Whole photo</MPReg:PersonDisplayName><MPReg:Rectangle>0, 0, 0, 0</MPReg:Rectangle></rdf:li>
-        </rdf:Bag></MPRI:Regions></MP:RegionInfo>
-        """
+            <MP:RegionInfo rdf:parseType='Resource'><MPRI:Regions><rdf:Bag>
+            <rdf:li MPReg:PersonDisplayName='Cy' MPReg:Rectangle='0.1, 0.2, 0.3, 0.4'/>
+            <rdf:li rdf:parseType='Resource'><MPReg:PersonDisplayName>Whole photo</MPReg:PersonDisplayName><MPReg:Rectangle>0, 0, 0, 0</MPReg:Rectangle></rdf:li>
+            </rdf:Bag></MPRI:Regions></MP:RegionInfo>
+            """
         let parsed = try XMPRegions.parse(Self.packet(body))
         #expect(parsed.microsoftNamesWithoutArea == ["Whole photo"])
         let resolved = RegionSourcePolicy.resolve(parsed)
@@ -221,20 +234,20 @@ import VisageImaging
 
     @Test func mwgWinsAndDisagreementsAreReported() throws {
         let body = """
-        <mwg-rs:Regions rdf:parseType='Resource'><mwg-rs:RegionList><rdf:Bag>
-        <rdf:li mwg-rs:Name='Dee' mwg-rs:Type='Face'><mwg-rs:Area stArea:x='0.25' stArea:y='0.25' stArea:w='0.1' stArea:h='0.1'/></rdf:li>
-        <rdf:li mwg-rs:Name='Eve' mwg-rs:Type='Face'><mwg-rs:Area stArea:x='0.75' stArea:y='0.25' stArea:w='0.1' stArea:h='0.1'/></rdf:li>
-        <rdf:li mwg-rs:Name='Fay' mwg-rs:Type='Face'><mwg-rs:Area stArea:x='0.5' stArea:y='0.75' stArea:w='0.1' stArea:h='0.1'/></rdf:li>
-        <rdf:li mwg-rs:Name='Gus' mwg-rs:Type='Face'><mwg-rs:Area stArea:x='0.1' stArea:y='0.9' stArea:w='0.1' stArea:h='0.1'/></rdf:li>
-        </rdf:Bag></mwg-rs:RegionList></mwg-rs:Regions>
-        <MP:RegionInfo rdf:parseType='Resource'><MPRI:Regions><rdf:Bag>
-        <rdf:li MPReg:PersonDisplayName='dee' MPReg:Rectangle='0.2, 0.2, 0.1, 0.1'/>
-        <rdf:li MPReg:PersonDisplayName='Mallory' MPReg:Rectangle='0.70001, 0.2, 0.1, 0.1'/>
-        <rdf:li MPReg:PersonDisplayName='Fay' MPReg:Rectangle='0.8, 0.8, 0.1, 0.1'/>
-        <rdf:li MPReg:PersonDisplayName='Hal' MPReg:Rectangle='0.45, 0.45, 0.1, 0.1'/>
-        <rdf:li MPReg:PersonDisplayName='Ivy'/>
-        </rdf:Bag></MPRI:Regions></MP:RegionInfo>
-        """
+            <mwg-rs:Regions rdf:parseType='Resource'><mwg-rs:RegionList><rdf:Bag>
+            <rdf:li mwg-rs:Name='Dee' mwg-rs:Type='Face'><mwg-rs:Area stArea:x='0.25' stArea:y='0.25' stArea:w='0.1' stArea:h='0.1'/></rdf:li>
+            <rdf:li mwg-rs:Name='Eve' mwg-rs:Type='Face'><mwg-rs:Area stArea:x='0.75' stArea:y='0.25' stArea:w='0.1' stArea:h='0.1'/></rdf:li>
+            <rdf:li mwg-rs:Name='Fay' mwg-rs:Type='Face'><mwg-rs:Area stArea:x='0.5' stArea:y='0.75' stArea:w='0.1' stArea:h='0.1'/></rdf:li>
+            <rdf:li mwg-rs:Name='Gus' mwg-rs:Type='Face'><mwg-rs:Area stArea:x='0.1' stArea:y='0.9' stArea:w='0.1' stArea:h='0.1'/></rdf:li>
+            </rdf:Bag></mwg-rs:RegionList></mwg-rs:Regions>
+            <MP:RegionInfo rdf:parseType='Resource'><MPRI:Regions><rdf:Bag>
+            <rdf:li MPReg:PersonDisplayName='dee' MPReg:Rectangle='0.2, 0.2, 0.1, 0.1'/>
+            <rdf:li MPReg:PersonDisplayName='Mallory' MPReg:Rectangle='0.70001, 0.2, 0.1, 0.1'/>
+            <rdf:li MPReg:PersonDisplayName='Fay' MPReg:Rectangle='0.8, 0.8, 0.1, 0.1'/>
+            <rdf:li MPReg:PersonDisplayName='Hal' MPReg:Rectangle='0.45, 0.45, 0.1, 0.1'/>
+            <rdf:li MPReg:PersonDisplayName='Ivy'/>
+            </rdf:Bag></MPRI:Regions></MP:RegionInfo>
+            """
         let parsed = try XMPRegions.parse(Self.packet(body))
         let resolved = RegionSourcePolicy.resolve(parsed)
         #expect(resolved.source == .mwg)
@@ -266,9 +279,10 @@ import VisageImaging
     @Test func immichOrientationAssetHasMicrosoftRegionsInDisplayedSpace() throws {
         let result = try reader.read(imageAt: Self.path("immich/portrait-orientation-6.jpg"))
         #expect(result.resolved.conflicts.count == 2)
-        #expect(result.resolved.conflicts.allSatisfy {
-            if case .differentAreas = $0 { return true } else { return false }
-        })
+        #expect(
+            result.resolved.conflicts.allSatisfy {
+                if case .differentAreas = $0 { return true } else { return false }
+            })
         let upright = try reader.read(imageAt: Self.path("immich/portrait.jpg"))
         #expect(upright.resolved.conflicts.isEmpty, "the upright original's MWG and Microsoft regions agree")
     }
@@ -280,10 +294,12 @@ import VisageImaging
         for orientation in ExifOrientation.allCases {
             let mapped = region.displayed(orientation: orientation)
             // The four corners mapped one by one must span the mapped rectangle.
-            let corners = [(region.left, region.top), (region.left + region.width, region.top),
-                           (region.left, region.top + region.height),
-                           (region.left + region.width, region.top + region.height)]
-                .map { orientation.displayedPoint(x: $0.0, y: $0.1, storedWidth: 1, storedHeight: 1) }
+            let corners = [
+                (region.left, region.top), (region.left + region.width, region.top),
+                (region.left, region.top + region.height),
+                (region.left + region.width, region.top + region.height),
+            ]
+            .map { orientation.displayedPoint(x: $0.0, y: $0.1, storedWidth: 1, storedHeight: 1) }
             let minX = corners.map(\.x).min()!, maxX = corners.map(\.x).max()!
             let minY = corners.map(\.y).min()!, maxY = corners.map(\.y).max()!
             #expect(abs(mapped.left - minX) < 1e-9 && abs(mapped.left + mapped.width - maxX) < 1e-9, "\(orientation)")
@@ -300,8 +316,11 @@ import VisageImaging
     /// on the faces the real detector finds, with the right name on the right face. Mapping the
     /// rotated files without their orientation must miss, or the check proves nothing.
     @Test func orientedRegionsLandOnDetectedFaces() throws {
-        let files = ["exif-orientation-vs-face-regions/input/photo.jpg", "immich/portrait.jpg",
-                     "immich/portrait-orientation-6.jpg"]
+        let files =
+            [
+                "exif-orientation-vs-face-regions/input/photo.jpg", "immich/portrait.jpg",
+                "immich/portrait-orientation-6.jpg",
+            ]
             + [3, 6, 8].flatMap { orientation in
                 ["embedded", "embedded_sidecar", "sidecar"].map { "\(Self.orientationFolder)photo.\(orientation).\($0).jpg" }
             }
@@ -326,7 +345,8 @@ import VisageImaging
             func landing(_ region: FaceRegion) -> FaceRecord? {
                 faces.first { face in
                     let (x, y) = (region.centerX * width, region.centerY * height)
-                    let inside = x >= face.box[0] && x <= face.box[0] + face.box[2]
+                    let inside =
+                        x >= face.box[0] && x <= face.box[0] + face.box[2]
                         && y >= face.box[1] && y <= face.box[1] + face.box[3]
                     let distance = hypot(face.center.0 / width - region.centerX, face.center.1 / height - region.centerY)
                     return inside && distance < 0.05
@@ -413,8 +433,10 @@ import VisageImaging
     }
 
     /// libvips hands over the XMP of HEIF, WebP and TIFF too; real packets from those parse.
-    @Test(arguments: ["formats/motionphoto/immich_samsung-one-ui-6.heic", "formats/webp/immich_denali.webp",
-                      "formats/tiff/photoprism_example.tif", "formats/tiff/tifftag-photoshop.tiff"])
+    @Test(arguments: [
+        "formats/motionphoto/immich_samsung-one-ui-6.heic", "formats/webp/immich_denali.webp",
+        "formats/tiff/photoprism_example.tif", "formats/tiff/tifftag-photoshop.tiff",
+    ])
     func packetsFromOtherFormatsParse(_ relative: String) throws {
         let path = CLI.testdata.appendingPathComponent(relative).path
         let packet = try #require(try ImageDecoder().xmpPacket(.file(path)))
@@ -427,21 +449,22 @@ import VisageImaging
 
     @Test func seedRequestShapeDecodes() throws {
         let json = """
-        {"AppliedToDimensions": {"H": 2160, "Unit": "pixel", "W": 2880},
-         "RegionList": [
-           {"Area": {"H": 0.0791667, "Unit": "normalized", "W": 0.0496528, "X": 0.673438, "Y": 0.477083},
-            "Name": "John Doe", "Type": "Face"},
-           {"Area": {"H": "0.1", "W": "0.1", "X": "0.2", "Y": "0.3"}, "Name": 2024, "Type": "Face", "Rotation": 0},
-           {"Area": {"H": 0.1, "W": 0.1, "X": 0.5, "Y": 0.5}, "Name": "Rex", "Type": "Pet"}
-         ]}
-        """
+            {"AppliedToDimensions": {"H": 2160, "Unit": "pixel", "W": 2880},
+             "RegionList": [
+               {"Area": {"H": 0.0791667, "Unit": "normalized", "W": 0.0496528, "X": 0.673438, "Y": 0.477083},
+                "Name": "John Doe", "Type": "Face"},
+               {"Area": {"H": "0.1", "W": "0.1", "X": "0.2", "Y": "0.3"}, "Name": 2024, "Type": "Face", "Rotation": 0},
+               {"Area": {"H": 0.1, "W": 0.1, "X": 0.5, "Y": 0.5}, "Name": "Rex", "Type": "Pet"}
+             ]}
+            """
         let info = try JSONDecoder().decode(ExiftoolRegionInfo.self, from: Data(json.utf8))
         let regions = info.xmpRegions
         #expect(regions.appliedTo == AppliedDimensions(width: 2880, height: 2160, unit: "pixel"))
-        #expect(regions.mwg == [
-            FaceRegion(name: "John Doe", centerX: 0.673438, centerY: 0.477083, width: 0.0496528, height: 0.0791667, source: .mwg),
-            FaceRegion(name: "2024", centerX: 0.2, centerY: 0.3, width: 0.1, height: 0.1, source: .mwg),
-        ])
+        #expect(
+            regions.mwg == [
+                FaceRegion(name: "John Doe", centerX: 0.673438, centerY: 0.477083, width: 0.0496528, height: 0.0791667, source: .mwg),
+                FaceRegion(name: "2024", centerX: 0.2, centerY: 0.3, width: 0.1, height: 0.1, source: .mwg),
+            ])
         #expect(regions.skipped.map(\.name) == ["Rex"])
 
         let encoded = String(decoding: try JSONEncoder().encode(info), as: UTF8.self)
@@ -464,9 +487,11 @@ import VisageImaging
         ]
         // 1000 x 500 image. Face 0 centred at (0.31, 0.30); face 1 at (0.335, 0.30), between Near
         // (0.035 away) and Other (0.025); face 2 at (0.6, 0.6), more than 0.1 from everything.
-        let faces = [BoundingBox(x: 290, y: 130, width: 40, height: 40),
-                     BoundingBox(x: 315, y: 130, width: 40, height: 40),
-                     BoundingBox(x: 580, y: 280, width: 40, height: 40)]
+        let faces = [
+            BoundingBox(x: 290, y: 130, width: 40, height: 40),
+            BoundingBox(x: 315, y: 130, width: 40, height: 40),
+            BoundingBox(x: 580, y: 280, width: 40, height: 40),
+        ]
         let matching = RegionMatcher().match(regions: regions, faces: faces, imageWidth: 1000, imageHeight: 500)
         #expect(matching.faces.map { $0?.name } == ["Near", "Other", nil])
         let near = try #require(matching.faces[0])
@@ -495,8 +520,9 @@ import VisageImaging
     }
 
     @Test func matchJSONUsesTheContractKeys() throws {
-        let match = InputFaceMatch(matched: true, name: "John Doe", confidence: 0.87, matchStrategy: RegionMatcher.strategy,
-                                   inputBox: [100, 80, 200, 180], centroid: [0.5, 0.4])
+        let match = InputFaceMatch(
+            matched: true, name: "John Doe", confidence: 0.87, matchStrategy: RegionMatcher.strategy,
+            inputBox: [100, 80, 200, 180], centroid: [0.5, 0.4])
         let encoder = JSONEncoder()
         let matchObject = try #require(try JSONSerialization.jsonObject(with: encoder.encode(match)) as? [String: Any])
         #expect(Set(matchObject.keys) == ["matched", "name", "confidence", "match_strategy", "input_bbox", "centroid"])
@@ -516,9 +542,10 @@ import VisageImaging
         let line = try #require(CLI.analyze([path]).jsonLines.first)
         let faces = FaceRecord.faces(line).map { BoundingBox(x: $0.box[0], y: $0.box[1], width: $0.box[2], height: $0.box[3]) }
         let result = try reader.read(imageAt: path)
-        let matching = RegionMatcher().match(regions: result.displayedRegions, faces: faces,
-                                             imageWidth: try #require(line["width"] as? Int),
-                                             imageHeight: try #require(line["height"] as? Int))
+        let matching = RegionMatcher().match(
+            regions: result.displayedRegions, faces: faces,
+            imageWidth: try #require(line["width"] as? Int),
+            imageHeight: try #require(line["height"] as? Int))
         #expect(matching.unmatchedRegions.isEmpty)
         let named = zip(faces, matching.faces).compactMap { face, match in match.map { (face.center.x, $0.name) } }
         #expect(named.sorted { $0.0 < $1.0 }.map(\.1) == ["Marie Curie", "Pierre Curie"], "Marie is on the left")

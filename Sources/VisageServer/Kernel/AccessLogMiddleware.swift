@@ -10,8 +10,9 @@ struct AccessLogMiddleware: RouterMiddleware {
         let start = ContinuousClock.now
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - start
-        context.logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(elapsed)",
-                            metadata: ["request_id": .string(context.requestID)])
+        context.logger.info(
+            "\(request.method) \(request.uri.path) \(response.status.code) \(elapsed)",
+            metadata: ["request_id": .string(context.requestID)])
         return response
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import VisageAccess
 import VisageCore
 
@@ -27,8 +27,9 @@ struct AccessMiddleware: RouterMiddleware {
         }
         guard let presented else {
             if try await control.allowsAnonymous() { return try await next(request, context) }
-            return unauthorized("this route needs an API key with scope \(scope): send Authorization: Bearer <key> or X-API-Key: <key>",
-                                context: context)
+            return unauthorized(
+                "this route needs an API key with scope \(scope): send Authorization: Bearer <key> or X-API-Key: <key>",
+                context: context)
         }
         let key: AuthenticatedKey
         do {

@@ -25,8 +25,9 @@ public enum ErrorBodyStyle: Sendable {
         case .detail:
             data = try? DetailErrorBody(detail: message).jsonData()
         }
-        return Response(status: status, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data ?? Data())))
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data ?? Data())))
     }
 }
 

@@ -12,8 +12,10 @@ extension RouterMethods where Context == VisageRequestContext {
     /// Adds `feature`'s routes under `path`, with errors written in `style` and each route's
     /// API-key scope (`RouteScopes`) checked under `access`.
     @discardableResult
-    func mount(_ feature: some FeatureRoutes, at path: RouterPath = "", errors style: ErrorBodyStyle = .standard,
-               access: AccessControl) -> Self {
+    func mount(
+        _ feature: some FeatureRoutes, at path: RouterPath = "", errors style: ErrorBodyStyle = .standard,
+        access: AccessControl
+    ) -> Self {
         group(path).add(middleware: ErrorMiddleware(style: style)).add(middleware: AccessMiddleware(control: access, style: style))
             .addRoutes(feature.routes())
         return self

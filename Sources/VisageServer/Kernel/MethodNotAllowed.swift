@@ -57,7 +57,8 @@ struct RouteTable: Sendable {
     /// nil when it does not match. Only the fixed-length paths the API uses are compared.
     private static func literals(_ path: RouterPath, _ segments: [Substring]) -> [Int]? {
         guard path.components.count == segments.count,
-              zip(path.components, segments).allSatisfy({ element, segment in element ~= segment }) else { return nil }
+            zip(path.components, segments).allSatisfy({ element, segment in element ~= segment })
+        else { return nil }
         return zip(path.components, segments).map { element, segment in element == segment ? 1 : 0 }
     }
 }
@@ -75,9 +76,10 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound {
             let allowed = table.methods(for: request.uri.path)
             guard !allowed.isEmpty, !allowed.contains(request.method) else { throw error }
-            throw HTTPError(.methodNotAllowed, headers: [.allow: allowed.map(\.rawValue).joined(separator: ", ")],
-                            message: "\(request.method.rawValue) is not allowed on \(request.uri.path); allowed: "
-                                + allowed.map(\.rawValue).joined(separator: ", "))
+            throw HTTPError(
+                .methodNotAllowed, headers: [.allow: allowed.map(\.rawValue).joined(separator: ", ")],
+                message: "\(request.method.rawValue) is not allowed on \(request.uri.path); allowed: "
+                    + allowed.map(\.rawValue).joined(separator: ", "))
         }
     }
 }

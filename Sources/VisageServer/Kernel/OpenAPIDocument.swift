@@ -7,7 +7,8 @@ import Hummingbird
 enum OpenAPIDocument {
     static let json: Data = {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
-              let data = try? Data(contentsOf: url) else {
+            let data = try? Data(contentsOf: url)
+        else {
             return Data(#"{"openapi":"3.1.0","info":{"title":"Visage","version":"unknown"},"paths":{}}"#.utf8)
         }
         return data

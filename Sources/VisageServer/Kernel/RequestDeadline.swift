@@ -34,8 +34,11 @@ enum RequestDeadline {
                 }
                 let timer = Task {
                     guard (try? await Task.sleep(until: deadline.instant, clock: .continuous)) != nil else { return }
-                    finish(.failure(VisageError(.requestTimeout,
-                                                "the request took longer than REQUEST_TIMEOUT (\(deadline.seconds) s)")))
+                    finish(
+                        .failure(
+                            VisageError(
+                                .requestTimeout,
+                                "the request took longer than REQUEST_TIMEOUT (\(deadline.seconds) s)")))
                     task.cancel()
                 }
                 Task {

@@ -19,7 +19,8 @@ public extension Encodable {
 extension Response {
     /// A JSON body with sorted keys (stable, diffable output).
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        Response(status: status, headers: [.contentType: "application/json"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: try value.jsonData())))
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try value.jsonData())))
     }
 }

@@ -6,20 +6,26 @@ import Logging
 public enum VisageApplication {
     /// The application over loaded services. `allowedOrigins`: CORS origins (`ALLOWED_ORIGINS`);
     /// empty sends no CORS headers.
-    public static func build(services: ServerServices, host: String = "127.0.0.1", port: Int = 8000,
-                             allowedOrigins: String? = nil,
-                             logger: Logger = Logger(label: "visage")) -> some ApplicationProtocol {
-        Application(router: router(services: services, allowedOrigins: allowedOrigins),
-                    configuration: .init(address: .hostname(host, port: port), serverName: "Visage"), logger: logger)
+    public static func build(
+        services: ServerServices, host: String = "127.0.0.1", port: Int = 8000,
+        allowedOrigins: String? = nil,
+        logger: Logger = Logger(label: "visage")
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(services: services, allowedOrigins: allowedOrigins),
+            configuration: .init(address: .hostname(host, port: port), serverName: "Visage"), logger: logger)
     }
 
     /// An application that listens at once and serves `/health` (status `loading`) while the
     /// caller loads the models; `startup.finish(with:)` switches it to the full API.
-    public static func buildStarting(host: String = "127.0.0.1", port: Int = 8000, allowedOrigins: String? = nil,
-                                     logger: Logger = Logger(label: "visage")) -> (app: some ApplicationProtocol, startup: ServerStartup) {
+    public static func buildStarting(
+        host: String = "127.0.0.1", port: Int = 8000, allowedOrigins: String? = nil,
+        logger: Logger = Logger(label: "visage")
+    ) -> (app: some ApplicationProtocol, startup: ServerStartup) {
         let startup = ServerStartup(allowedOrigins: allowedOrigins)
-        let app = Application(responder: startup, configuration: .init(address: .hostname(host, port: port), serverName: "Visage"),
-                              logger: logger)
+        let app = Application(
+            responder: startup, configuration: .init(address: .hostname(host, port: port), serverName: "Visage"),
+            logger: logger)
         return (app, startup)
     }
 

@@ -48,8 +48,11 @@ struct ImageField: Decodable {
         inputs += uploadInputs
         let accepted = allowPath ? "image_url, image_base64, image_path or an uploaded file" : "image_url, image_base64 or an uploaded file"
         guard inputs.count == 1 else {
-            throw VisageError(.invalidRequest, inputs.isEmpty ? "the request needs an image: \(accepted)"
-                                                               : "the request has \(inputs.count) images; give exactly one of \(accepted)")
+            throw VisageError(
+                .invalidRequest,
+                inputs.isEmpty
+                    ? "the request needs an image: \(accepted)"
+                    : "the request has \(inputs.count) images; give exactly one of \(accepted)")
         }
         return inputs[0]
     }

@@ -29,8 +29,10 @@ struct ImageLoader: Sendable {
     }
 
     /// Loads `input`, then decodes it and runs `work` on the image, both on `executor`.
-    func withDecoded<T: Sendable>(_ input: ImageInput, on executor: BlockingExecutor,
-                                  _ work: @escaping @Sendable (DecodedImage) throws -> T) async throws -> T {
+    func withDecoded<T: Sendable>(
+        _ input: ImageInput, on executor: BlockingExecutor,
+        _ work: @escaping @Sendable (DecodedImage) throws -> T
+    ) async throws -> T {
         let loaded = try await load(input)
         let loader = self
         return try await executor.run { try work(try loader.decode(loaded)) }

@@ -23,7 +23,8 @@ enum MultipartForm {
         parser.onPartComplete = {
             defer { headers = []; content = ByteBuffer() }
             guard let disposition = headers.first(where: { $0.0.lowercased() == "content-disposition" }),
-                  let name = HeaderParameters(disposition.1)["name"] else { return }
+                let name = HeaderParameters(disposition.1)["name"]
+            else { return }
             if let filename = HeaderParameters(disposition.1)["filename"] {
                 form.uploads.append(ImageField.Upload(field: name, filename: filename, data: Data(buffer: content)))
             } else {

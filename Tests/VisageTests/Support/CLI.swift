@@ -7,8 +7,9 @@ enum CLI {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let shared: URL = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
     static let testdata: URL = shared.appendingPathComponent("testdata")
-    static let mirror: URL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["VISAGE_MODEL_MIRROR"]
-                                 ?? shared.appendingPathComponent("models").path)
+    static let mirror: URL = URL(
+        fileURLWithPath: ProcessInfo.processInfo.environment["VISAGE_MODEL_MIRROR"]
+            ?? shared.appendingPathComponent("models").path)
 
     /// The executable built next to the test bundle (.build/<config>/visage).
     static let executable: URL = {
@@ -25,7 +26,8 @@ enum CLI {
     /// Models for the whole suite: VISAGE_MODEL_DIR if the runner set one, else a folder under
     /// .build, filled from the mirror once per test process (fetch skips verified files).
     static let modelDirectory: String = {
-        let directory = ProcessInfo.processInfo.environment["VISAGE_MODEL_DIR"]
+        let directory =
+            ProcessInfo.processInfo.environment["VISAGE_MODEL_DIR"]
             ?? repositoryRoot.appendingPathComponent(".build/test-models").path
         let result = run(["models", "fetch", "lite", "--model-dir", directory], environment: ["VISAGE_MODEL_MIRROR": mirror.path])
         precondition(result.status == 0, "could not install the lite pack for tests: \(result.stderr)")
@@ -68,8 +70,9 @@ enum CLI {
             return Result(status: -2, stdout: String(decoding: outData, as: UTF8.self), stderr: "timed out after \(timeout)s")
         }
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// `visage analyze --json` with the lite pack over `paths`.

@@ -11,7 +11,8 @@ struct MultipartBody {
     }
 
     mutating func file(_ name: String, filename: String, _ content: Data, type: String = "application/octet-stream") {
-        data.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n".utf8))
+        data.append(
+            Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n".utf8))
         data.append(content)
         data.append(Data("\r\n".utf8))
     }

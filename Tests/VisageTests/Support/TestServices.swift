@@ -1,9 +1,9 @@
 import Foundation
+import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import Metrics
 import Prometheus
-import HTTPTypes
-import Hummingbird
 import VisageAccess
 import VisageFaces
 import VisageInference
@@ -12,6 +12,7 @@ import VisageModels
 import VisageRecognition
 import VisageSQLite
 import VisageStorage
+
 @testable import VisageServer
 
 /// The lite pipeline loaded once per test process, and HTTP services around a given store.
@@ -31,8 +32,9 @@ enum TestServices {
         _ = metrics
         let store = ModelStore(directory: URL(fileURLWithPath: CLI.modelDirectory))
         let pack = try! ModelManifest.bundled().pack(named: "lite")
-        return try! FaceAnalyzer(pack: pack, store: store, runtime: runtime,
-                                 options: SessionOptions(intraOpThreads: 1, device: .cpu))
+        return try! FaceAnalyzer(
+            pack: pack, store: store, runtime: runtime,
+            options: SessionOptions(intraOpThreads: 1, device: .cpu))
     }()
 
     /// One fetcher for the process, with the default (strict) policy: an `HTTPClient` must be
@@ -41,16 +43,20 @@ enum TestServices {
 
     /// Services over `store` (a fresh in-memory one by default). Its keys guard the API, which is
     /// open while it holds none, as on a loopback server.
-    static func make(store: SQLiteFaceStore? = nil, annotatedDirectory: URL? = nil, fetcher: ImageFetcher = fetcher,
-                     extraction: ExtractionSettings = ExtractionSettings(),
-                     concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128) throws -> ServerServices {
+    static func make(
+        store: SQLiteFaceStore? = nil, annotatedDirectory: URL? = nil, fetcher: ImageFetcher = fetcher,
+        extraction: ExtractionSettings = ExtractionSettings(),
+        concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128
+    ) throws -> ServerServices {
         let store = try store ?? SQLiteFaceStore.inMemory()
-        let recognition = try RecognitionService(analyzer: analyzer, store: store,
-                                                 configuration: RecognitionConfiguration(annotatedImagesDirectory: annotatedDirectory))
+        let recognition = try RecognitionService(
+            analyzer: analyzer, store: store,
+            configuration: RecognitionConfiguration(annotatedImagesDirectory: annotatedDirectory))
         let faceDatabase = FaceDatabaseService(analyzer: analyzer, collections: try SQLiteFaceCollections(store: store))
-        return ServerServices(recognition: recognition, faceDatabase: faceDatabase, runtime: runtime, fetcher: fetcher,
-                              access: AccessControl(keys: KeyService(store: store), openWithoutKeys: true), extraction: extraction,
-                              concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics)
+        return ServerServices(
+            recognition: recognition, faceDatabase: faceDatabase, runtime: runtime, fetcher: fetcher,
+            access: AccessControl(keys: KeyService(store: store), openWithoutKeys: true), extraction: extraction,
+            concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics)
     }
 
     /// A new empty directory under the system's temporary directory.
@@ -72,10 +78,14 @@ enum HTTPJSON {
     }
 
     /// Sends a request and returns status and JSON body.
-    static func call(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String,
-                     _ body: [String: Any]? = nil) async throws -> (status: HTTPResponse.Status, json: [String: Any]) {
-        try await client.execute(uri: uri, method: method, headers: [.contentType: "application/json"],
-                                 body: body.map(Self.body)) { response in
+    static func call(
+        _ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String,
+        _ body: [String: Any]? = nil
+    ) async throws -> (status: HTTPResponse.Status, json: [String: Any]) {
+        try await client.execute(
+            uri: uri, method: method, headers: [.contentType: "application/json"],
+            body: body.map(Self.body)
+        ) { response in
             (response.status, object(response))
         }
     }

@@ -8,7 +8,7 @@ enum TinyOnnxModel {
     static func float16PassThrough(count: Int) -> Data {
         let float16 = 10, float = 1
         let identity = message([string(1, "x"), string(2, "same"), string(4, "Identity")])
-        let castTo = message([string(1, "to"), varint(3, float), varint(20, 2)]) // AttributeProto type INT = 2
+        let castTo = message([string(1, "to"), varint(3, float), varint(20, 2)])  // AttributeProto type INT = 2
         let cast = message([string(1, "x"), string(2, "widened"), string(4, "Cast"), field(5, castTo)])
         let graph = message([
             field(1, identity), field(1, cast), string(2, "float16_pass_through"),
@@ -17,7 +17,7 @@ enum TinyOnnxModel {
             field(12, valueInfo("widened", float, count)),
         ])
         let opset = message([string(1, ""), varint(2, 13)])
-        return message([varint(1, 8), field(7, graph), field(8, opset)]) // ir_version 8, opset 13
+        return message([varint(1, 8), field(7, graph), field(8, opset)])  // ir_version 8, opset 13
     }
 
     /// ONNX element types the integer models use (TensorProto.DataType).
@@ -49,7 +49,7 @@ enum TinyOnnxModel {
             field(12, valueInfo("doubled", idType.rawValue, dimensions: [3])),
         ])
         let opset = message([string(1, ""), varint(2, 13)])
-        return message([varint(1, 8), field(7, graph), field(8, opset)]) // ir_version 8, opset 13
+        return message([varint(1, 8), field(7, graph), field(8, opset)])  // ir_version 8, opset 13
     }
 
     private static func valueInfo(_ name: String, _ elementType: Int, _ count: Int) -> Data {
@@ -57,8 +57,8 @@ enum TinyOnnxModel {
     }
 
     private static func valueInfo(_ name: String, _ elementType: Int, dimensions: [Int]) -> Data {
-        let shape = message(dimensions.map { field(1, message([varint(1, $0)])) }) // TensorShapeProto.dim
-        let tensorType = message([varint(1, elementType), field(2, shape)])   // TypeProto.Tensor
+        let shape = message(dimensions.map { field(1, message([varint(1, $0)])) })  // TensorShapeProto.dim
+        let tensorType = message([varint(1, elementType), field(2, shape)])  // TypeProto.Tensor
         return message([string(1, name), field(2, message([field(1, tensorType)]))])
     }
 

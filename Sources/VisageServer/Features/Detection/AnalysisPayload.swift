@@ -34,7 +34,9 @@ struct FacePayload: Encodable, Sendable {
     let face: AnalyzedFace
 
     enum CodingKeys: String, CodingKey { case bbox, confidence, landmarks, pose, age, gender, embedding }
-    enum LandmarkKeys: String, CodingKey { case leftEye = "left_eye", rightEye = "right_eye", nose, leftMouth = "left_mouth", rightMouth = "right_mouth" }
+    enum LandmarkKeys: String, CodingKey {
+        case leftEye = "left_eye", rightEye = "right_eye", nose, leftMouth = "left_mouth", rightMouth = "right_mouth"
+    }
     enum PoseKeys: String, CodingKey { case yaw, pitch, roll }
 
     func encode(to encoder: Encoder) throws {

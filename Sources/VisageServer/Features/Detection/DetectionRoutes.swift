@@ -24,8 +24,10 @@ struct DetectionRoutes: FeatureRoutes {
         let analyzer = analyzer
         let json = try await images.withDecoded(input, on: executor) { decoded in
             let faces = try analyzer.analyze(decoded, options: AnalysisOptions(embeddings: embeddings))
-            return try ImageAnalysisPayload(path: input.displayName, decoded: decoded, faces: faces,
-                                            modelsUsed: analyzer.modelsUsed).jsonData()
+            return try ImageAnalysisPayload(
+                path: input.displayName, decoded: decoded, faces: faces,
+                modelsUsed: analyzer.modelsUsed
+            ).jsonData()
         }
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
     }

@@ -44,17 +44,20 @@ struct ExtractionRoutes: FeatureRoutes {
             }
         }
         let faces = result.faces.map {
-            ExtractResponse.Face(embedding: $0.embedding, headshotBase64: "data:image/jpeg;base64," + $0.headshotJPEG.base64EncodedString(),
-                                 confidence: FacePayload.rounded($0.confidence, places: 4), faceID: $0.faceID,
-                                 imageIndex: $0.imageIndex, occurrences: $0.occurrences)
+            ExtractResponse.Face(
+                embedding: $0.embedding, headshotBase64: "data:image/jpeg;base64," + $0.headshotJPEG.base64EncodedString(),
+                confidence: FacePayload.rounded($0.confidence, places: 4), faceID: $0.faceID,
+                imageIndex: $0.imageIndex, occurrences: $0.occurrences)
         }
         let errors = result.imageErrors.keys.sorted().map { index in
             ExtractResponse.ImageError(index: index, code: result.imageErrors[index]!.code, message: result.imageErrors[index]!.message)
         }
         let milliseconds = (ContinuousClock.now - start).inSeconds * 1000
-        return try Response.json(ExtractResponse(faces: faces, totalFacesDetected: result.totalFacesDetected, uniqueFaces: faces.count,
-                                                 imagesProcessed: result.imagesProcessed, errors: errors,
-                                                 requestID: context.requestID, processingTimeMs: FacePayload.rounded(milliseconds, places: 1)))
+        return try Response.json(
+            ExtractResponse(
+                faces: faces, totalFacesDetected: result.totalFacesDetected, uniqueFaces: faces.count,
+                imagesProcessed: result.imagesProcessed, errors: errors,
+                requestID: context.requestID, processingTimeMs: FacePayload.rounded(milliseconds, places: 1)))
     }
 }
 

@@ -17,8 +17,10 @@ public struct ExtractionSettings: Sendable {
     /// 2 MiB. Each image within is further held to `VISAGE_MAX_IMAGE_BYTES`.
     public var maxRequestBytes: Int
 
-    public init(maxImagesPerRequest: Int = 100, minFaceSize: Double = 20, requestTimeout: Double = 180,
-                similarityThreshold: Double = 0.4, maxRequestBytes: Int = 128 * 1024 * 1024) {
+    public init(
+        maxImagesPerRequest: Int = 100, minFaceSize: Double = 20, requestTimeout: Double = 180,
+        similarityThreshold: Double = 0.4, maxRequestBytes: Int = 128 * 1024 * 1024
+    ) {
         self.maxRequestBytes = maxRequestBytes
         self.maxImagesPerRequest = maxImagesPerRequest
         self.minFaceSize = minFaceSize

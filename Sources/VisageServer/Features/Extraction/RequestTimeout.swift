@@ -6,7 +6,8 @@ enum RequestTimeout {
     /// now outside a request). The caller is answered at the deadline; the work is cancelled, and
     /// what already runs on the blocking queue finishes in the background with its result dropped.
     static func run<T: Sendable>(_ seconds: Double, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
-        let deadline = RequestDeadline.current
+        let deadline =
+            RequestDeadline.current
             ?? RequestDeadline.Deadline(instant: .now + .milliseconds(Int64(seconds * 1000)), seconds: seconds)
         return try await RequestDeadline.race(deadline, work)
     }

@@ -20,8 +20,9 @@ struct FaceDatabaseAddBody: ImageRequestBody {
         self.imageID = try TextField.imageID(imageID)
         image = try ImageField(from: decoder).single()
         // The default (an upload's filename, a URL) is held to the same limits as a given `file`.
-        file = try TextField.checked(try fields.text("file") ?? FaceDatabaseParameters.defaultFile(image, imageID: imageID),
-                                     field: "file", maxLength: TextField.maxFileLength)
+        file = try TextField.checked(
+            try fields.text("file") ?? FaceDatabaseParameters.defaultFile(image, imageID: imageID),
+            field: "file", maxLength: TextField.maxFileLength)
         minFaceSize = try fields.number("min_face_size").map { try FieldRules.minFaceSize($0, default: 0) }
     }
 }
@@ -39,8 +40,9 @@ struct FaceDatabaseSearchBody: ImageRequestBody {
     init(from decoder: any Decoder) throws {
         let fields = try decoder.container(keyedBy: FieldKey.self)
         collection = try FaceDatabaseParameters.collection(try fields.text("collection"))
-        minSimilarity = try FaceDatabaseParameters.threshold(maxDistance: try fields.number("max_distance"),
-                                                             minSimilarity: try fields.number("min_similarity"))
+        minSimilarity = try FaceDatabaseParameters.threshold(
+            maxDistance: try fields.number("max_distance"),
+            minSimilarity: try fields.number("min_similarity"))
         topK = try FaceDatabaseParameters.topK(try fields.integer("top_k"))
         minFaceSize = try fields.number("min_face_size").map { try FieldRules.minFaceSize($0, default: 0) }
         image = try ImageField(from: decoder).single()

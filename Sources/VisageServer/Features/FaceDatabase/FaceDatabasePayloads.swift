@@ -9,8 +9,10 @@ struct BoxPayload: Encodable {
     let x: Double, y: Double, width: Double, height: Double
 
     init(_ box: BoundingBox) {
-        (x, y, width, height) = (FacePayload.rounded(box.x, places: 1), FacePayload.rounded(box.y, places: 1),
-                                 FacePayload.rounded(box.width, places: 1), FacePayload.rounded(box.height, places: 1))
+        (x, y, width, height) = (
+            FacePayload.rounded(box.x, places: 1), FacePayload.rounded(box.y, places: 1),
+            FacePayload.rounded(box.width, places: 1), FacePayload.rounded(box.height, places: 1)
+        )
     }
 }
 
@@ -120,12 +122,14 @@ struct SearchPayload: Encodable {
         width = result.width
         height = result.height
         faces = result.faces.map { face in
-            QueryFace(box: BoxPayload(face.box), confidence: FacePayload.rounded(face.confidence, places: 4),
-                      matches: face.matches.map {
-                          Match(faceID: $0.faceID, imageID: $0.imageID, file: $0.file, box: BoxPayload($0.box),
-                                distance: FacePayload.rounded(Double($0.distance), places: 4),
-                                similarity: FacePayload.rounded(Double($0.similarity), places: 4))
-                      })
+            QueryFace(
+                box: BoxPayload(face.box), confidence: FacePayload.rounded(face.confidence, places: 4),
+                matches: face.matches.map {
+                    Match(
+                        faceID: $0.faceID, imageID: $0.imageID, file: $0.file, box: BoxPayload($0.box),
+                        distance: FacePayload.rounded(Double($0.distance), places: 4),
+                        similarity: FacePayload.rounded(Double($0.similarity), places: 4))
+                })
         }
         self.requestID = requestID
         self.processingTimeMs = FacePayload.rounded(processingTimeMs, places: 1)

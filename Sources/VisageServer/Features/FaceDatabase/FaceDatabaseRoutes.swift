@@ -64,12 +64,15 @@ struct FaceDatabaseRoutes: FeatureRoutes {
         let collection = body.collection, minFaceSize = body.minFaceSize ?? defaultMinFaceSize
         let database = database
         let result = try await images.withDecoded(body.image, on: executor) { decoded in
-            try database.search(collection: collection, image: decoded, minSimilarity: body.minSimilarity, limit: body.topK,
-                                minFaceSize: minFaceSize)
+            try database.search(
+                collection: collection, image: decoded, minSimilarity: body.minSimilarity, limit: body.topK,
+                minFaceSize: minFaceSize)
         }
         let milliseconds = (ContinuousClock.now - start).inSeconds * 1000
-        return try Response.json(SearchPayload(result, collection: collection, embeddingModel: database.embeddingModel,
-                                               requestID: context.requestID, processingTimeMs: milliseconds))
+        return try Response.json(
+            SearchPayload(
+                result, collection: collection, embeddingModel: database.embeddingModel,
+                requestID: context.requestID, processingTimeMs: milliseconds))
     }
 
     private func run<T: Sendable>(_ body: @escaping @Sendable (FaceDatabaseService) throws -> T) async throws -> T {

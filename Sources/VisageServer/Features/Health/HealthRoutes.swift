@@ -68,8 +68,10 @@ struct HealthResponse: ResponseEncodable {
         device = onCuda ? "cuda" : "cpu"
         cudaAvailable = service.runtime.cudaAvailable
         gpuInfo = onCuda ? ["execution_provider": analyzer.executionProvider] : nil
-        versions = ["visage": ServerServices.visageVersion, "onnxruntime": service.runtime.version,
-                    "libvips": ImageDecoder.libraryVersion]
+        versions = [
+            "visage": ServerServices.visageVersion, "onnxruntime": service.runtime.version,
+            "libvips": ImageDecoder.libraryVersion,
+        ]
         modelsLoaded = analyzer.models.modelsLoaded
         modelsUsed = analyzer.modelsUsed
         faceDetectionModel = [modelsUsed["face_embedding"], modelsUsed["face_detection"]].compactMap { $0 }.joined(separator: " + ")

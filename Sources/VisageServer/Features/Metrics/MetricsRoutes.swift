@@ -36,7 +36,8 @@ struct MetricsRoutes: FeatureRoutes {
         Gauge(label: "visage_facedb_faces").record(collectionFaces)
         var text: [UInt8] = []
         registry.emit(into: &text)
-        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: text)))
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: text)))
     }
 }

@@ -81,8 +81,9 @@ struct SuggestionsPayload: Encodable {
 
     init(_ suggestions: [NameSuggestion]) {
         self.suggestions = suggestions.map {
-            Entry(clusterID: $0.clusterID, faceCount: $0.faceCount, suggestedName: $0.suggestedName,
-                  similarityScore: FacePayload.rounded($0.similarityScore, places: 4), referenceClusterID: $0.referenceClusterID)
+            Entry(
+                clusterID: $0.clusterID, faceCount: $0.faceCount, suggestedName: $0.suggestedName,
+                similarityScore: FacePayload.rounded($0.similarityScore, places: 4), referenceClusterID: $0.referenceClusterID)
         }
     }
 }
@@ -118,9 +119,10 @@ struct FaceListPayload: Encodable {
         self.clusterID = clusterID
         faceCount = faces.count
         self.faces = faces.map {
-            Entry(faceID: $0.faceID, imageID: $0.imageID, imagePath: $0.imagePath, bbox: $0.bbox.map(FacePayload.pixels),
-                  confidence: FacePayload.rounded($0.confidence, places: 4), clusterID: $0.clusterID,
-                  labelName: $0.labelName, labelSource: $0.labelSource)
+            Entry(
+                faceID: $0.faceID, imageID: $0.imageID, imagePath: $0.imagePath, bbox: $0.bbox.map(FacePayload.pixels),
+                confidence: FacePayload.rounded($0.confidence, places: 4), clusterID: $0.clusterID,
+                labelName: $0.labelName, labelSource: $0.labelSource)
         }
     }
 }

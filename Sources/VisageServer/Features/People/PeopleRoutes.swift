@@ -69,12 +69,14 @@ struct PeopleRoutes: FeatureRoutes {
         routes.get("faces/:face_id/crop") { request, context in
             let id = try context.faceIDParameter()
             // Checked before it becomes an Int: `size=nan` or `1e20` trapped in `Int(_:)`.
-            let size = try request.queryDouble("size").map {
-                try NumberField.integer($0, name: "size", in: 16...1024, message: "size must be from 16 to 1024 pixels")
-            } ?? 160
+            let size =
+                try request.queryDouble("size").map {
+                    try NumberField.integer($0, name: "size", in: 16...1024, message: "size must be from 16 to 1024 pixels")
+                } ?? 160
             let jpeg = try await run { try $0.faceCrop(faceID: id, size: size) }
-            return Response(status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=60"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: jpeg)))
+            return Response(
+                status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=60"],
+                body: .init(byteBuffer: ByteBuffer(bytes: jpeg)))
         }
         routes.delete("faces/:face_id") { _, context in
             let id = try context.faceIDParameter()
@@ -101,8 +103,9 @@ struct PeopleRoutes: FeatureRoutes {
             throw VisageError(.invalidOrientation, "orientation is required: the EXIF orientation (1-8) the caller read")
         }
         let loaded = try await images.load(.path(body.imagePath))
-        let recognizeRequest = RecognizeRequest(imageID: body.imageID, imagePath: body.imagePath, orientation: orientation,
-                                                xmpRegions: body.xmpRegions, saveAnnotated: body.saveAnnotated ?? false)
+        let recognizeRequest = RecognizeRequest(
+            imageID: body.imageID, imagePath: body.imagePath, orientation: orientation,
+            xmpRegions: body.xmpRegions, saveAnnotated: body.saveAnnotated ?? false)
         // The request's own mistakes are reported before any decoding, as the service would.
         _ = try recognizeRequest.validated()
         let recognition = recognition, images = images
