@@ -24,15 +24,22 @@ public enum AttributesKind: String, Sendable, Codable, Equatable, CaseIterable {
     case insightfaceGenderage = "insightface_genderage"
 }
 
-/// The face detector entry of a pack, with its decoder parsed.
-public struct DetectorSpec: Sendable, Equatable {
-    public let file: String
-    public let decoder: DetectorDecoder
-    public let preprocessing: Preprocessing
+/// A model whose input is an image: what its preprocessing says, read through the spec.
+public protocol ImageModelSpec {
+    var preprocessing: Preprocessing { get }
+}
 
+extension ImageModelSpec {
     public var inputSize: InputSize { preprocessing.inputSize }
     public var colorOrder: ColorOrder { preprocessing.colorOrder }
     public var normalization: Normalization { preprocessing.normalization }
+}
+
+/// The face detector entry of a pack, with its decoder parsed.
+public struct DetectorSpec: ImageModelSpec, Sendable, Equatable {
+    public let file: String
+    public let decoder: DetectorDecoder
+    public let preprocessing: Preprocessing
 
     init(_ spec: ModelSpec, pack: String) throws {
         file = spec.file
@@ -42,16 +49,12 @@ public struct DetectorSpec: Sendable, Equatable {
 }
 
 /// The face embedder entry of a pack, with its family and vector length.
-public struct EmbedderSpec: Sendable, Equatable {
+public struct EmbedderSpec: ImageModelSpec, Sendable, Equatable {
     public let file: String
     public let kind: EmbedderKind
     public let preprocessing: Preprocessing
     /// Length of the embedding vector.
     public let dimensions: Int
-
-    public var inputSize: InputSize { preprocessing.inputSize }
-    public var colorOrder: ColorOrder { preprocessing.colorOrder }
-    public var normalization: Normalization { preprocessing.normalization }
 
     init(_ spec: ModelSpec, pack: String) throws {
         file = spec.file
@@ -65,14 +68,10 @@ public struct EmbedderSpec: Sendable, Equatable {
 }
 
 /// The face attributes (gender/age) entry of a pack.
-public struct AttributesSpec: Sendable, Equatable {
+public struct AttributesSpec: ImageModelSpec, Sendable, Equatable {
     public let file: String
     public let kind: AttributesKind
     public let preprocessing: Preprocessing
-
-    public var inputSize: InputSize { preprocessing.inputSize }
-    public var colorOrder: ColorOrder { preprocessing.colorOrder }
-    public var normalization: Normalization { preprocessing.normalization }
 
     init(_ spec: ModelSpec, pack: String) throws {
         file = spec.file
