@@ -120,6 +120,8 @@ extension ImageFetcher {
     }
 
     static func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.2f", seconds)
+        // Only a finite whole number in Int's range may go through Int(_:), which traps otherwise.
+        seconds.isFinite && seconds == seconds.rounded() && abs(seconds) < 1e15
+            ? String(Int(seconds)) : String(format: "%.2f", seconds)
     }
 }

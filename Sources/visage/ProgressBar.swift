@@ -32,6 +32,8 @@ final class ProgressBar: @unchecked Sendable {
     }
 
     static func clock(_ seconds: Double) -> String {
+        // A rate of zero makes the ETA infinite (or NaN); Int(_:) would trap on it.
+        guard seconds.isFinite, seconds >= 0, seconds < 1e9 else { return "--:--" }
         let s = Int(seconds.rounded())
         return String(format: "%d:%02d", s / 60, s % 60)
     }

@@ -3,6 +3,8 @@ import Testing
 import VisageCore
 import VisageServer
 
+@testable import VisageInput
+
 /// Settings from the environment are checked when they are read: a bad value stops the start
 /// with the variable's name and never reaches a request (`REQUEST_TIMEOUT=1e20` once crashed the
 /// first `/extract-faces` request).
@@ -48,5 +50,15 @@ import VisageServer
             ["analyze", "--json", "--pack", "lite", "--model-dir", CLI.modelDirectory, photo],
             environment: ["VISAGE_MAX_SIDE": "nan"], timeout: 60)
         #expect(analyze.status == 1 && analyze.stderr.contains("VISAGE_MAX_SIDE must be"), "\(analyze.stderr)")
+    }
+}
+
+/// Formatting helpers that turn a Double into an Int refuse what `Int(_:)` would trap on.
+@Suite struct SecondsFormattingTests {
+    @Test func nonFiniteAndHugeSecondsFormatWithoutTrapping() {
+        #expect(ImageFetcher.format(2) == "2" && ImageFetcher.format(2.5) == "2.50")
+        for value in [Double.nan, .infinity, -.infinity, 1e300] {
+            #expect(!ImageFetcher.format(value).isEmpty)
+        }
     }
 }
