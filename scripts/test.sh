@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: set-up (idempotent), then `swift test`.
+# The whole test suite, from a fresh clone: set-up (idempotent), the format lint, `swift test`,
+# then a bounded schemathesis pass over the HTTP API (scripts/fuzz_api.sh).
 # Tests use the real models, copied from VISAGE_MODEL_MIRROR (default ../shared/models, the
 # folder CI provides beside the checkout) into a private model folder.
 set -euo pipefail
@@ -11,3 +12,4 @@ scripts/setup.sh --debug
 # `swift format format -i -r Sources Tests Package.swift` fixes what this reports.
 swift format lint --strict --recursive Sources Tests Package.swift
 swift test
+scripts/fuzz_api.sh --bounded

@@ -106,13 +106,15 @@ public final class KeyService: Sendable {
             lastUsedAt: key.lastUsedAt, revokedAt: key.revokedAt)
     }
 
-    /// A key's name: 1 to 100 characters after trimming, no control characters.
+    /// A key's name: at most 100 characters, not all spaces, no control characters.
     static func validatedName(_ name: String) throws -> String {
+        // Counted and checked as sent, in Unicode scalars, the way openapi.json's maxLength and
+        // pattern count; then trimmed for storage.
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= maxNameLength else {
-            throw VisageError(.invalidName, "a key's name must be 1 to \(maxNameLength) characters")
+        guard !trimmed.isEmpty, name.unicodeScalars.count <= maxNameLength else {
+            throw VisageError(.invalidName, "a key's name must be 1 to \(maxNameLength) characters, not all spaces")
         }
-        guard !trimmed.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
+        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw VisageError(.invalidName, "a key's name can't contain control characters")
         }
         return trimmed

@@ -9,6 +9,9 @@ extension ImageFetcher {
     /// does, and cancelling the download closes the connection.
     func download(_ string: String) async throws -> LoadedImage {
         let first = try URLRules.target(string)
+        guard policy.allowURLs else {
+            throw VisageError(.urlNotAllowed, "\(first.displayName) is refused: this server does not fetch URLs (VISAGE_ALLOW_URLS is off)")
+        }
         let seconds = policy.effectiveTimeout
         return try await withThrowingTaskGroup(of: LoadedImage?.self) { group in
             let endsAt = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))

@@ -30,6 +30,11 @@ public struct InputPolicy: Sendable {
     /// another name or address of the same machine is still checked. Meant for a known internal
     /// image store, and for tests that serve images from 127.0.0.1.
     public var allowedHosts: [String]
+    /// Whether `image_url` inputs are fetched at all. Off, a URL is still parsed and checked (so
+    /// a malformed one gets its own error) and then refused with `url_not_allowed` before any
+    /// DNS lookup: for servers that must never reach out, and for API fuzzing, whose random
+    /// URLs would otherwise be fetched from the internet.
+    public var allowURLs: Bool
 
     public static let defaultFormats: Set<String> = ["jpeg", "png", "webp", "heif", "tiff", "gif"]
 
@@ -40,7 +45,8 @@ public struct InputPolicy: Sendable {
         downloadTimeout: Double = 30,
         maxRedirects: Int = 3,
         allowPrivateNetworks: Bool = false,
-        allowedHosts: [String] = []
+        allowedHosts: [String] = [],
+        allowURLs: Bool = true
     ) {
         self.maxBytes = maxBytes
         self.allowedFormats = allowedFormats
@@ -49,6 +55,7 @@ public struct InputPolicy: Sendable {
         self.maxRedirects = maxRedirects
         self.allowPrivateNetworks = allowPrivateNetworks
         self.allowedHosts = allowedHosts
+        self.allowURLs = allowURLs
     }
 
     public static let `default` = InputPolicy()
@@ -61,6 +68,7 @@ public struct InputPolicy: Sendable {
     /// - `VISAGE_MAX_REDIRECTS`: 0 or more.
     /// - `VISAGE_ALLOW_PRIVATE_URLS`: `1`/`true`/`yes`/`on`.
     /// - `VISAGE_ALLOWED_URL_HOSTS`: comma-separated (a colon already separates the port).
+    /// - `VISAGE_ALLOW_URLS`: a flag, default on.
     ///
     /// Throws `invalid_configuration` for a number or flag that doesn't parse or is out of range.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> InputPolicy {
@@ -83,6 +91,9 @@ public struct InputPolicy: Sendable {
         }
         if let hosts = environment["VISAGE_ALLOWED_URL_HOSTS"] {
             policy.allowedHosts = Self.list(hosts)
+        }
+        if let value = try settings.flag("VISAGE_ALLOW_URLS") {
+            policy.allowURLs = value
         }
         return policy
     }

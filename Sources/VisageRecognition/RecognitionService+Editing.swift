@@ -14,10 +14,11 @@ extension RecognitionService {
     /// different names are refused (`merge_name_conflict`): rename one first, so no name is
     /// dropped silently.
     public func mergeClusters(_ sourceID: String, into targetID: String) throws -> PeopleChange {
-        guard sourceID != targetID else { throw VisageError(.invalidRequest, "a cluster can't be merged into itself") }
-        return try library.write { tx in
+        try library.write { tx in
             guard let source = try tx.cluster(id: sourceID) else { throw VisageError(.clusterNotFound, "no cluster with id \(sourceID)") }
             guard let target = try tx.cluster(id: targetID) else { throw VisageError(.clusterNotFound, "no cluster with id \(targetID)") }
+            // After the look-ups, so an unknown id is a 404 whether or not the two are equal.
+            guard sourceID != targetID else { throw VisageError(.invalidRequest, "a cluster can't be merged into itself") }
             if let a = source.name, let b = target.name, a != b {
                 throw VisageError(.mergeNameConflict, "\(sourceID) is '\(a)' and \(targetID) is '\(b)'; rename one of them first")
             }

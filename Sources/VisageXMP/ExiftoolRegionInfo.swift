@@ -123,12 +123,14 @@ public struct ExiftoolRegionInfo: Sendable, Hashable, Codable {
 }
 
 private extension KeyedDecodingContainer {
-    /// A number written as a JSON number or as a numeric string.
+    /// A number written as a JSON number or as a numeric string. A string must be plain decimal
+    /// notation with bounded digits (the pattern openapi.json's ExiftoolRegionInfo states), which
+    /// also keeps it finite: no "nan", "inf", hex floats or hundred-digit exponents.
     func lenientNumber(_ key: Key) throws -> Double? {
         if let number = try? decodeIfPresent(Double.self, forKey: key) { return number }
         guard let text = try decodeIfPresent(String.self, forKey: key) else { return nil }
-        // "nan" and "inf" parse as Doubles but are no coordinates: refused like any other text.
-        guard let number = Double(text.trimmingCharacters(in: .whitespaces)), number.isFinite else {
+        let decimal = #/[ \t]*[-+]?([0-9]{1,20}(\.[0-9]{0,20})?|\.[0-9]{1,20})([eE][-+]?[0-9]{1,2})?[ \t]*/#
+        guard text.wholeMatch(of: decimal) != nil, let number = Double(text.trimmingCharacters(in: .whitespaces)) else {
             throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "\"\(text)\" is not a number")
         }
         return number

@@ -58,6 +58,21 @@ import VisageImaging
         }
     }
 
+    @Test func withURLInputOffAURLIsParsedThenRefusedBeforeAnyLookup() async throws {
+        try await Self.withImageServer { port, server in
+            try await Self.withFetcher(InputPolicy(allowedHosts: ["127.0.0.1:\(port)"], allowURLs: false)) { fetcher in
+                let refused = await Self.error { try await fetcher.load(.url("http://127.0.0.1:\(port)/photo.jpg")) }
+                #expect(refused?.code == "url_not_allowed", "\(String(describing: refused))")
+                #expect(refused?.message.contains("VISAGE_ALLOW_URLS") == true)
+                let malformed = await Self.error { try await fetcher.load(.url("ftp://example.com/a.jpg")) }
+                #expect(malformed?.code == "url_scheme_not_allowed")
+                #expect(server.count("photo") == 0)
+            }
+        }
+        #expect(try InputPolicy.fromEnvironment(["VISAGE_ALLOW_URLS": "0"]).allowURLs == false)
+        #expect(try InputPolicy.fromEnvironment([:]).allowURLs)
+    }
+
     @Test func theSocketCheckAloneStopsAConnectionToLoopback() async throws {
         // With the DNS-time check switched off (what a DNS-rebinding host would slip past), the
         // check on the connected socket still refuses before the request is written.

@@ -91,6 +91,23 @@ import VisageStorage
         #expect(stored.hash == KeyMaterial.hash(secret) && stored.hash.count == 64)
         #expect(!stored.hash.contains(String(secret.suffix(KeyMaterial.secretLength))))
     }
+
+    /// Key names follow openapi.json's CreateApiKeyRequest: at most 100 scalars as sent, one
+    /// that is not a space, no Cc control character; stored trimmed.
+    @Test func keyNamesFollowTheDocumentedRules() throws {
+        let database = try StoreBackend.sqlite.makeDatabase()
+        defer { database.remove() }
+        let keys = KeyService(store: try database.keys())
+        #expect(try keys.create(name: "  ci runner ", scopes: [.facesRead], creator: nil).info.name == "ci runner")
+        #expect(try keys.create(name: String(repeating: "é", count: 100), scopes: [.facesRead], creator: nil).info.name.count == 100)
+        #expect(try keys.create(name: "soft\u{00AD}hyphen", scopes: [.facesRead], creator: nil).info.name == "soft\u{00AD}hyphen")
+        for bad in ["", "   ", "\u{3000}", "a\u{0}b", "line\nbreak", "\u{85}", String(repeating: "a", count: 100) + " "] {
+            let error = #expect(throws: VisageError.self, "\(bad.debugDescription)") {
+                try keys.create(name: bad, scopes: [.facesRead], creator: nil)
+            }
+            #expect(error?.code == "invalid_name")
+        }
+    }
 }
 
 @Suite struct AccessModelTests {

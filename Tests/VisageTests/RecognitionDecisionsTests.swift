@@ -199,6 +199,14 @@ import VisageStorage
                 client, .post, "/faces/clusters/merge",
                 ["source_cluster_id": otherCluster, "target_cluster_id": cluster])
             #expect(status == .conflict && (json["error"] as? [String: Any])?["code"] as? String == "merge_name_conflict")
+            // A cluster into itself is a caller mistake; an unknown one is a 404 whether or not
+            // the two ids are equal (the order openapi.json promises).
+            (status, json) = try await HTTPJSON.call(
+                client, .post, "/faces/clusters/merge", ["source_cluster_id": cluster, "target_cluster_id": cluster])
+            #expect(status == .badRequest && (json["error"] as? [String: Any])?["code"] as? String == "invalid_request")
+            (status, json) = try await HTTPJSON.call(
+                client, .post, "/faces/clusters/merge", ["source_cluster_id": "cluster_gone", "target_cluster_id": "cluster_gone"])
+            #expect(status == .notFound && (json["error"] as? [String: Any])?["code"] as? String == "cluster_not_found")
 
             // Forgetting an image removes its faces from its people.
             let image = "/images/" + obama.last!.imageID.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
