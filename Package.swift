@@ -115,6 +115,12 @@ let package = Package(
             ],
             resources: [.copy("Resources/openapi.json")]),
 
+        // The people benchmark: labelled sets of clean and degraded photos built from testdata, and
+        // their BCubed scores against Immich's algorithm on the same embeddings.
+        .target(
+            name: "VisagePeopleBench",
+            dependencies: ["VisageCore", "VisageImaging", "VisageSearch", "VisageClustering", "VisageStorage", "VisageRecognition"]),
+
         // Command line.
         .executableTarget(
             name: "visage",
@@ -122,6 +128,7 @@ let package = Package(
                 "VisageCore", "VisageImaging", "VisageInference",
                 "VisageModels", "VisageFaces", "VisageSearch", "VisageServer",
                 "VisageRecognition", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageInput", "VisageAccess",
+                "VisagePeopleBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -134,7 +141,7 @@ let package = Package(
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels",
                 "VisageFaces", "VisageSearch", "VisageClustering", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageServer", "VisageRecognition",
-                "visage", "VisageInput", "VisageAccess",
+                "visage", "VisageInput", "VisageAccess", "VisagePeopleBench",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

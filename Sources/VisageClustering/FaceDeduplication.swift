@@ -54,7 +54,7 @@ public struct FaceDeduplication: Sendable {
 
 /// How good a face is as a picture of its person: detector confidence, scaled down for faces
 /// smaller than the embedder's 112-pixel input and for faces turned away from the camera.
-public enum FaceQuality {
+public enum HeadshotQuality {
     public static func score(confidence: Double, shortSide: Double, yaw: Double?, pitch: Double?) -> Double {
         let size = min(1, max(0, shortSide) / 112)
         let radians = Double.pi / 180

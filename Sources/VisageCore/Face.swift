@@ -68,12 +68,18 @@ public struct AnalyzedFace: Sendable {
     public var gender: Gender?
     /// L2-normalised; compare two with a dot product (cosine similarity).
     public var embedding: [Float]?
+    /// Measured with the embedding (nil when no embedding was computed).
+    public var quality: FaceQuality?
 
-    public init(detection: DetectedFace, pose: HeadPose, age: Int? = nil, gender: Gender? = nil, embedding: [Float]? = nil) {
+    public init(
+        detection: DetectedFace, pose: HeadPose, age: Int? = nil, gender: Gender? = nil, embedding: [Float]? = nil,
+        quality: FaceQuality? = nil
+    ) {
         self.detection = detection
         self.pose = pose
         self.age = age
         self.gender = gender
         self.embedding = embedding
+        self.quality = quality
     }
 }

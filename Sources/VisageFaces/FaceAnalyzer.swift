@@ -31,6 +31,8 @@ public final class FaceAnalyzer: Sendable {
     let detector: any FaceDetector
     let embedder: FaceEmbedder
     let attributes: AttributeEstimator?
+    /// Scores each face's quality from the signals measured with its embedding.
+    public let qualityModel: FaceQualityModel
 
     /// Which model did which job, for `models_used` in responses.
     public var modelsUsed: [String: String] { models.modelsUsed }
@@ -70,6 +72,7 @@ public final class FaceAnalyzer: Sendable {
             attributes = nil
         }
         models = ModelRegistry(packName: pack.name, models: loaded)
+        qualityModel = FaceQualityModel.forModel(models.model(for: .faceEmbedder)?.name ?? pack.name)
     }
 
     /// Faces of `decoded`, in full-size displayed-image coordinates, largest first.
@@ -80,17 +83,21 @@ public final class FaceAnalyzer: Sendable {
         var found = try UprightSearch(enabled: options.uprightSearch).detect(in: image, upright: tiled.detect, turned: detector.detect)
         found = found.filter { min($0.box.width, $0.box.height) * toFullSize >= options.minFaceSize }
         found.sort { $0.box.area > $1.box.area }
-        let embeddings = options.embeddings ? try embedder.embed(found.map(\.landmarks), in: image) : nil
+        let embeddings = options.embeddings ? try embedder.embedMeasuring(found.map(\.landmarks), in: image) : nil
         let attributeValues = try attributes?.estimate(found, in: image)
         Counter(label: "visage_faces_analyzed_total").increment(by: found.count)
         return found.enumerated().map { index, face in
             let full = DetectedFace(
                 box: face.box.scaled(by: toFullSize), confidence: face.confidence,
                 landmarks: face.landmarks.scaled(by: toFullSize))
+            let pose = HeadPoseEstimator.estimate(face.landmarks)
+            let quality = embeddings.map {
+                qualityModel.quality(
+                    detectorConfidence: face.confidence, size: min(full.box.width, full.box.height), pose: pose, measured: $0[index])
+            }
             return AnalyzedFace(
-                detection: full, pose: HeadPoseEstimator.estimate(face.landmarks),
-                age: attributeValues?[index].age, gender: attributeValues?[index].gender,
-                embedding: embeddings?[index])
+                detection: full, pose: pose, age: attributeValues?[index].age, gender: attributeValues?[index].gender,
+                embedding: embeddings?[index].vector, quality: quality)
         }
     }
 }

@@ -36,8 +36,22 @@ public struct FaceEmbedder: Sendable {
         try embed(alignedFaces: landmarks.map { image.aligned($0, to: template) })
     }
 
+    /// Embeddings of the faces at `landmarks` with what the quality score needs from them: the
+    /// raw vector's length and the aligned face's sharpness.
+    public func embedMeasuring(_ landmarks: [FaceLandmarks], in image: RGBImage) throws -> [MeasuredEmbedding] {
+        let aligned = landmarks.map { image.aligned($0, to: template) }
+        return try rawEmbeddings(aligned).enumerated().map { index, raw in
+            let norm = raw.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return MeasuredEmbedding(vector: Self.normalized(raw), norm: Double(norm), sharpness: aligned[index].laplacianVariance())
+        }
+    }
+
     /// Embeddings of faces already aligned to the template.
     public func embed(alignedFaces faces: [RGBImage]) throws -> [[Float]] {
+        try rawEmbeddings(faces).map(Self.normalized)
+    }
+
+    private func rawEmbeddings(_ faces: [RGBImage]) throws -> [[Float]] {
         var vectors: [[Float]] = []
         vectors.reserveCapacity(faces.count)
         var start = 0
@@ -59,9 +73,7 @@ public struct FaceEmbedder: Sendable {
         guard let output = outputs.values.first, output.data.count == faces.count * dimensions else {
             throw VisageError(.inferenceFailed, "the embedding model returned an unexpected shape")
         }
-        return (0..<faces.count).map { index in
-            Self.normalized(Array(output.data[index * dimensions..<(index + 1) * dimensions]))
-        }
+        return (0..<faces.count).map { index in Array(output.data[index * dimensions..<(index + 1) * dimensions]) }
     }
 
     static func normalized(_ vector: [Float]) -> [Float] {
@@ -70,9 +82,42 @@ public struct FaceEmbedder: Sendable {
     }
 }
 
+/// An embedding with the signals measured while computing it.
+public struct MeasuredEmbedding: Sendable {
+    /// L2-normalised.
+    public var vector: [Float]
+    /// The raw vector's length.
+    public var norm: Double
+    /// `RGBImage.laplacianVariance()` of the aligned face.
+    public var sharpness: Double
+}
+
 public extension Array where Element == Float {
     /// Cosine similarity of two L2-normalised vectors.
     func cosineSimilarity(_ other: [Float]) -> Float {
         zip(self, other).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+}
+
+extension RGBImage {
+    /// Variance of the 4-neighbour Laplacian of the luma, over the inner pixels: a standard
+    /// focus measure, high for sharp edges and low for blurred or flat faces.
+    func laplacianVariance() -> Double {
+        guard width >= 3, height >= 3 else { return 0 }
+        var luma = [Double](repeating: 0, count: width * height)
+        for i in 0..<(width * height) {
+            luma[i] = 0.299 * Double(pixels[3 * i]) + 0.587 * Double(pixels[3 * i + 1]) + 0.114 * Double(pixels[3 * i + 2])
+        }
+        var sum = 0.0, squares = 0.0
+        for y in 1..<(height - 1) {
+            for x in 1..<(width - 1) {
+                let i = y * width + x
+                let value = luma[i - 1] + luma[i + 1] + luma[i - width] + luma[i + width] - 4 * luma[i]
+                sum += value
+                squares += value * value
+            }
+        }
+        let count = Double((width - 2) * (height - 2))
+        return squares / count - (sum / count) * (sum / count)
     }
 }

@@ -103,7 +103,7 @@ public struct FaceExtractor: Sendable {
         return Candidate(
             embedding: face.embedding ?? [], headshot: try headshot.encoded(.jpeg(quality: 90)),
             confidence: face.detection.confidence,
-            quality: FaceQuality.score(
+            quality: HeadshotQuality.score(
                 confidence: face.detection.confidence, shortSide: min(box.width, box.height),
                 yaw: face.pose.yaw, pitch: face.pose.pitch),
             imageIndex: imageIndex)

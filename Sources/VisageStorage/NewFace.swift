@@ -32,7 +32,7 @@ public struct NewFace: Sendable {
     }
 
     /// Throws `embedding_missing` when the face was analysed without embeddings: a stored face
-    /// must be searchable.
+    /// must be searchable. `quality` defaults to the analysis's quality score.
     public init(_ face: AnalyzedFace, quality: Double? = nil, label: FaceLabel? = nil) throws {
         guard let embedding = face.embedding else {
             throw VisageError(.embeddingMissing, "a face can only be stored with its embedding; analyse with embeddings on")
@@ -40,6 +40,6 @@ public struct NewFace: Sendable {
         self.init(
             box: face.detection.box, confidence: face.detection.confidence, embedding: embedding,
             landmarks: face.detection.landmarks, pose: face.pose, age: face.age, gender: face.gender,
-            quality: quality, label: label)
+            quality: quality ?? face.quality?.score, label: label)
     }
 }

@@ -8,6 +8,6 @@ struct Visage: AsyncParsableCommand {
         subcommands: [
             AnalyzeCommand.self, ServeCommand.self, ImportXMPCommand.self, ReclusterCommand.self, ReindexCommand.self,
             ModelsCommand.self, KeysCommand.self, BenchCommand.self,
-            BenchSearchCommand.self, BenchFaceDatabaseCommand.self,
+            BenchSearchCommand.self, BenchFaceDatabaseCommand.self, BenchPeopleCommand.self,
         ])
 }

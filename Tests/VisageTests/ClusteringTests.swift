@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VisageClustering
+import VisagePeopleBench
 import VisageSearch
 
 /// People from faces_identity: Visage's density clustering against Immich's algorithm on the

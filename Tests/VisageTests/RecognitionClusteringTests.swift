@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdTesting
 import Testing
 import VisageClustering
+import VisagePeopleBench
 import VisageSQLite
 import VisageStorage
 

@@ -7,8 +7,8 @@ import VisageSearch
 /// with a person within the distance); a core face with none starts a person; non-core faces
 /// without a person are retried once at the end and otherwise stay unassigned. The baseline the
 /// clustering tests and benchmark compare against.
-enum ImmichBaseline {
-    static func cluster(_ nodes: [FaceNode], maxDistance: Float = 0.5, minFaces: Int = 3) throws -> [[Int64]] {
+public enum ImmichBaseline {
+    public static func cluster(_ nodes: [FaceNode], maxDistance: Float = 0.5, minFaces: Int = 3) throws -> [[Int64]] {
         guard let dimensions = nodes.first?.embedding.count else { return [] }
         let index = ExactVectorIndex(dimensions: dimensions)
         for node in nodes { try index.upsert(id: node.id, vector: node.embedding) }
