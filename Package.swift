@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module map (see docs/ARCHITECTURE.md): domain types at the bottom, adapters for C libraries
-// (libvips, ONNX Runtime) in the middle, the face pipeline above them, the CLI on top.
+// (libvips, libheif, ONNX Runtime) in the middle, the face pipeline above them, the CLI on top.
 let package = Package(
     name: "Visage",
     platforms: [.macOS(.v14)],
@@ -31,7 +31,10 @@ let package = Package(
             name: "CVipsSystem", path: "Sources/CVipsSystem", pkgConfig: "vips",
             providers: [.apt(["libvips-dev"])]),
         .target(name: "CVips", dependencies: ["CVipsSystem"]),
-        .target(name: "VisageImaging", dependencies: ["VisageCore", "CVips"]),
+        // A newer libheif (scripts/setup.sh: .deps/heif), loaded with dlopen at run time, for the
+        // HEIF files Debian's libheif refuses through libvips.
+        .target(name: "CHeif"),
+        .target(name: "VisageImaging", dependencies: ["VisageCore", "CVips", "CHeif"]),
 
         // ONNX Runtime's C API, loaded at run time with dlopen (no link-time dependency).
         .target(name: "CONNXRuntime"),

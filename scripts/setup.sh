@@ -5,15 +5,19 @@
 #   2. ONNX Runtime: the `onnxruntime` wheel from PyPI unpacked into .deps/ort (no system
 #      install; Visage dlopens .deps/ort/onnxruntime/capi/libonnxruntime.so*). With
 #      VISAGE_DEVICE=cuda the `onnxruntime-gpu` wheel goes to .deps/ort-gpu as well.
-#   3. `swift build -c release` -> .build/release/visage
-#   4. The default model pack (VISAGE_PACK, else the manifest's default) into VISAGE_MODEL_DIR
+#   3. A newer libheif: the `pillow-heif` wheel from PyPI unpacked into .deps/heif. Visage uses
+#      only its libheif (dlopened from .deps/heif/pillow_heif.libs/libheif-*.so*) and only for
+#      HEIF files that Debian's libheif, through libvips, refuses (some iPhone photos).
+#   4. `swift build -c release` -> .build/release/visage
+#   5. The default model pack (VISAGE_PACK, else the manifest's default) into VISAGE_MODEL_DIR
 #      (default ~/.cache/visage/models), downloaded from upstream, or copied from
 #      VISAGE_MODEL_MIRROR=DIR when set.
-# Flags: --no-models skips step 4; --debug builds debug instead of release.
+# Flags: --no-models skips step 5; --debug builds debug instead of release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ORT_VERSION=${VISAGE_ORT_VERSION:-1.31.1}
+HEIF_WHEEL_VERSION=1.1.1
 build_config=release
 fetch_models=1
 for arg in "$@"; do
@@ -56,13 +60,24 @@ if [ "${VISAGE_DEVICE:-}" = "cuda" ]; then
   install_wheel onnxruntime-gpu .deps/ort-gpu
 fi
 
-# 3. Build -------------------------------------------------------------------------------------
+# 3. libheif -----------------------------------------------------------------------------------
+# The wheel is Python-version specific, but the libheif inside it is the same in every one.
+if ! { ls .deps/heif/pillow_heif.libs/libheif-*.so* >/dev/null 2>&1 \
+       && grep -qx "Version: $HEIF_WHEEL_VERSION" .deps/heif/*.dist-info/METADATA 2>/dev/null; }; then
+  say "installing pillow-heif $HEIF_WHEEL_VERSION (for its libheif) into .deps/heif"
+  rm -rf .deps/heif.tmp
+  python3 -m pip install --quiet --disable-pip-version-check --no-deps --target .deps/heif.tmp \
+    "pillow-heif==$HEIF_WHEEL_VERSION"
+  rm -rf .deps/heif && mv .deps/heif.tmp .deps/heif
+fi
+
+# 4. Build -------------------------------------------------------------------------------------
 say "building visage ($build_config)"
 swift build -c "$build_config" --product visage 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
 bin=".build/$build_config/visage"
 [ -x "$bin" ] || { echo "build failed: $bin missing" >&2; exit 1; }
 
-# 4. Models ------------------------------------------------------------------------------------
+# 5. Models ------------------------------------------------------------------------------------
 if [ "$fetch_models" = 1 ]; then
   say "fetching the default model pack"
   "$bin" models fetch

@@ -172,6 +172,40 @@ static int decode_once(const char *path, const void *data, size_t length, int ma
     return status;
 }
 
+static int decode_memory_once(const uint8_t *pixels, int width, int height, int stride, int bands,
+                              const void *icc, size_t icc_length, int max_side,
+                              visage_rgb_pixels *out, const char **own) {
+    if (width <= 0 || height <= 0 || (bands != 3 && bands != 4) || stride < width * bands)
+        return fail_with(own, "decoded image has an unexpected layout");
+    // libvips wants packed rows; decoders may pad theirs.
+    size_t row = (size_t)width * bands;
+    uint8_t *packed = NULL;
+    if ((size_t)stride != row) {
+        packed = g_try_malloc(row * height);
+        if (!packed) return fail_with(own, "out of memory");
+        for (int y = 0; y < height; y++) memcpy(packed + row * y, pixels + (size_t)stride * y, row);
+    }
+    VipsImage *in = vips_image_new_from_memory(packed ? packed : pixels, row * height, width, height,
+                                               bands, VIPS_FORMAT_UCHAR);
+    if (!in) { g_free(packed); return fail(own); }
+    in->Type = VIPS_INTERPRETATION_sRGB;
+    if (icc && icc_length > 0) vips_image_set_blob_copy(in, VIPS_META_ICC_NAME, icc, icc_length);
+    // The options of decode_once, so colour handling and reduction match a libvips-loaded image.
+    // No orientation: the pixels are upright and carry no orientation tag.
+    int target = max_side > 0 ? max_side : 10000000;
+    VipsImage *reduced = NULL, *rgb = NULL;
+    int status = vips_thumbnail_image(in, &reduced, target, "height", target, "size", VIPS_SIZE_DOWN,
+                                      "no_rotate", TRUE, NULL);
+    if (status == 0) status = to_srgb8(reduced, &rgb);
+    // Written to memory while `packed` still lives: the images read it lazily.
+    if (status == 0) status = copy_out(rgb, out, own);
+    if (rgb) g_object_unref(rgb);
+    if (reduced) g_object_unref(reduced);
+    g_object_unref(in);
+    g_free(packed);
+    return status;
+}
+
 static int resize_rgb_once(const uint8_t *pixels, int width, int height, int new_width,
                            int new_height, visage_rgb_pixels *out, const char **own) {
     VipsImage *in = vips_image_new_from_memory(pixels, (size_t)width * height * 3, width, height,
@@ -283,6 +317,22 @@ int visage_vips_decode(const char *path, const void *data, size_t length, int ma
                        visage_rgb_pixels *out, char **error) {
     decode_args args = {path, data, length, max_side, autorotate, out};
     return run(decode_call, &args, error);
+}
+
+typedef struct {
+    const uint8_t *pixels; int width, height, stride, bands; const void *icc; size_t icc_length; int max_side;
+    visage_rgb_pixels *out;
+} memory_args;
+static int memory_call(void *a, const char **own) {
+    memory_args *x = a;
+    return decode_memory_once(x->pixels, x->width, x->height, x->stride, x->bands, x->icc, x->icc_length,
+                              x->max_side, x->out, own);
+}
+int visage_vips_decode_memory(const uint8_t *pixels, int width, int height, int stride, int bands,
+                              const void *icc, size_t icc_length, int max_side, visage_rgb_pixels *out,
+                              char **error) {
+    memory_args args = {pixels, width, height, stride, bands, icc, icc_length, max_side, out};
+    return run(memory_call, &args, error);
 }
 
 typedef struct { const uint8_t *pixels; int width, height, new_width, new_height; visage_rgb_pixels *out; } resize_args;

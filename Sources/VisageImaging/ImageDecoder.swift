@@ -35,32 +35,44 @@ public struct ImageDecoder: Sendable {
     }
 
     public func header(_ source: ImageSource) throws -> ImageHeader {
-        try Vips.ensureStarted()
-        return try withSource(source) { path, data, length in
-            var raw = visage_image_header()
-            if let message = Vips.call({ visage_vips_header(path, data, length, &raw, $0) }) {
-                throw Self.classify(message, source: source, stage: .header)
-            }
-            let loader = withUnsafeBytes(of: raw.loader) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            return ImageHeader(
-                storedWidth: Int(raw.width), storedHeight: Int(raw.height),
-                orientation: ExifOrientation(rawValue: Int(raw.orientation)) ?? .up,
-                format: Self.formatName(loader: loader), pages: Int(raw.pages))
-        }
+        try inspect(source).header
     }
 
     /// Decodes `source` upright, reduced so neither side exceeds `maxSide` (nil = full size).
     public func decode(_ source: ImageSource, maxSide: Int? = nil) throws -> DecodedImage {
-        let header = try header(source)
+        let (header, libvipsFailure) = try inspect(source)
         try checkPixelLimit(header, maxSide: maxSide)
+        if let libvipsFailure {
+            return DecodedImage(header: header, image: try HEIFFallback.decode(source, maxSide: maxSide, after: libvipsFailure))
+        }
         let image: RGBImage = try withSource(source) { path, data, length in
             var pixels = visage_rgb_pixels()
             if let message = Vips.call({ visage_vips_decode(path, data, length, Int32(maxSide ?? 0), 1, &pixels, $0) }) {
-                throw Self.classify(message, source: source, stage: .pixels)
+                let failure = Self.classify(message, source: source, stage: .pixels)
+                return try HEIFFallback.decode(source, maxSide: maxSide, after: failure)
             }
             return Vips.take(pixels)
         }
         return DecodedImage(header: header, image: image)
+    }
+
+    /// The header, and libvips' error when the header came from `HEIFFallback` instead (which
+    /// must then decode the pixels too).
+    private func inspect(_ source: ImageSource) throws -> (header: ImageHeader, libvipsFailure: VisageError?) {
+        try Vips.ensureStarted()
+        return try withSource(source) { path, data, length in
+            var raw = visage_image_header()
+            if let message = Vips.call({ visage_vips_header(path, data, length, &raw, $0) }) {
+                let failure = Self.classify(message, source: source, stage: .header)
+                return (try HEIFFallback.header(source, after: failure), failure)
+            }
+            let loader = withUnsafeBytes(of: raw.loader) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            let header = ImageHeader(
+                storedWidth: Int(raw.width), storedHeight: Int(raw.height),
+                orientation: ExifOrientation(rawValue: Int(raw.orientation)) ?? .up,
+                format: Self.formatName(loader: loader), pages: Int(raw.pages))
+            return (header, nil)
+        }
     }
 
     private func checkPixelLimit(_ header: ImageHeader, maxSide: Int?) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import VisageImaging
 
 /// Names an image format from its first bytes. The extension, the Content-Type header and a
 /// data URI's media type are all chosen by the sender, so they are never trusted; the bytes are
@@ -23,7 +24,7 @@ enum FormatSniffer {
         // all go through libvips' heifload, which reports them as "heif".
         if ascii("ftyp", at: 4), b.count >= 12 {
             let brand = String(decoding: b[8..<12], as: UTF8.self)
-            if heifBrands.contains(brand) { return "heif" }
+            if HEIFSignature.brands.contains(brand) { return "heif" }
             return nil
         }
         // Classic TIFF (II*\0, MM\0*) and BigTIFF (II+\0, MM\0+).
@@ -38,6 +39,4 @@ enum FormatSniffer {
         }
         return nil
     }
-
-    static let heifBrands: Set<String> = ["heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1", "avif", "avis"]
 }

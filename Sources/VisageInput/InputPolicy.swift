@@ -36,6 +36,11 @@ public struct InputPolicy: Sendable {
     /// URLs would otherwise be fetched from the internet.
     public var allowURLs: Bool
 
+    /// No JPEG XL by default: Debian 12's libjxl 0.7.0-10+deb12u1 carries fixes for CVE-2023-0645,
+    /// CVE-2023-35790, CVE-2024-11403 and CVE-2024-11498 (its changelog), but not for the decoder
+    /// bugs libjxl fixed later (CVE-2025-12474, CVE-2026-1837, in 0.11.2). Whether 0.7 has those
+    /// bugs is unknown, so it is not clearly safe for network input; VISAGE_ALLOWED_FORMATS can
+    /// add "jxl".
     public static let defaultFormats: Set<String> = ["jpeg", "png", "webp", "heif", "tiff", "gif"]
 
     public init(

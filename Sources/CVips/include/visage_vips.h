@@ -36,6 +36,14 @@ int visage_vips_header(const char *path, const void *data, size_t length,
 int visage_vips_decode(const char *path, const void *data, size_t length, int max_side,
                        int autorotate, visage_rgb_pixels *out, char **error);
 
+// The same post-processing as visage_vips_decode for pixels another decoder produced (the HEIF
+// fallback): interleaved 8-bit RGB (bands 3) or RGBA (bands 4), `height` rows of `stride`
+// bytes, already upright, with the image's raw ICC profile (NULL when it has none) attached as a
+// loader would attach it. Reduced to `max_side`, colour-converted and flattened as above.
+int visage_vips_decode_memory(const uint8_t *pixels, int width, int height, int stride, int bands,
+                              const void *icc, size_t icc_length, int max_side,
+                              visage_rgb_pixels *out, char **error);
+
 // Resize RGB pixels with an anti-aliasing kernel (used for detector inputs).
 int visage_vips_resize_rgb(const uint8_t *pixels, int width, int height, int new_width,
                            int new_height, visage_rgb_pixels *out, char **error);
