@@ -12,12 +12,19 @@ public struct FaceNode: Sendable {
     public var identity: String?
     /// Identities this face must not be given ("not this person" corrections).
     public var forbiddenIdentities: Set<String>
+    /// `FaceQuality.score`; nil (unknown) counts as good. A face below
+    /// `ClusteringParameters.minQuality` may join a person but never found or bridge one.
+    public var quality: Double?
 
-    public init(id: Int64, imageID: String, embedding: [Float], identity: String? = nil, forbiddenIdentities: Set<String> = []) {
+    public init(
+        id: Int64, imageID: String, embedding: [Float], identity: String? = nil, forbiddenIdentities: Set<String> = [],
+        quality: Double? = nil
+    ) {
         self.id = id
         self.imageID = imageID
         self.embedding = embedding
         self.identity = identity
         self.forbiddenIdentities = forbiddenIdentities
+        self.quality = quality
     }
 }

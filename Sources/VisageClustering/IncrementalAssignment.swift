@@ -23,8 +23,11 @@ public struct ClusterDecision: Sendable, Equatable {
 
 /// Incremental clustering for one face at a time: the face joins the person most of its close
 /// neighbours belong to, when at least `minNeighbors` agree (or all of a person's faces, for a
-/// person seen fewer times than that); otherwise it starts a new person. People that already
-/// have a face from the same photo, or whose name the face must not get, are skipped.
+/// person seen fewer times than that). Failing that, it joins the person whose three most similar
+/// faces are, on average, at least `joinThreshold(quality:)` alike (the best such person): a
+/// degraded photo rarely reaches the strong threshold, but it stays closest to its own person. Otherwise
+/// it starts a new person. People that already have a face from the same photo, or whose name
+/// the face must not get, are skipped.
 public struct IncrementalAssignment: Sendable {
     public var parameters: ClusteringParameters
 
@@ -33,16 +36,18 @@ public struct IncrementalAssignment: Sendable {
     }
 
     /// - Parameters:
-    ///   - neighbors: the face's nearest stored faces of the same model (from a `VectorIndex`).
+    ///   - neighbors: the face's nearest stored faces of the same model (from a `VectorIndex`),
+    ///     best first: `personNeighborsExamined` of them; the first `neighborsExamined` vote.
     ///   - clusterOf: a stored face's person, if it has one.
     ///   - clusterSize: how many faces a person has.
     ///   - isAllowed: whether the face may join a person (same-photo and name constraints).
+    ///   - quality: the face's `FaceQuality.score` (nil: unknown, treated as good).
     public func decide(
         neighbors: [Neighbor], clusterOf: (Int64) -> String?, clusterSize: (String) -> Int,
-        isAllowed: (String) -> Bool
+        isAllowed: (String) -> Bool, quality: Double? = nil
     ) -> ClusterDecision {
         var votes: [String: [Neighbor]] = [:]
-        for neighbor in neighbors where neighbor.similarity >= parameters.neighborSimilarity {
+        for neighbor in neighbors.prefix(parameters.neighborsExamined) where neighbor.similarity >= parameters.neighborSimilarity {
             guard let cluster = clusterOf(neighbor.id) else { continue }
             votes[cluster, default: []].append(neighbor)
         }
@@ -56,11 +61,32 @@ public struct IncrementalAssignment: Sendable {
             return meanA != meanB ? meanA < meanB : a.key > b.key
         }
         guard let (cluster, agreeing) = best else {
-            return ClusterDecision(clusterID: nil, consensusCount: 0, referenceFaceIDs: [], confidence: 0)
+            return closestPerson(neighbors: neighbors, clusterOf: clusterOf, isAllowed: isAllowed, threshold: parameters.joinThreshold(quality: quality))
+                ?? ClusterDecision(clusterID: nil, consensusCount: 0, referenceFaceIDs: [], confidence: 0)
         }
         let confidence = agreeing.map(\.similarity).reduce(0, +) / Float(agreeing.count)
         return ClusterDecision(
             clusterID: cluster, consensusCount: agreeing.count,
             referenceFaceIDs: agreeing.map(\.id), confidence: confidence)
+    }
+
+    /// The person-level fallback: the allowed person with the highest mean similarity of its
+    /// three closest faces among `neighbors`, if that reaches `threshold`.
+    private func closestPerson(
+        neighbors: [Neighbor], clusterOf: (Int64) -> String?, isAllowed: (String) -> Bool, threshold: Float
+    ) -> ClusterDecision? {
+        var members: [String: [Neighbor]] = [:]
+        for neighbor in neighbors {
+            if let cluster = clusterOf(neighbor.id) { members[cluster, default: []].append(neighbor) }
+        }
+        var ranked: [(cluster: String, top: [Neighbor], mean: Float)] = []
+        for (cluster, faces) in members {
+            let top = Array(faces.prefix(3))
+            let mean = top.reduce(Float(0)) { $0 + $1.similarity } / Float(top.count)
+            if mean >= threshold { ranked.append((cluster, top, mean)) }
+        }
+        ranked.sort { $0.mean != $1.mean ? $0.mean > $1.mean : $0.cluster < $1.cluster }
+        guard let (cluster, top, mean) = ranked.first(where: { isAllowed($0.cluster) }) else { return nil }
+        return ClusterDecision(clusterID: cluster, consensusCount: top.count, referenceFaceIDs: top.map { $0.id }, confidence: mean)
     }
 }

@@ -5,12 +5,24 @@ struct PersonGroup {
     var imageIDs: Set<String>
     var identity: String?
     var forbiddenIdentities: Set<String>
+    /// Sum of the members' (normalised) embeddings: the mean similarity between two groups is
+    /// the dot product of their sums over the product of their sizes, in O(dimensions).
+    var embeddingSum: [Float]
 
     init(node: FaceNode, index: Int) {
         members = [index]
         imageIDs = [node.imageID]
         identity = node.identity
         forbiddenIdentities = node.forbiddenIdentities
+        embeddingSum = node.embedding
+    }
+
+    /// Mean cosine similarity over every pair of a face of this group and a face of `other`.
+    func meanSimilarity(to other: PersonGroup) -> Float {
+        guard embeddingSum.count == other.embeddingSum.count else { return 0 }
+        var dot: Float = 0
+        for k in embeddingSum.indices { dot += embeddingSum[k] * other.embeddingSum[k] }
+        return dot / Float(members.count * other.members.count)
     }
 
     /// Whether the two groups may be one person: no photo in common, no two different identities,
@@ -25,6 +37,9 @@ struct PersonGroup {
 
     mutating func absorb(_ other: PersonGroup) {
         members += other.members
+        if embeddingSum.count == other.embeddingSum.count {
+            for k in embeddingSum.indices { embeddingSum[k] += other.embeddingSum[k] }
+        }
         imageIDs.formUnion(other.imageIDs)
         identity = identity ?? other.identity
         forbiddenIdentities.formUnion(other.forbiddenIdentities)

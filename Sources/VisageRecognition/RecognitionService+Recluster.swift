@@ -32,7 +32,8 @@ extension RecognitionService {
             let nodes = faces.map { face in
                 FaceNode(
                     id: face.id, imageID: imageIDs[face.imageRowID] ?? "", embedding: face.embedding,
-                    identity: Identity.of(face, clusters: byID), forbiddenIdentities: forbidden[face.id] ?? [])
+                    identity: Identity.of(face, clusters: byID), forbiddenIdentities: forbidden[face.id] ?? [],
+                    quality: face.quality)
             }
             let groups = try DensityClustering(parameters: clusteringParameters).cluster(nodes)
             let previous = Dictionary(uniqueKeysWithValues: faces.map { ($0.id, $0.clusterID) })

@@ -102,7 +102,10 @@ extension RecognitionService {
         in tx: any FaceStoreTransaction
     ) throws -> FacePlacement {
         let parameters = clusteringParameters
-        let neighbors = index.search(face.embedding, k: parameters.neighborsExamined, excluding: sameImage)
+        let neighbors = index.search(
+            face.embedding, k: max(parameters.neighborsExamined, parameters.personNeighborsExamined), excluding: sameImage)
+        // The nearest `neighborsExamined` vote; the wider set serves the person-level fallback.
+        let voters = Array(neighbors.prefix(parameters.neighborsExamined))
         let clusterOfNeighbor = try tx.clusterIDs(ofFaces: neighbors.map(\.id))
         var clusters: [String: Cluster] = [:]
         for id in Set(clusterOfNeighbor.values) { clusters[id] = try tx.cluster(id: id) }
@@ -110,7 +113,7 @@ extension RecognitionService {
 
         if let current = face.clusterID, var cluster = try tx.cluster(id: current) {
             if let label, cluster.name == nil { cluster = try tx.setClusterName(current, name: label) }
-            let agreeing = neighbors.filter { clusterOfNeighbor[$0.id] == current && $0.similarity >= parameters.neighborSimilarity }
+            let agreeing = voters.filter { clusterOfNeighbor[$0.id] == current && $0.similarity >= parameters.neighborSimilarity }
             let decision = ClusterDecision(
                 clusterID: current, consensusCount: agreeing.count,
                 referenceFaceIDs: agreeing.map(\.id),
@@ -118,7 +121,7 @@ extension RecognitionService {
             return try placement(decision, cluster: cluster, isNew: false, in: tx)
         }
 
-        if let label, let named = try bestNamedCluster(label, for: face, votes: neighbors, clusterOf: clusterOfNeighbor, in: tx) {
+        if let label, let named = try bestNamedCluster(label, for: face, votes: voters, clusterOf: clusterOfNeighbor, in: tx) {
             let cluster = try tx.assign(faceIDs: [face.id], toCluster: named.cluster.id)
             return try placement(named.decision, cluster: cluster, isNew: false, in: tx)
         }
@@ -131,7 +134,7 @@ extension RecognitionService {
                 guard let cluster = clusters[id] else { return false }
                 if label != nil, cluster.name != nil { return false }  // named clusters were tried above
                 return (try? tx.cluster(id, containsFaceOfImage: imageRowID)) == false
-            })
+            }, quality: face.quality)
         if let chosen = decision.clusterID {
             var cluster = try tx.assign(faceIDs: [face.id], toCluster: chosen)
             if let label { cluster = try tx.setClusterName(chosen, name: label) }
