@@ -61,7 +61,9 @@ public struct IncrementalAssignment: Sendable {
             return meanA != meanB ? meanA < meanB : a.key > b.key
         }
         guard let (cluster, agreeing) = best else {
-            return closestPerson(neighbors: neighbors, clusterOf: clusterOf, isAllowed: isAllowed, threshold: parameters.joinThreshold(quality: quality))
+            return closestPerson(
+                neighbors: neighbors, clusterOf: clusterOf, clusterSize: clusterSize, isAllowed: isAllowed,
+                threshold: parameters.joinThreshold(quality: quality))
                 ?? ClusterDecision(clusterID: nil, consensusCount: 0, referenceFaceIDs: [], confidence: 0)
         }
         let confidence = agreeing.map(\.similarity).reduce(0, +) / Float(agreeing.count)
@@ -71,9 +73,11 @@ public struct IncrementalAssignment: Sendable {
     }
 
     /// The person-level fallback: the allowed person with the highest mean similarity of its
-    /// three closest faces among `neighbors`, if that reaches `threshold`.
+    /// three closest faces (all of them, for a smaller person), if that reaches `threshold`.
+    /// Members that are not among `neighbors` count as 0: the score never overstates the person.
     private func closestPerson(
-        neighbors: [Neighbor], clusterOf: (Int64) -> String?, isAllowed: (String) -> Bool, threshold: Float
+        neighbors: [Neighbor], clusterOf: (Int64) -> String?, clusterSize: (String) -> Int, isAllowed: (String) -> Bool,
+        threshold: Float
     ) -> ClusterDecision? {
         var members: [String: [Neighbor]] = [:]
         for neighbor in neighbors {
@@ -81,8 +85,9 @@ public struct IncrementalAssignment: Sendable {
         }
         var ranked: [(cluster: String, top: [Neighbor], mean: Float)] = []
         for (cluster, faces) in members {
-            let top = Array(faces.prefix(3))
-            let mean = top.reduce(Float(0)) { $0 + $1.similarity } / Float(top.count)
+            let counted = max(1, min(3, clusterSize(cluster)))
+            let top = Array(faces.prefix(counted))
+            let mean = top.reduce(Float(0)) { $0 + $1.similarity } / Float(counted)
             if mean >= threshold { ranked.append((cluster, top, mean)) }
         }
         ranked.sort { $0.mean != $1.mean ? $0.mean > $1.mean : $0.cluster < $1.cluster }

@@ -51,7 +51,7 @@ public final class RecognitionService: Sendable {
 
     /// The thresholds for the current embedding model.
     public var clusteringParameters: ClusteringParameters {
-        configuration.clustering ?? ClusteringParameters.forModel(embeddingModel)
+        configuration.clusteringOverrides.applied(to: configuration.clustering ?? ClusteringParameters.forModel(embeddingModel))
     }
 
     /// How many faces of the current model the vector index holds.
@@ -66,18 +66,22 @@ public struct RecognitionConfiguration: Sendable {
     /// Images are analysed at most this large (longest side, pixels); boxes are reported in
     /// full-size pixels whatever this is.
     public var maxSide: Int
-    /// Overrides the per-model clustering thresholds.
+    /// Replaces the per-model clustering thresholds.
     public var clustering: ClusteringParameters?
+    /// The operator's changes to them (`VISAGE_CLUSTER_*`).
+    public var clusteringOverrides: ClusteringOverrides
     public var analysis: AnalysisOptions
 
     public init(
         annotatedImagesDirectory: URL? = nil, decoder: ImageDecoder = ImageDecoder(), maxSide: Int = 4096,
-        clustering: ClusteringParameters? = nil, analysis: AnalysisOptions = AnalysisOptions(embeddings: true)
+        clustering: ClusteringParameters? = nil, clusteringOverrides: ClusteringOverrides = ClusteringOverrides(),
+        analysis: AnalysisOptions = AnalysisOptions(embeddings: true)
     ) {
         self.annotatedImagesDirectory = annotatedImagesDirectory
         self.decoder = decoder
         self.maxSide = maxSide
         self.clustering = clustering
+        self.clusteringOverrides = clusteringOverrides
         self.analysis = analysis
     }
 }

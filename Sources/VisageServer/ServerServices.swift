@@ -59,7 +59,7 @@ public struct ServerServices: Sendable {
     // MARK: Feature routes
 
     var healthRoutes: HealthRoutes {
-        HealthRoutes(status: ServiceStatus(analyzer: analyzer, runtime: runtime))
+        HealthRoutes(status: ServiceStatus(analyzer: analyzer, runtime: runtime, clustering: recognition.clusteringParameters))
     }
 
     var detectionRoutes: DetectionRoutes {

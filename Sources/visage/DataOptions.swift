@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VisageClustering
 import VisageCore
 import VisageImaging
 import VisageRecognition
@@ -46,13 +47,15 @@ struct DataOptions: ParsableArguments {
         return try RecognitionService(analyzer: analyzer, store: try store ?? openStore(), configuration: configuration)
     }
 
-    /// The service's settings from the environment (`VISAGE_MAX_SIDE`, image limits); throws
+    /// The service's settings from the environment (`VISAGE_MAX_SIDE`, image limits,
+    /// `VISAGE_CLUSTER_*`); throws
     /// `invalid_configuration` naming a variable whose value is out of range.
     func recognitionConfiguration() throws -> RecognitionConfiguration {
         let settings = EnvironmentSettings()
         return RecognitionConfiguration(
             annotatedImagesDirectory: resolvedDataDirectory.appendingPathComponent("annotated_images", isDirectory: true),
             decoder: ImageDecoder(limits: try .fromEnvironment()),
-            maxSide: try settings.integer("VISAGE_MAX_SIDE", in: 64...65536) ?? 4096)
+            maxSide: try settings.integer("VISAGE_MAX_SIDE", in: 64...65536) ?? 4096,
+            clusteringOverrides: try ClusteringOverrides.fromEnvironment(settings))
     }
 }

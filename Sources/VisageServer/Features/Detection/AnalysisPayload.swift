@@ -33,7 +33,7 @@ public struct ImageAnalysisPayload: Encodable, Sendable {
 struct FacePayload: Encodable, Sendable {
     let face: AnalyzedFace
 
-    enum CodingKeys: String, CodingKey { case bbox, confidence, landmarks, pose, age, gender, embedding }
+    enum CodingKeys: String, CodingKey { case bbox, confidence, landmarks, pose, age, gender, quality, embedding }
     enum LandmarkKeys: String, CodingKey {
         case leftEye = "left_eye", rightEye = "right_eye", nose, leftMouth = "left_mouth", rightMouth = "right_mouth"
     }
@@ -55,6 +55,8 @@ struct FacePayload: Encodable, Sendable {
         try pose.encode(Self.rounded(face.pose.roll, places: 1), forKey: .roll)
         try container.encode(face.age, forKey: .age)
         try container.encode(face.gender?.rawValue, forKey: .gender)
+        // Measured with the embedding, so only faces that were embedded have one.
+        if let quality = face.quality { try container.encode(quality.score, forKey: .quality) }
         if let embedding = face.embedding { try container.encode(embedding, forKey: .embedding) }
     }
 

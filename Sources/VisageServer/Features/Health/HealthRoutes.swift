@@ -1,4 +1,5 @@
 import Hummingbird
+import VisageClustering
 import VisageFaces
 import VisageImaging
 import VisageInference
@@ -20,6 +21,33 @@ struct HealthRoutes: FeatureRoutes {
 struct ServiceStatus: Sendable {
     let analyzer: FaceAnalyzer
     let runtime: OnnxRuntime
+    /// The thresholds people are grouped with: the model's, with `VISAGE_CLUSTER_*` applied.
+    let clustering: ClusteringParameters
+}
+
+/// `clustering` in `GET /health`: the thresholds in use, so an operator can see an override took.
+struct ClusteringSettings: Encodable, Sendable {
+    let similarity: Float
+    let joinSimilarity: Float
+    let groupSimilarity: Float
+    let minFaces: Int
+    let minQuality: Double
+
+    init(_ parameters: ClusteringParameters) {
+        similarity = parameters.neighborSimilarity
+        joinSimilarity = parameters.joinSimilarity
+        groupSimilarity = parameters.groupSimilarity
+        minFaces = parameters.minNeighbors
+        minQuality = parameters.minQuality
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case similarity
+        case joinSimilarity = "join_similarity"
+        case groupSimilarity = "group_similarity"
+        case minFaces = "min_faces"
+        case minQuality = "min_quality"
+    }
 }
 
 /// `GET /health`, in the seed's shape: whether the service can work, where models run, and what
@@ -36,9 +64,10 @@ struct HealthResponse: ResponseEncodable {
     let timestamp = ServiceTimestamp.now()
     let version = ServerServices.visageVersion
     let faceDetectionModel: String
+    let clustering: ClusteringSettings
 
     enum CodingKeys: String, CodingKey {
-        case status, device, versions, timestamp, version
+        case status, device, versions, timestamp, version, clustering
         case faceDetectionModel = "face_detection_model"
         case cudaAvailable = "cuda_available"
         case gpuInfo = "gpu_info"
@@ -59,6 +88,7 @@ struct HealthResponse: ResponseEncodable {
         try container.encode(timestamp, forKey: .timestamp)
         try container.encode(version, forKey: .version)
         try container.encode(faceDetectionModel, forKey: .faceDetectionModel)
+        try container.encode(clustering, forKey: .clustering)
     }
 
     init(service: ServiceStatus) {
@@ -75,6 +105,7 @@ struct HealthResponse: ResponseEncodable {
         modelsLoaded = analyzer.models.modelsLoaded
         modelsUsed = analyzer.modelsUsed
         faceDetectionModel = [modelsUsed["face_embedding"], modelsUsed["face_detection"]].compactMap { $0 }.joined(separator: " + ")
+        clustering = ClusteringSettings(service.clustering)
     }
 }
 
