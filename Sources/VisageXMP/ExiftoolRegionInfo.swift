@@ -124,16 +124,17 @@ public struct ExiftoolRegionInfo: Sendable, Hashable, Codable {
 
 private extension KeyedDecodingContainer {
     /// A number written as a JSON number or as a numeric string. A string must be plain decimal
-    /// notation with bounded digits (the pattern openapi.json's ExiftoolRegionInfo states), which
-    /// also keeps it finite: no "nan", "inf", hex floats or hundred-digit exponents.
+    /// notation with bounded digits (the pattern openapi.json's ExiftoolRegionInfo states): no
+    /// "nan", "inf" or hex floats. One that overflows (`1e400`) is clamped to the largest finite
+    /// value, an absurd coordinate that matches no face, like a JSON number of that size.
     func lenientNumber(_ key: Key) throws -> Double? {
         if let number = try? decodeIfPresent(Double.self, forKey: key) { return number }
         guard let text = try decodeIfPresent(String.self, forKey: key) else { return nil }
-        let decimal = #/[ \t]*[-+]?([0-9]{1,20}(\.[0-9]{0,20})?|\.[0-9]{1,20})([eE][-+]?[0-9]{1,2})?[ \t]*/#
+        let decimal = #/[ \t]*[-+]?([0-9]{1,20}(\.[0-9]{0,20})?|\.[0-9]{1,20})([eE][-+]?[0-9]{1,3})?[ \t]*/#
         guard text.wholeMatch(of: decimal) != nil, let number = Double(text.trimmingCharacters(in: .whitespaces)) else {
             throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "\"\(text)\" is not a number")
         }
-        return number
+        return number.isFinite ? number : (number < 0 ? -Double.greatestFiniteMagnitude : Double.greatestFiniteMagnitude)
     }
 
     /// Text that ExifTool may have printed as a number because it looked like one.

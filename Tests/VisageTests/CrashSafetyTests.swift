@@ -14,14 +14,15 @@ import FoundationNetworking
         let process = Process()
         let port: Int
 
-        init(data: URL) throws {
+        init(data: URL, environment: [String: String] = [:], arguments: [String] = []) throws {
             port = Int.random(in: 20_000...40_000)
             process.executableURL = CLI.executable
-            process.arguments = [
-                "serve", "--port", String(port), "--data", data.path, "--pack", "lite",
-                "--model-dir", CLI.modelDirectory,
-            ]
-            process.environment = ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "error"]) { $1 }
+            process.arguments =
+                [
+                    "serve", "--port", String(port), "--data", data.path, "--pack", "lite",
+                    "--model-dir", CLI.modelDirectory,
+                ] + arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "error"].merging(environment) { $1 }) { $1 }
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
