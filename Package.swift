@@ -7,7 +7,8 @@ let package = Package(
     name: "Visage",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "visage", targets: ["visage"])
+        .executable(name: "visage", targets: ["visage"]),
+        .executable(name: "visage-fuzz", targets: ["visage-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -131,12 +132,18 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
 
+        // Fuzz targets for what clients send (XMP, JSON, multipart, base64, query strings):
+        // libFuzzer when scripts/fuzz.sh builds it with sanitizers, a corpus replayer otherwise.
+        .executableTarget(
+            name: "visage-fuzz",
+            dependencies: ["VisageImaging", "VisageInput", "VisageServer", "VisageXMP"]),
+
         .testTarget(
             name: "VisageTests",
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels",
                 "VisageFaces", "VisageSearch", "VisageClustering", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageServer", "VisageRecognition",
-                "visage", "VisageInput", "VisageAccess",
+                "visage", "visage-fuzz", "VisageInput", "VisageAccess",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
