@@ -16,12 +16,16 @@ seconds=${1:-600}
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(xmp json multipart base64 query)
 
-build=(swift build --build-path .build-fuzz --product visage-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DVISAGE_LIBFUZZER)
+# lld: gold stops with an internal error on the sanitized objects.
+build=(swift build --build-path .build-fuzz --product visage-fuzz
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DVISAGE_LIBFUZZER -Xswiftc -use-ld=lld)
 "${build[@]}" 2>&1 | grep -v "Cannot export local symbol '__asan" >&2
 fuzzer="$("${build[@]}" --show-bin-path)/visage-fuzz"
 
 # Swift's crash backtracer would wait on the crashed process; libFuzzer and ASan report instead.
 export SWIFT_BACKTRACE=enable=no
+# Leaks in the toolchain's libraries, not in Visage (see the file).
+export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 found=()
 for target in "${targets[@]}"; do
   mkdir -p ".build-fuzz/corpus/$target" ".build-fuzz/finds/$target"

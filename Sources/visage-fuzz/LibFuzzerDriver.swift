@@ -3,8 +3,8 @@ import Foundation
 
 // Built only by scripts/fuzz.sh, which compiles with `-sanitize=fuzzer,address` (libFuzzer and
 // AddressSanitizer linked in) and defines VISAGE_LIBFUZZER. SwiftPM gives the executable its
-// own `main`, so libFuzzer's is never linked; libFuzzer runs through its documented
-// `LLVMFuzzerRunDriver` instead.
+// own `main` (visage_fuzz_main), which takes the target's name first; it starts libFuzzer
+// through its documented `LLVMFuzzerRunDriver`.
 
 @_silgen_name("LLVMFuzzerRunDriver")
 private func LLVMFuzzerRunDriver(
@@ -24,12 +24,16 @@ enum LibFuzzerDriver {
         return cArguments.withUnsafeMutableBufferPointer { buffer in
             var argc = Int32(arguments.count)
             var argv = buffer.baseAddress!
-            return LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-                let input = data.map { Data(bytes: $0, count: size) } ?? Data()
-                selectedTarget.run(input)
-                return 0
-            }
+            return LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput)
         }
     }
+}
+
+/// libFuzzer's callback, under the name its archive's own `main` object refers to: the linker
+/// pulls that object in, and it must resolve, though SwiftPM's `main` is the one that runs.
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    selectedTarget.run(data.map { Data(bytes: $0, count: size) } ?? Data())
+    return 0
 }
 #endif
