@@ -44,9 +44,7 @@ struct XMLElementNode: Sendable {
 /// name ("stArea:x"), so the builder tracks prefix declarations itself to resolve them.
 enum XMLElementTree {
     static func parse(_ data: Data) throws -> XMLElementNode {
-        guard isUnicode(data) else {
-            throw VisageError(.xmpMalformed, "the XMP packet is not UTF-8, UTF-16 or UTF-32 text")
-        }
+        try XMLInputScreen.check(data)
         let builder = Builder()
         let parser = XMLParser(data: data)
         parser.shouldProcessNamespaces = true
@@ -60,23 +58,6 @@ enum XMLElementTree {
                 "the XMP packet is not well-formed XML (line \(parser.lineNumber): \(reason))")
         }
         return root
-    }
-
-    /// Valid UTF-8, or UTF-16, whose conversion libxml2 checks (UTF-32, which XMP also allows,
-    /// passes as UTF-16 here and libxml2 refuses it). FoundationXML traps (a forced unwrap of a
-    /// String) when libxml2 hands it an element or attribute name, a comment or a processing
-    /// instruction that is not UTF-8: `<a><b c\xFF="1"/></a>` ended the process (found by the
-    /// `xmp` fuzz target).
-    static func isUnicode(_ data: Data) -> Bool {
-        codeUnitWidth(data) == 2 || String(data: data, encoding: .utf8) != nil
-    }
-
-    /// 2 for UTF-16, told as libxml2 tells it: a byte-order mark, or a NUL byte in the first two
-    /// (`<\0`, `\0<`); 1 otherwise.
-    static func codeUnitWidth(_ data: Data) -> Int {
-        let head = Array(data.prefix(2))
-        guard head.count == 2 else { return 1 }
-        return head == [0xFE, 0xFF] || head == [0xFF, 0xFE] || head.contains(0) ? 2 : 1
     }
 
     private final class Builder: NSObject, XMLParserDelegate {

@@ -55,7 +55,7 @@ public struct XMPRegions: Sendable, Hashable {
     /// Embedded packets can end in NUL padding, which XML parsers reject. Whole NUL characters
     /// only: the last `>` of a UTF-16LE packet ends in a zero byte too.
     private static func trimmingPadding(_ packet: Data) -> Data {
-        let width = XMLElementTree.codeUnitWidth(packet)
+        let width = XMLInputScreen.codeUnitWidth(packet)
         var end = packet.endIndex
         while end - packet.startIndex >= width, (end - packet.startIndex) % width == 0,
             packet[(end - width)..<end].allSatisfy({ $0 == 0 })

@@ -196,14 +196,17 @@ import VisageImaging
         #expect(try XMPRegions.parse(Data("<empty/>".utf8)) == XMPRegions())
     }
 
-    /// FoundationXML traps on a name, comment or processing instruction that is not UTF-8 (the
-    /// `xmp` fuzz target's find): such packets are refused first. UTF-16 packets parse, little-endian
-    /// ones too (their last `>` ends in a zero byte, which the NUL padding trim used to take).
-    @Test func packetsThatAreNotUnicodeAreRefused() throws {
+    /// FoundationXML traps on a name, comment or processing instruction that is not UTF-8, and
+    /// crashes on a processing instruction without data (the `xmp` fuzz target's finds): such
+    /// packets are refused first. UTF-16 packets parse, little-endian ones too (their last `>`
+    /// ends in a zero byte, which the NUL padding trim used to take).
+    @Test func packetsFoundationXMLCannotReadAreRefused() throws {
         let invalid: [[UInt8]] = [
             Array("<a><b c".utf8) + [0xFF] + Array("='1'/></a>".utf8),
             Array("<a><!-- ".utf8) + [0xFF] + Array(" --></a>".utf8),
             Array("<a><?p".utf8) + [0xFF] + Array(" x?></a>".utf8),
+            Array("<a><?x?></a>".utf8),
+            [0xFF, 0xFE] + Array("<a><?x?></a>".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
         ]
         for bytes in invalid {
             #expect {
