@@ -11,3 +11,9 @@ scripts/setup.sh --debug
 # `swift format format -i -r Sources Tests Package.swift` fixes what this reports.
 swift format lint --strict --recursive Sources Tests Package.swift
 swift test
+# Every fuzz target briefly (scripts/fuzz.sh; its sanitizer build takes about 10 minutes on 2
+# cores): what clients send must never crash the server. VISAGE_FUZZ_SECONDS=0 skips it.
+fuzz_seconds=${VISAGE_FUZZ_SECONDS:-30}
+if [ "$fuzz_seconds" != 0 ]; then
+  scripts/fuzz.sh "$fuzz_seconds"
+fi
