@@ -35,9 +35,10 @@ enum XMLInputScreen {
         return String(data: data, encoding: bigEndian ? .utf16BigEndian : .utf16LittleEndian)
     }
 
-    /// `<?` and a target directly followed by `?>`. Anything but white space and `?` counts as
-    /// part of the target, so this finds every such instruction (and refuses a few strings no
-    /// parser would read as one); the scan moves on past each target, so it stays linear.
+    /// `<?` and a target directly followed by `?>`. Anything but white space, `?` and `<` counts
+    /// as part of the target, so this finds every such instruction (and refuses a few strings no
+    /// parser would read as one). A target ends at the next `<`, where the scan goes on: libxml2
+    /// reads the `<?x?>` in `<?<?x?>`. Each byte is looked at about twice, so it stays linear.
     private static func hasProcessingInstructionWithoutData(_ bytes: String.UTF8View) -> Bool {
         let bytes = Array(bytes)
         var index = 0
@@ -57,7 +58,8 @@ enum XMLInputScreen {
     }
 
     private static func isTargetEnd(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "?") || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
+        byte == UInt8(ascii: "?") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+            || byte == UInt8(ascii: "\n")
             || byte == UInt8(ascii: "\r")
     }
 }

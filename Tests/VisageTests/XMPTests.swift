@@ -206,6 +206,7 @@ import VisageImaging
             Array("<a><!-- ".utf8) + [0xFF] + Array(" --></a>".utf8),
             Array("<a><?p".utf8) + [0xFF] + Array(" x?></a>".utf8),
             Array("<a><?x?></a>".utf8),
+            Array("<a><?<?x?></a>".utf8),
             [0xFF, 0xFE] + Array("<a><?x?></a>".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
         ]
         for bytes in invalid {
