@@ -10,10 +10,16 @@ import VisageCore
 ///   which libxml2 refuses by itself, passes here as UTF-16.
 /// - A processing instruction without data (`<?name?>`): libxml2 gives its data as NULL, and
 ///   FoundationXML passes that to `strlen`.
+/// - A document type declaration: FoundationXML's handlers for the declarations inside it
+///   (`<!NOTATION`, `<!ATTLIST`, an entity with `NDATA`) crash. XMP writers put none in a
+///   packet, so any `<!DOCTYPE` is refused.
 enum XMLInputScreen {
     static func check(_ data: Data) throws {
         guard let text = unicodeText(data) else {
             throw VisageError(.xmpMalformed, "the XMP packet is not UTF-8 or UTF-16 text")
+        }
+        if text.contains("<!DOCTYPE") {
+            throw VisageError(.xmpMalformed, "the XMP packet has a document type declaration (<!DOCTYPE), which XMP does not allow")
         }
         if hasProcessingInstructionWithoutData(text.utf8) {
             throw VisageError(.xmpMalformed, "the XMP packet has a processing instruction without data (<?name?>)")

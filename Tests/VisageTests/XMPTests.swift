@@ -197,8 +197,8 @@ import VisageImaging
     }
 
     /// FoundationXML traps on a name, comment or processing instruction that is not UTF-8, and
-    /// crashes on a processing instruction without data (the `xmp` fuzz target's finds): such
-    /// packets are refused first. UTF-16 packets parse, little-endian ones too (their last `>`
+    /// crashes on a processing instruction without data (the `xmp` fuzz target's finds) and on
+    /// declarations in a DOCTYPE: such packets are refused first. UTF-16 packets parse, little-endian ones too (their last `>`
     /// ends in a zero byte, which the NUL padding trim used to take).
     @Test func packetsFoundationXMLCannotReadAreRefused() throws {
         let invalid: [[UInt8]] = [
@@ -207,6 +207,8 @@ import VisageImaging
             Array("<a><?p".utf8) + [0xFF] + Array(" x?></a>".utf8),
             Array("<a><?x?></a>".utf8),
             Array("<a><?<?x?></a>".utf8),
+            Array("<!DOCTYPE a [<!NOTATION n SYSTEM 'x'>]><a/>".utf8),
+            Array("<!DOCTYPE a [<!ATTLIST a b CDATA #IMPLIED>]><a/>".utf8),
             [0xFF, 0xFE] + Array("<a><?x?></a>".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
         ]
         for bytes in invalid {
