@@ -18,10 +18,11 @@ enum XMLInputScreen {
         guard let text = unicodeText(data) else {
             throw VisageError(.xmpMalformed, "the XMP packet is not UTF-8 or UTF-16 text")
         }
-        if text.contains("<!DOCTYPE") {
+        let bytes = Array(text.utf8)
+        if contains(bytes, Array("<!DOCTYPE".utf8)) {
             throw VisageError(.xmpMalformed, "the XMP packet has a document type declaration (<!DOCTYPE), which XMP does not allow")
         }
-        if hasProcessingInstructionWithoutData(text.utf8) {
+        if hasProcessingInstructionWithoutData(bytes) {
             throw VisageError(.xmpMalformed, "the XMP packet has a processing instruction without data (<?name?>)")
         }
     }
@@ -45,8 +46,7 @@ enum XMLInputScreen {
     /// as part of the target, so this finds every such instruction (and refuses a few strings no
     /// parser would read as one). A target ends at the next `<`, where the scan goes on: libxml2
     /// reads the `<?x?>` in `<?<?x?>`. Each byte is looked at about twice, so it stays linear.
-    private static func hasProcessingInstructionWithoutData(_ bytes: String.UTF8View) -> Bool {
-        let bytes = Array(bytes)
+    private static func hasProcessingInstructionWithoutData(_ bytes: [UInt8]) -> Bool {
         var index = 0
         while index + 1 < bytes.count {
             guard bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "?") else {
@@ -61,6 +61,15 @@ enum XMLInputScreen {
             index = max(end, index + 1)
         }
         return false
+    }
+
+    /// Byte by byte, on the bytes the processing-instruction scan reads too (no Unicode-aware
+    /// string search needed for ASCII markup); `needle` holds its first byte once, so this is linear.
+    private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard bytes.count >= needle.count else { return false }
+        return (0...(bytes.count - needle.count)).contains { start in
+            bytes[start] == needle[0] && bytes[start..<(start + needle.count)].elementsEqual(needle)
+        }
     }
 
     private static func isTargetEnd(_ byte: UInt8) -> Bool {
