@@ -20,7 +20,7 @@ enum XMLInputScreen {
         }
         let bytes = Array(text.utf8)
         if contains(bytes, Array("<!DOCTYPE".utf8)) {
-            throw VisageError(.xmpMalformed, "the XMP packet has a document type declaration (<!DOCTYPE), which XMP does not allow")
+            throw VisageError(.xmpMalformed, "the XMP packet has a document type declaration (<!DOCTYPE); XMP packets have none")
         }
         if hasProcessingInstructionWithoutData(bytes) {
             throw VisageError(.xmpMalformed, "the XMP packet has a processing instruction without data (<?name?>)")
@@ -46,35 +46,49 @@ enum XMLInputScreen {
     /// as part of the target, so this finds every such instruction (and refuses a few strings no
     /// parser would read as one). A target ends at the next `<`, where the scan goes on: libxml2
     /// reads the `<?x?>` in `<?<?x?>`. Each byte is looked at about twice, so it stays linear.
+    /// Integer literals and a buffer pointer: the fuzz build is unoptimised, where
+    /// `UInt8(ascii:)` and array subscripts made this check cost several times the parse.
     private static func hasProcessingInstructionWithoutData(_ bytes: [UInt8]) -> Bool {
-        var index = 0
-        while index + 1 < bytes.count {
-            guard bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "?") else {
-                index += 1
-                continue
+        bytes.withUnsafeBufferPointer { bytes in
+            var index = 0
+            while index + 1 < bytes.count {
+                guard bytes[index] == 0x3C, bytes[index + 1] == 0x3F else {  // "<?"
+                    index += 1
+                    continue
+                }
+                var end = index + 2
+                while end < bytes.count, !isTargetEnd(bytes[end]) { end += 1 }
+                if end > index + 2, end + 1 < bytes.count, bytes[end] == 0x3F, bytes[end + 1] == 0x3E {  // "?>"
+                    return true
+                }
+                index = max(end, index + 1)
             }
-            var end = index + 2
-            while end < bytes.count, !isTargetEnd(bytes[end]) { end += 1 }
-            if end > index + 2, end + 1 < bytes.count, bytes[end] == UInt8(ascii: "?"), bytes[end + 1] == UInt8(ascii: ">") {
-                return true
-            }
-            index = max(end, index + 1)
-        }
-        return false
-    }
-
-    /// Byte by byte, on the bytes the processing-instruction scan reads too (no Unicode-aware
-    /// string search needed for ASCII markup); `needle` holds its first byte once, so this is linear.
-    private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard bytes.count >= needle.count else { return false }
-        return (0...(bytes.count - needle.count)).contains { start in
-            bytes[start] == needle[0] && bytes[start..<(start + needle.count)].elementsEqual(needle)
+            return false
         }
     }
 
+    /// White space, `?` and `<`.
     private static func isTargetEnd(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "?") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
-            || byte == UInt8(ascii: "\n")
-            || byte == UInt8(ascii: "\r")
+        switch byte {
+        case 0x20, 0x09, 0x0A, 0x0D, 0x3F, 0x3C: true
+        default: false
+        }
+    }
+
+    /// Whether `bytes` holds `needle`, which holds its first byte once, so a mismatch can go on
+    /// from the next byte and the search is linear.
+    private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { bytes in
+            needle.withUnsafeBufferPointer { needle in
+                var start = 0
+                while start + needle.count <= bytes.count {
+                    var matched = 0
+                    while matched < needle.count, bytes[start + matched] == needle[matched] { matched += 1 }
+                    if matched == needle.count { return true }
+                    start += max(matched, 1)
+                }
+                return false
+            }
+        }
     }
 }
