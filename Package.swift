@@ -7,7 +7,8 @@ let package = Package(
     name: "Visage",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "visage", targets: ["visage"])
+        .executable(name: "visage", targets: ["visage"]),
+        .executable(name: "visage-fuzz", targets: ["visage-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -110,6 +111,8 @@ let package = Package(
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
                 "VisageRecognition", "VisageStorage", "VisageXMP", "VisageInput", "VisageAccess", "VisageClustering",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // `URI`, which Hummingbird does not re-export: the query readers take one.
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
@@ -139,12 +142,18 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
 
+        // Fuzz targets for what clients send (XMP, JSON, multipart, base64, query strings):
+        // libFuzzer when scripts/fuzz.sh builds it with sanitizers, a corpus replayer otherwise.
+        .executableTarget(
+            name: "visage-fuzz",
+            dependencies: ["VisageImaging", "VisageInput", "VisageServer", "VisageXMP"]),
+
         .testTarget(
             name: "VisageTests",
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels",
                 "VisageFaces", "VisageSearch", "VisageClustering", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageServer", "VisageRecognition",
-                "visage", "VisageInput", "VisageAccess", "VisagePeopleBench",
+                "visage", "visage-fuzz", "VisageInput", "VisageAccess", "VisagePeopleBench",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -2,9 +2,10 @@ import Foundation
 import VisageCore
 
 /// Base64 and `data:` URIs. The media type in a data URI is ignored: like a file extension it
-/// is the sender's claim, and the content check decides the format.
-enum Base64Input {
-    static func decode(_ text: String, maxBytes: Int) throws -> Data {
+/// is the sender's claim, and the content check decides the format. Package access: the fuzz
+/// target `visage-fuzz` runs it on arbitrary text.
+package enum Base64Input {
+    package static func decode(_ text: String, maxBytes: Int) throws -> Data {
         var payload = Substring(text)
         if payload.prefix(5).lowercased() == "data:" {
             guard let comma = payload.firstIndex(of: ",") else {

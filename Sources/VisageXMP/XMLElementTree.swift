@@ -44,6 +44,7 @@ struct XMLElementNode: Sendable {
 /// name ("stArea:x"), so the builder tracks prefix declarations itself to resolve them.
 enum XMLElementTree {
     static func parse(_ data: Data) throws -> XMLElementNode {
+        try XMLInputScreen.check(data)
         let builder = Builder()
         let parser = XMLParser(data: data)
         parser.shouldProcessNamespaces = true

@@ -52,10 +52,16 @@ public struct XMPRegions: Sendable, Hashable {
         return result
     }
 
-    /// Embedded packets can end in NUL padding, which XML parsers reject.
+    /// Embedded packets can end in NUL padding, which XML parsers reject. Whole NUL characters
+    /// only: the last `>` of a UTF-16LE packet ends in a zero byte too.
     private static func trimmingPadding(_ packet: Data) -> Data {
+        let width = XMLInputScreen.codeUnitWidth(packet)
         var end = packet.endIndex
-        while end > packet.startIndex, packet[packet.index(before: end)] == 0 { end = packet.index(before: end) }
+        while end - packet.startIndex >= width, (end - packet.startIndex) % width == 0,
+            packet[(end - width)..<end].allSatisfy({ $0 == 0 })
+        {
+            end -= width
+        }
         return packet[packet.startIndex..<end]
     }
 }

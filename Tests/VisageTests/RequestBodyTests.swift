@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+import VisageCore
 
 @testable import VisageServer
 
@@ -38,6 +39,26 @@ import Testing
             (status, json) = try await HTTPJSON.call(client, .post, "/facedb/search", ["image_path": Self.photo, "top_k": "1", "min_face_size": 0])
             #expect(status == .ok && ((json["faces"] as? [[String: Any]])?.first?["matches"] as? [Any])?.count == 1, "\(json)")
         }
+    }
+
+    /// MultipartKit traps on a header name byte over 0x7F (the `multipart` fuzz target's find):
+    /// such a body is `invalid_multipart`, while non-ASCII header values and file bytes still parse.
+    @Test func nonASCIIHeaderNamesAreRefusedBeforeMultipartKit() throws {
+        func body(_ parts: [UInt8]...) -> ByteBuffer { ByteBuffer(bytes: parts.joined()) }
+        let crlf = Array("\r\n".utf8)
+        let refused = body(Array("--B\r\nContent-Dispo".utf8), [0xF3], Array("sition: form-data; name=\"a\"\r\n\r\n1\r\n--B--\r\n".utf8))
+        #expect {
+            try MultipartForm.parse(refused, contentType: "multipart/form-data; boundary=B")
+        } throws: {
+            ($0 as? VisageError)?.code == "invalid_multipart"
+        }
+        let accepted = body(
+            Array("--B\r\nContent-Disposition: form-data; name=\"image\"; filename=\"Zoë.jpg\"\r\n\r\n".utf8),
+            [0xFF, 0xD8] + crlf + [0xF3] + Array(": --B".utf8) + [0xFF] + crlf,
+            Array("--B--\r\n".utf8))
+        let form = try MultipartForm.parse(accepted, contentType: "multipart/form-data; boundary=B")
+        #expect(form.uploads.map(\.filename) == ["Zoë.jpg"])
+        #expect(form.uploads.first?.data == Data([0xFF, 0xD8] + crlf + [0xF3] + Array(": --B".utf8) + [0xFF]))
     }
 
     @Test func wrongTypesAndShapesKeepTheirCodes() async throws {

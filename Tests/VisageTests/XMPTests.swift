@@ -196,6 +196,45 @@ import VisageImaging
         #expect(try XMPRegions.parse(Data("<empty/>".utf8)) == XMPRegions())
     }
 
+    /// FoundationXML traps on a name, comment or processing instruction that is not UTF-8, and
+    /// crashes on a processing instruction without data (the `xmp` fuzz target's finds) and on
+    /// declarations in a DOCTYPE: such packets are refused first. UTF-16 packets parse, little-endian ones too (their last `>`
+    /// ends in a zero byte, which the NUL padding trim used to take).
+    @Test func packetsFoundationXMLCannotReadAreRefused() throws {
+        let invalid: [[UInt8]] = [
+            Array("<a><b c".utf8) + [0xFF] + Array("='1'/></a>".utf8),
+            Array("<a><!-- ".utf8) + [0xFF] + Array(" --></a>".utf8),
+            Array("<a><?p".utf8) + [0xFF] + Array(" x?></a>".utf8),
+            Array("<a><?x?></a>".utf8),
+            Array("<a><?<?x?></a>".utf8),
+            Array("<!DOCTYPE a [<!NOTATION n SYSTEM 'x'>]><a/>".utf8),
+            Array("<!DOCTYPE a [<!ATTLIST a b CDATA #IMPLIED>]><a/>".utf8),
+            [0xFF, 0xFE] + Array("<a><?x?></a>".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
+        ]
+        for bytes in invalid {
+            #expect {
+                try XMPRegions.parse(Data(bytes))
+            } throws: {
+                ($0 as? VisageError)?.code == "xmp_malformed"
+            }
+        }
+        let text = String(
+            decoding: Self.packet("<mwg-rs:Regions rdf:parseType='Resource'>" + Self.annRegionList + "</mwg-rs:Regions>"), as: UTF8.self)
+        for encoding: String.Encoding in [.utf16BigEndian, .utf16LittleEndian, .utf16] {
+            let encoded = try #require(text.data(using: encoding))
+            do {
+                #expect(try XMPRegions.parse(encoded).mwg.map(\.name) == ["Ann"], "\(encoding)")
+            } catch {
+                Issue.record("\(encoding): \(error)")
+            }
+        }
+    }
+
+    static let annRegionList = """
+        <mwg-rs:RegionList><rdf:Bag><rdf:li mwg-rs:Name='Ann' mwg-rs:Type='Face'>
+        <mwg-rs:Area stArea:x='0.5' stArea:y='0.25' stArea:w='0.2' stArea:h='0.1'/></rdf:li></rdf:Bag></mwg-rs:RegionList>
+        """
+
     @Test func nonFaceAndUnusableRegionsAreSkippedWithReasons() throws {
         let body = """
             <mwg-rs:Regions rdf:parseType='Resource'><mwg-rs:RegionList><rdf:Bag>

@@ -15,6 +15,9 @@ enum MultipartForm {
         guard let boundary = HeaderParameters(contentType)["boundary"], !boundary.isEmpty, boundary.count <= 200 else {
             throw VisageError(.invalidMultipart, "a multipart/form-data body needs a boundary in its Content-Type")
         }
+        guard MultipartHeaderNames.areASCII(body, boundary: boundary) else {
+            throw VisageError(.invalidMultipart, "a part header name in the multipart/form-data body is not ASCII")
+        }
         var form = Parsed()
         var headers: [(String, String)] = [], content = ByteBuffer()
         let parser = MultipartParser(boundary: boundary)

@@ -30,7 +30,12 @@ enum RequestBodyReader {
         } catch is NIOTooManyBytesError {
             throw VisageError.requestTooLarge(limit: maxBytes, setting: "VISAGE_MAX_REQUEST_BYTES")
         }
-        let contentType = request.headers[.contentType] ?? ""
+        return try decode(type, from: buffer, contentType: request.headers[.contentType] ?? "")
+    }
+
+    /// The collected body as `type`, read by its Content-Type (JSON unless multipart/form-data).
+    /// Every failure is a `VisageError` (the fields' own, or `invalid_multipart`/`invalid_json`).
+    static func decode<Body: ImageRequestBody>(_ type: Body.Type, from buffer: ByteBuffer, contentType: String) throws -> Body {
         let decoder = JSONDecoder()
         let json: Data
         if contentType.lowercased().hasPrefix("multipart/form-data") {

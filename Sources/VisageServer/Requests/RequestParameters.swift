@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import NIOCore
 import VisageCore
 
@@ -21,12 +22,20 @@ extension Request {
     }
 
     /// A finite number from the query string (`NumberField`); NaN, `inf` and `1e400` are refused.
+    func queryDouble(_ name: String) throws -> Double? { try uri.queryDouble(name) }
+
+    func queryString(_ name: String) -> String? { uri.queryString(name) }
+}
+
+/// The query readers on the URI alone, so they can be run on a client's bytes without a request.
+extension URI {
     func queryDouble(_ name: String) throws -> Double? {
-        try uri.queryParameters.get(name).map { try NumberField.double($0, name: name) }
+        try queryParameters.get(name).map { try NumberField.double($0, name: name) }
     }
 
+    /// The parameter's (percent-decoded) value; empty is the same as absent.
     func queryString(_ name: String) -> String? {
-        uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+        queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 
