@@ -1,4 +1,5 @@
 import Foundation
+import VisageCore
 
 /// Finds libonnxruntime when the caller gives no path. Order:
 /// 1. `VISAGE_ORT_LIB`, an exact file. When set it is the only candidate: an explicit choice that
@@ -23,13 +24,10 @@ struct OrtLibraryLocator {
     var executablePath: String?
 
     static func forCurrentProcess() -> OrtLibraryLocator {
-        let executable =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? Bundle.main.executablePath
+        let search = DependencySearch.forCurrentProcess()
         return OrtLibraryLocator(
-            environment: ProcessInfo.processInfo.environment,
-            currentDirectory: FileManager.default.currentDirectoryPath,
-            executablePath: executable)
+            environment: ProcessInfo.processInfo.environment, currentDirectory: search.currentDirectory,
+            executablePath: search.executablePath)
     }
 
     func locate() -> Outcome {
@@ -37,43 +35,16 @@ struct OrtLibraryLocator {
             return FileManager.default.fileExists(atPath: explicit) ? .found(explicit) : .explicitMissing(explicit)
         }
         let wheels = InferenceDevice.fromEnvironment(environment) == .cpu ? ["ort", "ort-gpu"] : ["ort-gpu", "ort"]
-        var starts = [currentDirectory]
-        if let executablePath { starts.append((executablePath as NSString).deletingLastPathComponent) }
-
-        var visited = Set<String>()
-        var tried: [String] = []
-        for start in starts {
-            for directory in Self.selfAndAncestors(of: start) where visited.insert(directory).inserted {
-                for wheel in wheels {
-                    let capi = (directory as NSString).appendingPathComponent(".deps/\(wheel)/onnxruntime/capi")
-                    if let library = Self.library(in: capi) { return .found(library) }
-                    tried.append(capi + "/libonnxruntime.so*")
-                }
-            }
-        }
-        return .notFound(tried: tried)
+        let search = DependencySearch(currentDirectory: currentDirectory, executablePath: executablePath)
+        let result = search.first(in: wheels.map { ".deps/\($0)/onnxruntime/capi" }, pattern: "libonnxruntime.so*", pick: Self.library)
+        return result.library.map { .found($0) } ?? .notFound(tried: result.tried)
     }
 
     /// The wheel ships only a versioned file (libonnxruntime.so.1.31.1), so accept any
     /// `libonnxruntime.so[.version]`, preferring the unversioned name, then the highest version.
     static func library(in directory: String) -> String? {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
-        let candidates = names.filter { $0 == systemLibraryName || $0.hasPrefix(systemLibraryName + ".") }
-        let best =
-            candidates.contains(systemLibraryName)
-            ? systemLibraryName
-            : candidates.max { $0.compare($1, options: .numeric) == .orderedAscending }
-        return best.map { (directory as NSString).appendingPathComponent($0) }
-    }
-
-    static func selfAndAncestors(of path: String) -> [String] {
-        var result: [String] = []
-        var current = (path as NSString).standardizingPath
-        while true {
-            result.append(current)
-            let parent = (current as NSString).deletingLastPathComponent
-            if parent == current || parent.isEmpty { return result }
-            current = parent
-        }
+        let unversioned = (directory as NSString).appendingPathComponent(systemLibraryName)
+        if FileManager.default.fileExists(atPath: unversioned) { return unversioned }
+        return DependencySearch.highestVersion(in: directory) { $0.hasPrefix(systemLibraryName + ".") }
     }
 }

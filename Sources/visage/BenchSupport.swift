@@ -1,24 +1,21 @@
 import Foundation
+import VisagePeopleBench
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Random unit vectors, fast: 512 million floats for the 1M case would take a while through the
-/// system generator. SplitMix64; uniform in the cube, then normalised.
+/// system generator. The people benchmark's SplitMix64; uniform in the cube, then normalised.
 struct VectorSource {
-    private var state: UInt64
+    private var random: BenchRandom
 
     init(seed: UInt64) {
-        state = seed
+        random = BenchRandom(seed: seed)
     }
 
     private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        random.next()
     }
 
     /// Uniform in -1...1.
