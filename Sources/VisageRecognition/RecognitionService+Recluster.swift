@@ -14,53 +14,58 @@ extension RecognitionService {
     ///
     /// New groups reuse the id of the old cluster most of their faces came from (named and
     /// pinned clusters keep theirs), so clients' cluster ids mostly stay valid.
+    ///
+    /// The clustering runs on a snapshot read without the write lock, so recognising and the
+    /// other edits go on meanwhile; the result is applied under the lock, in one transaction. If
+    /// a user decision (anything that writes the audit log) came in between, the snapshot is
+    /// taken again (twice at most, then the whole run holds the lock). Faces added meanwhile keep
+    /// the person they were given; faces deleted meanwhile are left out.
     public func recluster() throws -> ReclusterSummary {
         let start = ContinuousClock.now
-        return try library.write { tx in
-            let faces = try tx.faces(embeddingModel: embeddingModel)
-            let clustersBefore = try tx.clusters().filter { $0.embeddingModel == embeddingModel }
-            let byID = Dictionary(uniqueKeysWithValues: clustersBefore.map { ($0.id, $0) })
-            let imageIDs = try tx.imageIDsByRow()
-            var forbidden: [Int64: Set<String>] = [:]
-            for constraint in try tx.cannotLinkConstraints() {
-                switch constraint.target {
-                case .person(let name): forbidden[constraint.faceID, default: []].insert(Identity.person(name))
-                case .cluster(let id): forbidden[constraint.faceID, default: []].insert(Identity.cluster(id))
-                case .face: break  // not produced by the API yet; see docs/CLUSTERING.md
-                }
+        for _ in 0..<3 {
+            let snapshot = try library.read { try ReclusterSnapshot(reading: $0, model: embeddingModel) }
+            let groups = try DensityClustering(parameters: clusteringParameters).cluster(snapshot.nodes)
+            let summary = try library.write { tx -> ReclusterSummary? in
+                guard try tx.recentAudit(limit: 1).first?.id == snapshot.lastAuditID else { return nil }
+                return try apply(groups, from: snapshot, start: start, in: tx)
             }
-            let nodes = faces.map { face in
-                FaceNode(
-                    id: face.id, imageID: imageIDs[face.imageRowID] ?? "", embedding: face.embedding,
-                    identity: Identity.of(face, clusters: byID), forbiddenIdentities: forbidden[face.id] ?? [],
-                    quality: face.quality)
-            }
-            let groups = try DensityClustering(parameters: clusteringParameters).cluster(nodes)
-            let previous = Dictionary(uniqueKeysWithValues: faces.map { ($0.id, $0.clusterID) })
-            let identityOf = Dictionary(uniqueKeysWithValues: nodes.map { ($0.id, $0.identity) })
-
-            var usedIDs = Set<String>()
-            var moved = 0
-            for group in groups {
-                let clusterID = try clusterForGroup(
-                    group, previous: previous, identityOf: identityOf, clusters: byID,
-                    used: &usedIDs, in: tx)
-                moved += group.filter { previous[$0] != clusterID }.count
-                try tx.assign(faceIDs: group, toCluster: clusterID)
-            }
-            try tx.deleteEmptyClusters()
-            let after = try tx.clusters().filter { $0.embeddingModel == embeddingModel }.count
-            let summary = ReclusterSummary(
-                faces: faces.count, clustersBefore: clustersBefore.count, clustersAfter: after,
-                facesMoved: moved, seconds: (ContinuousClock.now - start).inSeconds)
-            try tx.appendAudit(
-                action: "recluster",
-                detail: [
-                    "faces": faces.count, "clusters_before": clustersBefore.count,
-                    "clusters_after": after, "faces_moved": moved,
-                ])
-            return summary
+            if let summary { return summary }
         }
+        return try library.write { tx in
+            let snapshot = try ReclusterSnapshot(reading: tx, model: embeddingModel)
+            let groups = try DensityClustering(parameters: clusteringParameters).cluster(snapshot.nodes)
+            return try apply(groups, from: snapshot, start: start, in: tx)
+        }
+    }
+
+    /// Writes `groups` (computed from `snapshot`) as the model's people.
+    private func apply(
+        _ groups: [[Int64]], from snapshot: ReclusterSnapshot, start: ContinuousClock.Instant, in tx: any FaceStoreTransaction
+    ) throws -> ReclusterSummary {
+        let stillStored = Set(try tx.faces(embeddingModel: embeddingModel).map(\.id))
+        let clustersNow = Dictionary(
+            uniqueKeysWithValues: try tx.clusters().filter { $0.embeddingModel == embeddingModel }.map { ($0.id, $0) })
+        var usedIDs = Set<String>()
+        var moved = 0
+        for group in groups.map({ $0.filter(stillStored.contains) }) where !group.isEmpty {
+            let clusterID = try clusterForGroup(
+                group, previous: snapshot.previousCluster, identityOf: snapshot.identityOf, clusters: clustersNow,
+                used: &usedIDs, in: tx)
+            moved += group.filter { snapshot.previousCluster[$0] != clusterID }.count
+            try tx.assign(faceIDs: group, toCluster: clusterID)
+        }
+        try tx.deleteEmptyClusters()
+        let after = try tx.clusters().filter { $0.embeddingModel == embeddingModel }.count
+        let summary = ReclusterSummary(
+            faces: snapshot.nodes.count, clustersBefore: snapshot.clusterCount, clustersAfter: after,
+            facesMoved: moved, seconds: (ContinuousClock.now - start).inSeconds)
+        try tx.appendAudit(
+            action: "recluster",
+            detail: [
+                "faces": snapshot.nodes.count, "clusters_before": snapshot.clusterCount,
+                "clusters_after": after, "faces_moved": moved,
+            ])
+        return summary
     }
 
     /// The cluster id a new group gets: for a person's name, that person's cluster most of the
@@ -111,5 +116,40 @@ enum Identity {
         guard let id = face.clusterID, let cluster = clusters[id] else { return nil }
         if let name = cluster.name { return person(name) }
         return cluster.pinned ? Self.cluster(id) : nil
+    }
+}
+
+/// What a recluster clusters: the model's faces as `FaceNode`s with their identities and
+/// "not this person" decisions, where each face was, and the audit log's position when read.
+struct ReclusterSnapshot {
+    let nodes: [FaceNode]
+    let previousCluster: [Int64: String?]
+    let identityOf: [Int64: String?]
+    let clusterCount: Int
+    let lastAuditID: Int64?
+
+    init(reading store: any FaceStoreReading, model: String) throws {
+        let faces = try store.faces(embeddingModel: model)
+        let clusters = try store.clusters().filter { $0.embeddingModel == model }
+        let byID = Dictionary(uniqueKeysWithValues: clusters.map { ($0.id, $0) })
+        let imageIDs = try store.imageIDsByRow()
+        var forbidden: [Int64: Set<String>] = [:]
+        for constraint in try store.cannotLinkConstraints() {
+            switch constraint.target {
+            case .person(let name): forbidden[constraint.faceID, default: []].insert(Identity.person(name))
+            case .cluster(let id): forbidden[constraint.faceID, default: []].insert(Identity.cluster(id))
+            case .face: break  // not produced by the API yet; see docs/CLUSTERING.md
+            }
+        }
+        nodes = faces.map { face in
+            FaceNode(
+                id: face.id, imageID: imageIDs[face.imageRowID] ?? "", embedding: face.embedding,
+                identity: Identity.of(face, clusters: byID), forbiddenIdentities: forbidden[face.id] ?? [],
+                quality: face.quality)
+        }
+        previousCluster = Dictionary(uniqueKeysWithValues: faces.map { ($0.id, $0.clusterID) })
+        identityOf = Dictionary(uniqueKeysWithValues: nodes.map { ($0.id, $0.identity) })
+        clusterCount = clusters.count
+        lastAuditID = try store.recentAudit(limit: 1).first?.id
     }
 }
