@@ -68,7 +68,9 @@ final class FaceDump {
     private let handle: FileHandle
 
     init(path: String) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw ValidationError("can't create \(path)")
+        }
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     }
 
