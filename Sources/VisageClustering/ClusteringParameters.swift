@@ -22,10 +22,15 @@ public struct ClusteringParameters: Sendable, Equatable {
     public var minQuality: Double
     /// How many nearest faces are examined for `joinSimilarity`.
     public var personNeighborsExamined: Int
+    /// The calibrated verification threshold: two single faces at least this similar are called
+    /// the same person (the accuracy-maximising threshold on clean photos where it was measured).
+    /// Seed 004's deduplication uses it when the caller gives no `similarity_threshold`.
+    public var samePersonSimilarity: Double
 
     public init(
         neighborSimilarity: Float, minNeighbors: Int, neighborsExamined: Int = 20, joinSimilarity: Float? = nil,
-        groupSimilarity: Float? = nil, minQuality: Double = 0.3, personNeighborsExamined: Int = 50
+        groupSimilarity: Float? = nil, minQuality: Double = 0.3, personNeighborsExamined: Int = 50,
+        samePersonSimilarity: Double = 0.4
     ) {
         self.neighborSimilarity = neighborSimilarity
         self.minNeighbors = minNeighbors
@@ -34,6 +39,7 @@ public struct ClusteringParameters: Sendable, Equatable {
         self.groupSimilarity = groupSimilarity ?? neighborSimilarity * 0.6
         self.minQuality = minQuality
         self.personNeighborsExamined = personNeighborsExamined
+        self.samePersonSimilarity = samePersonSimilarity
     }
 
     /// Defaults per embedder (file stem as in `models_used.face_embedding`). The lite embedder's
@@ -44,10 +50,12 @@ public struct ClusteringParameters: Sendable, Equatable {
     public static func forModel(_ model: String) -> ClusteringParameters {
         switch model {
         case "MobileFaceNet_paddlex_128d":
-            return ClusteringParameters(neighborSimilarity: 0.5, minNeighbors: 2, joinSimilarity: 0.35, groupSimilarity: 0.3)
-        case "face_recognition_sface_2021dec": return ClusteringParameters(neighborSimilarity: 0.36, minNeighbors: 2)
-        case "w600k_r50", "w600k_mbf": return ClusteringParameters(neighborSimilarity: 0.35, minNeighbors: 2)
-        default: return ClusteringParameters(neighborSimilarity: 0.4, minNeighbors: 2)
+            return ClusteringParameters(
+                neighborSimilarity: 0.5, minNeighbors: 2, joinSimilarity: 0.35, groupSimilarity: 0.3, samePersonSimilarity: 0.45)
+        case "face_recognition_sface_2021dec":
+            return ClusteringParameters(neighborSimilarity: 0.36, minNeighbors: 2, samePersonSimilarity: 0.363)
+        case "w600k_r50", "w600k_mbf": return ClusteringParameters(neighborSimilarity: 0.35, minNeighbors: 2, samePersonSimilarity: 0.4)
+        default: return ClusteringParameters(neighborSimilarity: 0.4, minNeighbors: 2, samePersonSimilarity: 0.4)
         }
     }
 

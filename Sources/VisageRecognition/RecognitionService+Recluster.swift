@@ -20,27 +20,31 @@ extension RecognitionService {
     /// a user decision (anything that writes the audit log) came in between, the snapshot is
     /// taken again (twice at most, then the whole run holds the lock). Faces added meanwhile keep
     /// the person they were given; faces deleted meanwhile are left out.
-    public func recluster() throws -> ReclusterSummary {
+    ///
+    /// `trigger` says who asked, for the audit log: a user (`POST /faces/recluster`, `visage
+    /// recluster`) or the background pass (`settlePeople()`).
+    public func recluster(trigger: ReclusterTrigger = .request) throws -> ReclusterSummary {
         let start = ContinuousClock.now
         for _ in 0..<3 {
             let snapshot = try library.read { try ReclusterSnapshot(reading: $0, model: embeddingModel) }
             let groups = try DensityClustering(parameters: clusteringParameters).cluster(snapshot.nodes)
             let summary = try library.write { tx -> ReclusterSummary? in
                 guard try tx.recentAudit(limit: 1).first?.id == snapshot.lastAuditID else { return nil }
-                return try apply(groups, from: snapshot, start: start, in: tx)
+                return try apply(groups, from: snapshot, start: start, trigger: trigger, in: tx)
             }
             if let summary { return summary }
         }
         return try library.write { tx in
             let snapshot = try ReclusterSnapshot(reading: tx, model: embeddingModel)
             let groups = try DensityClustering(parameters: clusteringParameters).cluster(snapshot.nodes)
-            return try apply(groups, from: snapshot, start: start, in: tx)
+            return try apply(groups, from: snapshot, start: start, trigger: trigger, in: tx)
         }
     }
 
     /// Writes `groups` (computed from `snapshot`) as the model's people.
     private func apply(
-        _ groups: [[Int64]], from snapshot: ReclusterSnapshot, start: ContinuousClock.Instant, in tx: any FaceStoreTransaction
+        _ groups: [[Int64]], from snapshot: ReclusterSnapshot, start: ContinuousClock.Instant, trigger: ReclusterTrigger,
+        in tx: any FaceStoreTransaction
     ) throws -> ReclusterSummary {
         let stillStored = Set(try tx.faces(embeddingModel: embeddingModel).map(\.id))
         let clustersNow = Dictionary(
@@ -60,7 +64,7 @@ extension RecognitionService {
             faces: snapshot.nodes.count, clustersBefore: snapshot.clusterCount, clustersAfter: after,
             facesMoved: moved, seconds: (ContinuousClock.now - start).inSeconds)
         try tx.appendAudit(
-            action: "recluster",
+            action: trigger.rawValue,
             detail: [
                 "faces": snapshot.nodes.count, "clusters_before": snapshot.clusterCount,
                 "clusters_after": after, "faces_moved": moved,
@@ -97,6 +101,14 @@ extension RecognitionService {
         used.insert(created.id)
         return created.id
     }
+}
+
+/// Who asked for a recluster; the audit log's action.
+public enum ReclusterTrigger: String, Sendable {
+    /// A user: `POST /faces/recluster` or `visage recluster`.
+    case request = "recluster"
+    /// The background pass after new faces.
+    case settling = "settle"
 }
 
 /// Identity keys for `FaceNode`: a person's name or a pinned cluster's id, in one string space

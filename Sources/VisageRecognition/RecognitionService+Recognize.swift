@@ -39,6 +39,8 @@ extension RecognitionService {
             changes.record(saved)
             return (saved, decisions)
         }
+        // Faces seen for the first time (a re-posted image's faces keep their person).
+        activity.facesAdded(saved.faces.filter { $0.clusterID == nil }.count)
 
         let width = Double(decoded.header.width), height = Double(decoded.header.height)
         var recognized: [RecognizedFace] = []

@@ -22,6 +22,8 @@ public final class RecognitionService: Sendable {
     public let library: FaceLibrary
     public let configuration: RecognitionConfiguration
     let regionReader: FaceRegionReader
+    /// New faces since the background pass last settled people (`settlePeople()`).
+    let activity = PeopleActivity()
 
     public init(analyzer: FaceAnalyzer, library: FaceLibrary, configuration: RecognitionConfiguration) {
         self.analyzer = analyzer
@@ -71,11 +73,14 @@ public struct RecognitionConfiguration: Sendable {
     /// The operator's changes to them (`VISAGE_CLUSTER_*`).
     public var clusteringOverrides: ClusteringOverrides
     public var analysis: AnalysisOptions
+    /// When the background pass reclusters after new faces (off unless a caller runs
+    /// `RecognitionService.settlePeople()`, as `visage serve` does).
+    public var settling: SettlingPolicy
 
     public init(
         annotatedImagesDirectory: URL? = nil, decoder: ImageDecoder = ImageDecoder(), maxSide: Int = 4096,
         clustering: ClusteringParameters? = nil, clusteringOverrides: ClusteringOverrides = ClusteringOverrides(),
-        analysis: AnalysisOptions = AnalysisOptions(embeddings: true)
+        analysis: AnalysisOptions = AnalysisOptions(embeddings: true), settling: SettlingPolicy = .off
     ) {
         self.annotatedImagesDirectory = annotatedImagesDirectory
         self.decoder = decoder
@@ -83,5 +88,6 @@ public struct RecognitionConfiguration: Sendable {
         self.clustering = clustering
         self.clusteringOverrides = clusteringOverrides
         self.analysis = analysis
+        self.settling = settling
     }
 }

@@ -59,7 +59,7 @@ public struct ServerServices: Sendable {
     // MARK: Feature routes
 
     var healthRoutes: HealthRoutes {
-        HealthRoutes(status: ServiceStatus(analyzer: analyzer, runtime: runtime, clustering: recognition.clusteringParameters))
+        HealthRoutes(status: ServiceStatus(analyzer: analyzer, runtime: runtime, recognition: recognition))
     }
 
     var detectionRoutes: DetectionRoutes {
@@ -75,7 +75,9 @@ public struct ServerServices: Sendable {
     }
 
     var extractionRoutes: ExtractionRoutes {
-        ExtractionRoutes(extractor: extractor, images: images, executor: executor, settings: extraction)
+        ExtractionRoutes(
+            extractor: extractor, images: images, executor: executor, settings: extraction,
+            defaultSimilarity: extraction.similarityThreshold ?? recognition.clusteringParameters.samePersonSimilarity)
     }
 
     var keyRoutes: KeyRoutes {

@@ -48,7 +48,7 @@ struct DataOptions: ParsableArguments {
     }
 
     /// The service's settings from the environment (`VISAGE_MAX_SIDE`, image limits,
-    /// `VISAGE_CLUSTER_*`); throws
+    /// `VISAGE_CLUSTER_*`, `VISAGE_PEOPLE_SETTLE_SECONDS`); throws
     /// `invalid_configuration` naming a variable whose value is out of range.
     func recognitionConfiguration() throws -> RecognitionConfiguration {
         let settings = EnvironmentSettings()
@@ -56,6 +56,7 @@ struct DataOptions: ParsableArguments {
             annotatedImagesDirectory: resolvedDataDirectory.appendingPathComponent("annotated_images", isDirectory: true),
             decoder: ImageDecoder(limits: try .fromEnvironment()),
             maxSide: try settings.integer("VISAGE_MAX_SIDE", in: 64...65536) ?? 4096,
-            clusteringOverrides: try ClusteringOverrides.fromEnvironment(settings))
+            clusteringOverrides: try ClusteringOverrides.fromEnvironment(settings),
+            settling: try SettlingPolicy.fromEnvironment(settings))
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Metrics
 import Prometheus
+import Synchronization
 import VisageAccess
 import VisageCore
 import VisageInference
@@ -87,6 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
         // The port answers at once (/health: loading, /ready: 503) while the models load and the
         // vector indexes are read from the database, on a thread of their own.
         let data = data, startupLogger = logger
+        let settling = BackgroundTask()
         Thread.detachNewThread {
             do {
                 let recognition = try data.loadRecognition(store: store)
@@ -100,12 +102,28 @@ struct ServeCommand: AsyncParsableCommand {
                         recognition: recognition, faceDatabase: faceDatabase, runtime: try OnnxRuntime.load(),
                         fetcher: fetcher, access: access, extraction: extraction, concurrentJobs: jobs,
                         maxQueued: queued, metrics: metrics))
+                // People are re-examined in the background after bursts of new faces.
+                settling.start { await recognition.settlePeople() }
             } catch {
                 exitWithError(error)
             }
         }
         // runService handles SIGINT/SIGTERM: stops accepting, finishes in-flight requests, exits.
         try await app.runService()
+        settling.cancel()
         try await fetcher.shutdown()
+    }
+}
+
+/// A task started from another thread and cancelled at shutdown.
+private final class BackgroundTask: Sendable {
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    func start(_ work: @escaping @Sendable () async -> Void) {
+        task.withLock { $0 = Task(operation: work) }
+    }
+
+    func cancel() {
+        task.withLock { $0?.cancel() }
     }
 }

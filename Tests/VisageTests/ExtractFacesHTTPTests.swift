@@ -16,6 +16,14 @@ import VisageImaging
         (try? Data(contentsOf: CLI.testdata.appendingPathComponent(relative)))?.base64EncodedString() ?? ""
     }
 
+    /// Without `similarity_threshold`, the pack's same-person threshold applies (0.45 for lite);
+    /// a configured default wins over it.
+    @Test func theDefaultThresholdIsThePacksSamePersonThreshold() throws {
+        #expect(try TestServices.make().extractionRoutes.defaultSimilarity == 0.45)
+        let configured = try TestServices.make(extraction: ExtractionSettings(similarityThreshold: 0.4))
+        #expect(configured.extractionRoutes.defaultSimilarity == 0.4)
+    }
+
     @Test func mixedBatchProcessesTheGoodAndReportsTheBad() async throws {
         try await ImageInputTests.withImageServer { port, _ in
             try await ImageInputTests.withFetcher(InputPolicy(allowedHosts: ["127.0.0.1:\(port)"])) { fetcher in

@@ -17,9 +17,12 @@ import VisageRecognition
         let paths = FacesIdentity.identityOf.filter { Self.people.contains($0.value) }.keys.sorted()
         let corrupt = CLI.testdata.appendingPathComponent("formats/corrupt/sharp_truncated.jpg").path
         let extractor = FaceExtractor(analyzer: TestServices.analyzer, workers: 2)
-        let result = try extractor.extract(Self.loaders(paths + [corrupt]), similarityThreshold: 0.4, minFaceSize: 20)
+        // The default threshold of `POST /extract-faces` with the lite pack: its same-person one.
+        let threshold = ClusteringParameters.forModel(TestServices.analyzer.embeddingModelName).samePersonSimilarity
+        #expect(threshold == 0.45)
+        let result = try extractor.extract(Self.loaders(paths + [corrupt]), similarityThreshold: threshold, minFaceSize: 20)
         print(
-            "extract-faces, \(paths.count) photos of 3 people: \(result.totalFacesDetected) faces, \(result.faces.count) unique; occurrences \(result.faces.map(\.occurrences))"
+            "extract-faces at \(threshold), \(paths.count) photos of 3 people: \(result.totalFacesDetected) faces, \(result.faces.count) unique; occurrences \(result.faces.map(\.occurrences))"
         )
         #expect(result.imagesProcessed == paths.count)
         #expect(result.imageErrors[paths.count]?.code == "image_truncated")

@@ -5,6 +5,7 @@ import VisageClustering
 import VisageCore
 import VisageImaging
 import VisagePeopleBench
+import VisageRecognition
 
 @testable import VisageServer
 
@@ -44,11 +45,9 @@ import VisagePeopleBench
         return result
     }
 
-    @Test func degradedPhotosOfOnePersonEndInOnePerson() async throws {
-        let folder = TestServices.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // Barack Obama's photos, each degraded one way, in a fixed order: blur, low resolution,
-        // dark, JPEG, tilt, occlusion and noise, as the benchmark makes them.
+    /// Barack Obama's photos, each degraded one way, in a fixed order: blur, low resolution,
+    /// dark, JPEG, tilt, occlusion and noise, as the benchmark makes them; written to `folder`.
+    static func degradedObama(in folder: URL) throws -> [(id: String, path: String)] {
         let plans: [[Degradation]] = [
             [.blur(sigma: 2.5)], [.lowResolution(faceWidth: 32, restore: true)], [.exposure(gain: 0.35, gamma: 1.4)],
             [.jpeg(quality: 10)], [.tilt(degrees: 15)], [.occlusion(.eyes)], [.noise(sigma: 15)], [.greyscale, .jpeg(quality: 15)],
@@ -65,7 +64,13 @@ import VisagePeopleBench
             posted.append(("obama-\(index)", url.path))
         }
         try #require(posted.count == plans.count)
-        let photos = posted
+        return posted
+    }
+
+    @Test func degradedPhotosOfOnePersonEndInOnePerson() async throws {
+        let folder = TestServices.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let photos = try Self.degradedObama(in: folder)
         let app = VisageApplication.build(services: try TestServices.make())
         try await app.test(.router) { client in
             let answered = try await Self.post(photos, client)
@@ -75,6 +80,66 @@ import VisagePeopleBench
             let people = Set(try await Self.currentClusters(photos.map(\.id), client).values)
             #expect(people.count == 1, "degraded photos of one person in \(people.count) people")
         }
+    }
+
+    /// With the background pass on, nobody calls recluster: once the new faces have been quiet,
+    /// the people read back are what a recluster makes them (Kate Siegel, who joins Angelina
+    /// Jolie as answered, is apart again; the degraded photos are one person).
+    @Test func theBackgroundPassSettlesPeopleWithoutARecluster() async throws {
+        let folder = TestServices.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let obama = try Self.degradedObama(in: folder)
+        let angelina = Self.photos(of: "Angelina_Jolie").enumerated().map { ("aj-\($0.offset)", $0.element) }
+        let kate = Self.photos(of: "Kate_Siegel").enumerated().map { ("ks-\($0.offset)", $0.element) }
+        let services = try TestServices.make(settling: SettlingPolicy(quietSeconds: 0.5, checkInterval: .milliseconds(50)))
+        let settling = Task { await services.recognition.settlePeople() }
+        defer { settling.cancel() }
+        let app = VisageApplication.build(services: services)
+        try await app.test(.router) { client in
+            let answered = try await Self.post(obama + angelina + kate, client)
+            #expect(kate.contains { answered[$0.0] == answered[angelina[0].0] }, "as answered, Kate joins Angelina (docs/CLUSTERING.md)")
+            var settled: [String: Any] = [:]
+            for _ in 0..<600 {
+                let health = try await HTTPJSON.call(client, .get, "/health").json
+                settled = (health["clustering"] as? [String: Any])?["settling"] as? [String: Any] ?? [:]
+                if settled["passes"] as? Int ?? 0 >= 1, settled["pending_faces"] as? Int == 0, settled["running"] as? Bool == false { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(settled["passes"] as? Int ?? 0 >= 1, "no pass within a minute: \(settled)")
+            #expect(settled["enabled"] as? Bool == true && settled["quiet_seconds"] as? Double == 0.5)
+            let lastPass = settled["last_pass"] as? [String: Any]
+            #expect(lastPass?["faces"] as? Int ?? 0 >= obama.count + angelina.count + kate.count)
+            let after = try await Self.currentClusters((obama + angelina + kate).map(\.0), client)
+            #expect(Set(obama.compactMap { after[$0.id] }).count == 1, "degraded photos of one person apart after the pass")
+            let angelinaPeople = Set(angelina.compactMap { after[$0.0] })
+            #expect(angelinaPeople.count == 1)
+            #expect(kate.allSatisfy { after[$0.0].map { !angelinaPeople.contains($0) } ?? false }, "Kate still with Angelina")
+        }
+    }
+
+    /// `visage serve` runs the pass: with `VISAGE_PEOPLE_SETTLE_SECONDS=0.5`, `/health` reports a
+    /// pass over the posted faces soon after them.
+    @Test func serveRunsTheBackgroundPass() async throws {
+        let data = TestServices.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let server = try CrashSafetyTests.Server(data: data, environment: ["VISAGE_PEOPLE_SETTLE_SECONDS": "0.5"])
+        defer { server.kill() }
+        try await server.waitUntilHealthy()
+        for (index, path) in Self.photos(of: "Barack_Obama").prefix(3).enumerated() {
+            let (status, json) = try await server.request(
+                "POST", "/faces/recognize", ["image_id": "obama-\(index)", "image_path": path, "orientation": 1])
+            #expect(status == 200, "\(json)")
+        }
+        var settling: [String: Any] = [:]
+        for _ in 0..<240 {
+            let (_, health) = try await server.request("GET", "/health")
+            settling = (health["clustering"] as? [String: Any])?["settling"] as? [String: Any] ?? [:]
+            if settling["passes"] as? Int ?? 0 >= 1 { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(settling["quiet_seconds"] as? Double == 0.5)
+        #expect(settling["passes"] as? Int ?? 0 >= 1, "\(settling)")
+        #expect((settling["last_pass"] as? [String: Any])?["faces"] as? Int == 3)
     }
 
     @Test func lookAlikesAreApartAfterARecluster() async throws {
@@ -113,6 +178,10 @@ import VisagePeopleBench
             #expect(clustering?["similarity"] as? Double == 0.5)
             #expect((clustering?["join_similarity"] as? Double).map { abs($0 - 0.35) < 1e-6 } == true)
             #expect(clustering?["min_faces"] as? Int == 2)
+            #expect(clustering?["same_person_similarity"] as? Double == 0.45)
+            let settling = clustering?["settling"] as? [String: Any]
+            #expect(settling?["enabled"] as? Bool == false && settling?["passes"] as? Int == 0, "off unless a caller runs it")
+            #expect(settling?.keys.contains("last_pass") == true && settling?["last_pass"] is NSNull)
         }
     }
 

@@ -70,11 +70,13 @@ struct DetailErrorBody: Encodable {
 
 /// Seed 004's timestamp format: "2025-10-25 21:00:00 UTC".
 enum ServiceTimestamp {
-    static func now() -> String {
+    static func now() -> String { format(Date()) }
+
+    static func format(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
-        return formatter.string(from: Date())
+        return formatter.string(from: date)
     }
 }

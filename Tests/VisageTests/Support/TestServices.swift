@@ -46,12 +46,13 @@ enum TestServices {
     static func make(
         store: SQLiteFaceStore? = nil, annotatedDirectory: URL? = nil, fetcher: ImageFetcher = fetcher,
         extraction: ExtractionSettings = ExtractionSettings(),
-        concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128
+        concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
+        settling: SettlingPolicy = .off
     ) throws -> ServerServices {
         let store = try store ?? SQLiteFaceStore.inMemory()
         let recognition = try RecognitionService(
             analyzer: analyzer, store: store,
-            configuration: RecognitionConfiguration(annotatedImagesDirectory: annotatedDirectory))
+            configuration: RecognitionConfiguration(annotatedImagesDirectory: annotatedDirectory, settling: settling))
         let faceDatabase = FaceDatabaseService(analyzer: analyzer, collections: try SQLiteFaceCollections(store: store))
         return ServerServices(
             recognition: recognition, faceDatabase: faceDatabase, runtime: runtime, fetcher: fetcher,

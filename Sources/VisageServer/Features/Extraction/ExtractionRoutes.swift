@@ -14,6 +14,9 @@ struct ExtractionRoutes: FeatureRoutes {
     let images: ImageLoader
     let executor: BlockingExecutor
     let settings: ExtractionSettings
+    /// `similarity_threshold` when the request has none: the settings', else the embedding
+    /// model's same-person threshold.
+    let defaultSimilarity: Double
 
     func routes() -> RouteCollection<VisageRequestContext> {
         let routes = RouteCollection(context: VisageRequestContext.self)
@@ -29,7 +32,7 @@ struct ExtractionRoutes: FeatureRoutes {
         guard inputs.count <= settings.maxImagesPerRequest else {
             throw VisageError(.tooManyImages, "\(inputs.count) images; at most \(settings.maxImagesPerRequest) per request")
         }
-        let threshold = body.similarityThreshold ?? settings.similarityThreshold
+        let threshold = body.similarityThreshold ?? defaultSimilarity
         guard (0...1).contains(threshold) else { throw VisageError(.invalidRequest, "similarity_threshold must be from 0 to 1") }
         let minFaceSize = try FieldRules.minFaceSize(body.minFaceSize, default: settings.minFaceSize)
 

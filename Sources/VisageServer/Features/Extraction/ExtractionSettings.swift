@@ -10,8 +10,10 @@ public struct ExtractionSettings: Sendable {
     public var minFaceSize: Double
     /// `REQUEST_TIMEOUT` seconds (default 180): past it the caller gets 408 `request_timeout`.
     public var requestTimeout: Double
-    /// The default of the request's `similarity_threshold` (seed: 0.4).
-    public var similarityThreshold: Double
+    /// The default of the request's `similarity_threshold`; nil: the embedding model's
+    /// calibrated same-person threshold (`ClusteringParameters.samePersonSimilarity`: the seed's
+    /// 0.4 for ArcFace-family packs).
+    public var similarityThreshold: Double?
     /// `VISAGE_MAX_REQUEST_BYTES` (default 128 MiB): the largest body an endpoint that takes
     /// images (uploads, base64) reads; larger is 413 `request_too_large`. Other endpoints keep
     /// 2 MiB. Each image within is further held to `VISAGE_MAX_IMAGE_BYTES`.
@@ -19,7 +21,7 @@ public struct ExtractionSettings: Sendable {
 
     public init(
         maxImagesPerRequest: Int = 100, minFaceSize: Double = 20, requestTimeout: Double = 180,
-        similarityThreshold: Double = 0.4, maxRequestBytes: Int = 128 * 1024 * 1024
+        similarityThreshold: Double? = nil, maxRequestBytes: Int = 128 * 1024 * 1024
     ) {
         self.maxRequestBytes = maxRequestBytes
         self.maxImagesPerRequest = maxImagesPerRequest

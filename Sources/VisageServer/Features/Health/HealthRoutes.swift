@@ -3,6 +3,7 @@ import VisageClustering
 import VisageFaces
 import VisageImaging
 import VisageInference
+import VisageRecognition
 
 /// `GET /health` and `GET /ready`: liveness in the seeds' shapes, from what is loaded.
 struct HealthRoutes: FeatureRoutes {
@@ -21,32 +22,98 @@ struct HealthRoutes: FeatureRoutes {
 struct ServiceStatus: Sendable {
     let analyzer: FaceAnalyzer
     let runtime: OnnxRuntime
-    /// The thresholds people are grouped with: the model's, with `VISAGE_CLUSTER_*` applied.
-    let clustering: ClusteringParameters
+    /// Whose thresholds (the model's, with `VISAGE_CLUSTER_*` applied) and background pass are
+    /// reported.
+    let recognition: RecognitionService
 }
 
-/// `clustering` in `GET /health`: the thresholds in use, so an operator can see an override took.
+/// `clustering` in `GET /health`: the thresholds in use, so an operator can see an override took,
+/// and what the background pass has done.
 struct ClusteringSettings: Encodable, Sendable {
     let similarity: Float
     let joinSimilarity: Float
     let groupSimilarity: Float
     let minFaces: Int
     let minQuality: Double
+    let samePersonSimilarity: Double
+    let settling: SettlingPayload
 
-    init(_ parameters: ClusteringParameters) {
+    init(_ parameters: ClusteringParameters, settling: SettlingStatus) {
         similarity = parameters.neighborSimilarity
         joinSimilarity = parameters.joinSimilarity
         groupSimilarity = parameters.groupSimilarity
         minFaces = parameters.minNeighbors
         minQuality = parameters.minQuality
+        samePersonSimilarity = parameters.samePersonSimilarity
+        self.settling = SettlingPayload(settling)
     }
 
     enum CodingKeys: String, CodingKey {
-        case similarity
+        case similarity, settling
         case joinSimilarity = "join_similarity"
         case groupSimilarity = "group_similarity"
         case minFaces = "min_faces"
         case minQuality = "min_quality"
+        case samePersonSimilarity = "same_person_similarity"
+    }
+}
+
+/// `clustering.settling` in `GET /health`: the background pass that reclusters after new faces.
+struct SettlingPayload: Encodable, Sendable {
+    /// The last pass's recluster summary (as `POST /faces/recluster` answers it) and when it ended.
+    struct LastPass: Encodable, Sendable {
+        let finishedAt: String
+        let faces: Int
+        let clustersBefore: Int
+        let clustersAfter: Int
+        let facesMoved: Int
+        let seconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case faces, seconds, finishedAt = "finished_at", clustersBefore = "clusters_before"
+            case clustersAfter = "clusters_after", facesMoved = "faces_moved"
+        }
+    }
+
+    let enabled: Bool
+    let quietSeconds: Double?
+    let pendingFaces: Int
+    let running: Bool
+    let passes: Int
+    let lastPass: LastPass?
+    let lastError: String?
+
+    init(_ status: SettlingStatus) {
+        enabled = status.quietSeconds != nil
+        quietSeconds = status.quietSeconds
+        pendingFaces = status.pendingFaces
+        running = status.running
+        passes = status.passes
+        if let pass = status.lastPass, let finished = status.lastPassFinishedAt {
+            lastPass = LastPass(
+                finishedAt: ServiceTimestamp.format(finished), faces: pass.faces, clustersBefore: pass.clustersBefore,
+                clustersAfter: pass.clustersAfter, facesMoved: pass.facesMoved, seconds: FacePayload.rounded(pass.seconds, places: 3))
+        } else {
+            lastPass = nil
+        }
+        lastError = status.lastError
+    }
+
+    /// Written by hand so the optional fields appear as null.
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(enabled, forKey: .enabled)
+        try container.encode(quietSeconds, forKey: .quietSeconds)
+        try container.encode(pendingFaces, forKey: .pendingFaces)
+        try container.encode(running, forKey: .running)
+        try container.encode(passes, forKey: .passes)
+        try container.encode(lastPass, forKey: .lastPass)
+        try container.encode(lastError, forKey: .lastError)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case enabled, running, passes
+        case quietSeconds = "quiet_seconds", pendingFaces = "pending_faces", lastPass = "last_pass", lastError = "last_error"
     }
 }
 
@@ -105,7 +172,7 @@ struct HealthResponse: ResponseEncodable {
         modelsLoaded = analyzer.models.modelsLoaded
         modelsUsed = analyzer.modelsUsed
         faceDetectionModel = [modelsUsed["face_embedding"], modelsUsed["face_detection"]].compactMap { $0 }.joined(separator: " + ")
-        clustering = ClusteringSettings(service.clustering)
+        clustering = ClusteringSettings(service.recognition.clusteringParameters, settling: service.recognition.settlingStatus)
     }
 }
 
