@@ -75,8 +75,11 @@ import VisageRecognition
         try await app.test(.router) { client in
             let answered = try await Self.post(photos, client)
             #expect(answered.count == photos.count, "every degraded photo has a face")
-            let (status, _) = try await HTTPJSON.call(client, .post, "/faces/recluster")
+            let (status, summary) = try await HTTPJSON.call(client, .post, "/faces/recluster")
             #expect(status == .ok)
+            #expect(summary["success"] as? Bool == true && summary["faces"] as? Int ?? 0 >= photos.count)
+            #expect(summary["clusters_before"] as? Int == Set(answered.values).count && summary["clusters_after"] as? Int == 1)
+            #expect(summary["faces_moved"] is Int && summary["seconds"] is Double, "\(summary)")
             let people = Set(try await Self.currentClusters(photos.map(\.id), client).values)
             #expect(people.count == 1, "degraded photos of one person in \(people.count) people")
         }

@@ -60,19 +60,19 @@ struct ClusteringSettings: Encodable, Sendable {
 
 /// `clustering.settling` in `GET /health`: the background pass that reclusters after new faces.
 struct SettlingPayload: Encodable, Sendable {
-    /// The last pass's recluster summary (as `POST /faces/recluster` answers it) and when it ended.
+    /// The last pass's recluster figures (as `POST /faces/recluster` answers them) and when it
+    /// ended.
     struct LastPass: Encodable, Sendable {
         let finishedAt: String
-        let faces: Int
-        let clustersBefore: Int
-        let clustersAfter: Int
-        let facesMoved: Int
-        let seconds: Double
+        let figures: ReclusterFigures
 
-        enum CodingKeys: String, CodingKey {
-            case faces, seconds, finishedAt = "finished_at", clustersBefore = "clusters_before"
-            case clustersAfter = "clusters_after", facesMoved = "faces_moved"
+        func encode(to encoder: Encoder) throws {
+            try figures.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(finishedAt, forKey: .finishedAt)
         }
+
+        enum CodingKeys: String, CodingKey { case finishedAt = "finished_at" }
     }
 
     let enabled: Bool
@@ -90,9 +90,7 @@ struct SettlingPayload: Encodable, Sendable {
         running = status.running
         passes = status.passes
         if let pass = status.lastPass, let finished = status.lastPassFinishedAt {
-            lastPass = LastPass(
-                finishedAt: ServiceTimestamp.format(finished), faces: pass.faces, clustersBefore: pass.clustersBefore,
-                clustersAfter: pass.clustersAfter, facesMoved: pass.facesMoved, seconds: FacePayload.rounded(pass.seconds, places: 3))
+            lastPass = LastPass(finishedAt: ServiceTimestamp.format(finished), figures: ReclusterFigures(pass))
         } else {
             lastPass = nil
         }

@@ -128,7 +128,23 @@ struct FaceListPayload: Encodable {
 }
 
 struct ReclusterPayload: Encodable {
-    let success = true
+    let figures: ReclusterFigures
+
+    init(_ summary: ReclusterSummary) {
+        figures = ReclusterFigures(summary)
+    }
+
+    func encode(to encoder: Encoder) throws {
+        try figures.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(true, forKey: .success)
+    }
+
+    enum CodingKeys: String, CodingKey { case success }
+}
+
+/// What a recluster did, in `POST /faces/recluster` and in `/health`'s last background pass.
+struct ReclusterFigures: Encodable, Sendable {
     let faces: Int
     let clustersBefore: Int
     let clustersAfter: Int
@@ -136,7 +152,7 @@ struct ReclusterPayload: Encodable {
     let seconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case success, faces, clustersBefore = "clusters_before", clustersAfter = "clusters_after"
+        case faces, clustersBefore = "clusters_before", clustersAfter = "clusters_after"
         case facesMoved = "faces_moved", seconds
     }
 
