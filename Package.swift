@@ -95,6 +95,11 @@ let package = Package(
                 "VisageClustering", "VisageStorage", "VisageXMP",
             ]),
 
+        // Seed 003's reference faces, tolerance matching of images and video frames, face tracks.
+        .target(
+            name: "VisageReferences",
+            dependencies: ["VisageCore", "VisageImaging", "VisageFaces", "VisageStorage"]),
+
         // Image input for every endpoint: paths confined to roots, URLs with SSRF checks, base64,
         // uploads; one set of limits and a content check on what arrived.
         .target(
@@ -110,6 +115,7 @@ let package = Package(
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
                 "VisageRecognition", "VisageStorage", "VisageXMP", "VisageInput", "VisageAccess", "VisageClustering",
+                "VisageReferences",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // `URI`, which Hummingbird does not re-export: the query readers take one.
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -134,7 +140,7 @@ let package = Package(
                 "VisageCore", "VisageImaging", "VisageInference",
                 "VisageModels", "VisageFaces", "VisageSearch", "VisageServer",
                 "VisageRecognition", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageInput", "VisageAccess",
-                "VisagePeopleBench", "VisageClustering",
+                "VisagePeopleBench", "VisageClustering", "VisageReferences",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -153,7 +159,7 @@ let package = Package(
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels",
                 "VisageFaces", "VisageSearch", "VisageClustering", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageServer", "VisageRecognition",
-                "visage", "visage-fuzz", "VisageInput", "VisageAccess", "VisagePeopleBench",
+                "visage", "visage-fuzz", "VisageInput", "VisageAccess", "VisagePeopleBench", "VisageReferences",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

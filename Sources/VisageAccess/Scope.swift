@@ -24,7 +24,7 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static let facedbWrite = Scope("facedb:write")
     /// Stateless analysis: `/faces/detect`, `/extract-faces` (seed 004). Nothing is stored.
     public static let extract = Scope("extract")
-    /// The review queue (seed 003), when its routes exist.
+    /// Seed 003: reference faces, checking media against them, and the review queue.
     public static let review = Scope("review")
     /// Keys, and whole-library jobs (recluster; reindex and settings when served).
     public static let admin = Scope("admin")

@@ -111,6 +111,12 @@ extension ErrorCode {
     public static let tooManyImages = ErrorCode("too_many_images", 400)
     public static let requestTimeout = ErrorCode("request_timeout", 408)
 
+    // MARK: References and routing (seed 003)
+
+    /// The image holds no face (or none where the caller pointed) to add as a reference.
+    public static let faceNotDetected = ErrorCode("face_not_detected", 422)
+    public static let referenceNotFound = ErrorCode("reference_not_found", 404)
+
     // MARK: Access (API keys)
 
     /// No key, or one that is unknown, revoked or malformed; the response carries
@@ -160,6 +166,7 @@ extension ErrorCode {
         invalidConfiguration,
         invalidCollection, collectionNotFound,
         tooManyImages, requestTimeout,
+        faceNotDetected, referenceNotFound,
         unauthorized, forbiddenScope, invalidScope, keyNotFound,
         notFound, methodNotAllowed, httpError, invalidJson, invalidRequest, invalidMultipart, textTooLong, invalidCharacters,
         requestTooLarge, modelsNotReady, serverBusy, internalError,

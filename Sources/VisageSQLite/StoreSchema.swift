@@ -9,6 +9,7 @@ enum StoreSchema {
         migrator.registerMigration("v2-pinned-clusters", migrate: addPinnedClusters)
         migrator.registerMigration("v3-face-collections", migrate: addFaceCollections)
         migrator.registerMigration("v4-api-keys", migrate: addAPIKeys)
+        migrator.registerMigration("v5-reference-faces", migrate: addReferenceFaces)
         return migrator
     }
 
@@ -140,6 +141,40 @@ enum StoreSchema {
             table.column("revoked_at", .datetime)
             table.check(sql: "revoked_at IS NULL OR revoked_at >= created_at")
             table.check(sql: "last_used_at IS NULL OR last_used_at >= created_at")
+        }
+    }
+
+    /// Seed 003's reference faces and its audit trail. A box is all four numbers or none; the
+    /// embedding is whole float32s; `updated_at` never predates `created_at`.
+    private static func addReferenceFaces(_ db: Database) throws {
+        try db.create(table: "reference_face") { table in
+            table.autoIncrementedPrimaryKey("id")
+            table.column("person_name", .text).notNull()
+                .check(sql: "length(person_name) BETWEEN 1 AND 200 AND person_name = trim(person_name)")
+            table.column("embedding", .blob).notNull()  // float32, little-endian
+                .check(sql: "length(embedding) > 0 AND length(embedding) % 4 = 0")
+            table.column("embedding_model", .text).notNull().check(sql: "length(embedding_model) > 0")
+            table.column("reference_image_path", .text)
+            table.column("box_x", .double)
+            table.column("box_y", .double)
+            table.column("box_width", .double)
+            table.column("box_height", .double)
+            table.column("source_face_id", .integer)  // the face may be deleted later: no foreign key
+            table.column("quality", .double).check(sql: "quality IS NULL OR quality BETWEEN 0 AND 1")
+            table.column("is_active", .boolean).notNull().defaults(to: true)
+            table.column("created_at", .datetime).notNull()
+            table.column("updated_at", .datetime).notNull()
+            table.check(sql: "(box_x IS NULL) = (box_y IS NULL) AND (box_x IS NULL) = (box_width IS NULL) AND (box_x IS NULL) = (box_height IS NULL)")
+            table.check(sql: "updated_at >= created_at")
+        }
+        try db.create(index: "reference_face_person", on: "reference_face", columns: ["person_name", "is_active"])
+
+        try db.create(table: "media_audit") { table in
+            table.autoIncrementedPrimaryKey("id")
+            table.column("at", .datetime).notNull()
+            table.column("action", .text).notNull().check(sql: "length(action) > 0")
+            table.column("actor", .text)
+            table.column("detail", .text)  // JSON
         }
     }
 }

@@ -6,6 +6,7 @@ import VisageImaging
 import VisageInference
 import VisageInput
 import VisageRecognition
+import VisageReferences
 
 /// The composition root: what `visage serve` loaded (the recognition service with its pipeline
 /// and store, the face database, the input fetcher, the limits), and the one place that hands
@@ -19,6 +20,8 @@ public struct ServerServices: Sendable {
     public let extractor: FaceExtractor
     /// Seed 002's searchable face collections.
     public let faceDatabase: FaceDatabaseService
+    /// Seed 003's reference faces.
+    public let references: ReferenceLibrary
     public let extraction: ExtractionSettings
     public let runtime: OnnxRuntime
     /// API keys and whether the API is open without them.
@@ -31,18 +34,24 @@ public struct ServerServices: Sendable {
 
     public var analyzer: FaceAnalyzer { recognition.analyzer }
 
+    /// Seed 003's tolerance scale for the embedding model: its calibrated same-person threshold.
+    public static func toleranceScale(for recognition: RecognitionService) -> ToleranceScale {
+        ToleranceScale(samePersonSimilarity: recognition.clusteringParameters.samePersonSimilarity)
+    }
+
     /// `concurrentJobs`: images analysed at once (default: the number of cores); further
     /// requests wait, at most `maxQueued` of them (`VISAGE_MAX_QUEUE`); past that they are
     /// refused with 503 `server_busy`.
     public init(
-        recognition: RecognitionService, faceDatabase: FaceDatabaseService, runtime: OnnxRuntime, fetcher: ImageFetcher,
-        access: AccessControl, extraction: ExtractionSettings = ExtractionSettings(),
+        recognition: RecognitionService, faceDatabase: FaceDatabaseService, references: ReferenceLibrary, runtime: OnnxRuntime,
+        fetcher: ImageFetcher, access: AccessControl, extraction: ExtractionSettings = ExtractionSettings(),
         concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) {
         self.recognition = recognition
         self.metrics = metrics
         self.faceDatabase = faceDatabase
+        self.references = references
         self.fetcher = fetcher
         self.extraction = extraction
         self.runtime = runtime
@@ -78,6 +87,13 @@ public struct ServerServices: Sendable {
         ExtractionRoutes(
             extractor: extractor, images: images, executor: executor, settings: extraction,
             defaultSimilarity: extraction.similarityThreshold ?? recognition.clusteringParameters.samePersonSimilarity)
+    }
+
+    var referenceRoutes: ReferenceRoutes {
+        ReferenceRoutes(
+            intake: ReferenceIntake(analyzer: analyzer, library: references),
+            checker: MediaChecker(analyzer: analyzer, library: references), faces: recognition.store, images: images,
+            executor: executor)
     }
 
     var keyRoutes: KeyRoutes {

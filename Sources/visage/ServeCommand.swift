@@ -10,6 +10,7 @@ import VisageCore
 import VisageInference
 import VisageInput
 import VisageRecognition
+import VisageReferences
 import VisageSQLite
 import VisageServer
 
@@ -97,9 +98,13 @@ struct ServeCommand: AsyncParsableCommand {
                     collections: try SQLiteFaceCollections(store: store))
                 startupLogger.info(
                     "data in \(data.resolvedDataDirectory.path): \(recognition.indexedFaceCount) faces of \(recognition.embeddingModel); ready")
+                let references = ReferenceLibrary(
+                    store: store, embeddingModel: recognition.embeddingModel,
+                    scale: ServerServices.toleranceScale(for: recognition))
                 startup.finish(
                     with: ServerServices(
-                        recognition: recognition, faceDatabase: faceDatabase, runtime: try OnnxRuntime.load(),
+                        recognition: recognition, faceDatabase: faceDatabase, references: references,
+                        runtime: try OnnxRuntime.load(),
                         fetcher: fetcher, access: access, extraction: extraction, concurrentJobs: jobs,
                         maxQueued: queued, metrics: metrics))
                 // People are re-examined in the background after bursts of new faces.

@@ -46,6 +46,13 @@ enum RouteScopes {
         "GET /facedb/collections": .scope(.facedbRead),
         "GET /facedb/images/{image_id}": .scope(.facedbRead),
 
+        // Seed 003: the media pipeline's references and checks, and the review queue.
+        "POST /references": .scope(.review),
+        "GET /references": .scope(.review),
+        "PATCH /references/{reference_id}": .scope(.review),
+        "DELETE /references/{reference_id}": .scope(.review),
+        "POST /check": .scope(.review),
+
         "POST /keys": .scope(.admin),
         "GET /keys": .scope(.admin),
         "DELETE /keys/{key_id}": .scope(.admin),

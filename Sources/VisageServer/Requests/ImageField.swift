@@ -33,6 +33,9 @@ struct ImageField: Decodable {
         uploads = decoder.userInfo[RequestBodyReader.uploadsKey] as? [Upload] ?? []
     }
 
+    /// Whether the request carries no image at all.
+    var isEmpty: Bool { url == nil && base64 == nil && path == nil && uploads.isEmpty }
+
     /// The uploads as inputs, named by their filenames.
     var uploadInputs: [ImageInput] {
         uploads.map { .bytes($0.data, filename: $0.filename) }

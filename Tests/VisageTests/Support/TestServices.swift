@@ -10,6 +10,7 @@ import VisageInference
 import VisageInput
 import VisageModels
 import VisageRecognition
+import VisageReferences
 import VisageSQLite
 import VisageStorage
 
@@ -54,8 +55,10 @@ enum TestServices {
             analyzer: analyzer, store: store,
             configuration: RecognitionConfiguration(annotatedImagesDirectory: annotatedDirectory, settling: settling))
         let faceDatabase = FaceDatabaseService(analyzer: analyzer, collections: try SQLiteFaceCollections(store: store))
+        let references = ReferenceLibrary(
+            store: store, embeddingModel: analyzer.embeddingModelName, scale: ServerServices.toleranceScale(for: recognition))
         return ServerServices(
-            recognition: recognition, faceDatabase: faceDatabase, runtime: runtime, fetcher: fetcher,
+            recognition: recognition, faceDatabase: faceDatabase, references: references, runtime: runtime, fetcher: fetcher,
             access: AccessControl(keys: KeyService(store: store), openWithoutKeys: true), extraction: extraction,
             concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics)
     }
