@@ -95,6 +95,10 @@ let package = Package(
                 "VisageClustering", "VisageStorage", "VisageXMP",
             ]),
 
+        // Video: sampled, upright frames with their times, through the ffmpeg/ffprobe command-line
+        // tools (no libav bindings: a crash or hang in a decoder stays in a child process).
+        .target(name: "VisageVideo", dependencies: ["VisageCore", "VisageImaging"]),
+
         // Image input for every endpoint: paths confined to roots, URLs with SSRF checks, base64,
         // uploads; one set of limits and a content check on what arrived.
         .target(
@@ -153,7 +157,7 @@ let package = Package(
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels",
                 "VisageFaces", "VisageSearch", "VisageClustering", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageServer", "VisageRecognition",
-                "visage", "visage-fuzz", "VisageInput", "VisageAccess", "VisagePeopleBench",
+                "visage", "visage-fuzz", "VisageInput", "VisageAccess", "VisagePeopleBench", "VisageVideo",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
