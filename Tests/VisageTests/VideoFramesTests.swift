@@ -166,10 +166,31 @@ import VisageImaging
         #expect(Self.code { _ = try Self.sample("short_hamilton_clip.mp4", limits: small) } == .videoTooLarge)
     }
 
-    @Test func aTimeoutKillsFFmpeg() {
-        for timeout in [0.001, 0.3] {
-            let limits = VideoLimits(timeout: timeout, maxDuration: 1800, image: .default)
-            #expect(Self.code { _ = try Self.sample("facenet-pytorch_video.mp4", limits: limits) } == .videoTimeout, "\(timeout) s")
+    /// A deadline that passes during ffprobe, and one that passes while "ffmpeg" (a script that
+    /// sleeps, so the timing does not depend on this machine's speed) runs: both are
+    /// `video_timeout`, and the killed child is gone.
+    @Test func aTimeoutKillsFFmpeg() throws {
+        let instant = VideoLimits(timeout: 0.001, maxDuration: 1800, image: .default)
+        #expect(Self.code { _ = try Self.sample("facenet-pytorch_video.mp4", limits: instant) } == .videoTimeout)
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("video-slow-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let argument = "41.\(Int.random(in: 100_000...999_999))"
+        let script = folder.appendingPathComponent("ffmpeg")
+        try "#!/bin/sh\nexec sleep \(argument)\n".write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let limits = VideoLimits(timeout: 2, maxDuration: 1800, image: .default)
+        let tools = VideoTools(ffmpeg: script.path)
+        #expect(Self.code { _ = try Self.sample("pigallery2/video.mp4", limits: limits, tools: tools) } == .videoTimeout)
+        #expect(try Self.processes(containing: argument).isEmpty)
+    }
+
+    /// Process ids whose command line contains `text`.
+    static func processes(containing text: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { $0.allSatisfy(\.isNumber) }.filter {
+            let command = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\($0)/cmdline"))) ?? Data()
+            return String(decoding: command, as: UTF8.self).contains(text)
         }
     }
 
@@ -182,11 +203,7 @@ import VisageImaging
         let argument = "37.\(Int.random(in: 100_000...999_999))"
         let tool = ToolProcess(executable: "/bin/sleep", arguments: [argument], directory: scratch)
         #expect(Self.code { _ = try tool.run(until: .now() + 0.2, name: "sleep", timeout: 0.2) } == .videoTimeout)
-        let running = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { $0.allSatisfy(\.isNumber) }.filter {
-            let command = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\($0)/cmdline"))) ?? Data()
-            return String(decoding: command, as: UTF8.self).contains(argument)
-        }
-        #expect(running.isEmpty)
+        #expect(try Self.processes(containing: argument).isEmpty)
     }
 
     @Test func framePlanUnits() {
