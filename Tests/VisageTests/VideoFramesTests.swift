@@ -137,7 +137,17 @@ import VisageImaging
         // Random bytes behind a real MP4 header: the sniffer says mp4, ffprobe finds no frames.
         let garbage = folder.appendingPathComponent("garbage.mp4")
         try (clip.prefix(32) + Data((0..<100_000).map { _ in UInt8.random(in: 0...255, using: &generator) })).write(to: garbage)
-        for url in [truncated, random, garbage] {
+        // The clip's sound alone: an MP4 with no video stream.
+        let audio = folder.appendingPathComponent("audio.mp4")
+        let copy = Process()
+        copy.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        copy.arguments = [
+            "-nostdin", "-v", "error", "-i", Self.video.appendingPathComponent("short_hamilton_clip.mp4").path, "-vn", "-c", "copy", audio.path,
+        ]
+        try copy.run()
+        copy.waitUntilExit()
+        #expect(copy.terminationStatus == 0)
+        for url in [truncated, random, garbage, audio] {
             let code = Self.code { _ = try Self.sample(url: url) }
             #expect(code == .videoUnreadable, "\(url.lastPathComponent)")
             #expect(code.map { (400..<500).contains($0.status) } == true)
