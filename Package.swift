@@ -95,10 +95,14 @@ let package = Package(
                 "VisageClustering", "VisageStorage", "VisageXMP",
             ]),
 
+        // Video: sampled, upright frames with their times, through the ffmpeg/ffprobe command-line
+        // tools (no libav bindings: a crash or hang in a decoder stays in a child process).
+        .target(name: "VisageVideo", dependencies: ["VisageCore", "VisageImaging"]),
+
         // Seed 003's reference faces, tolerance matching of images and video frames, face tracks.
         .target(
             name: "VisageReferences",
-            dependencies: ["VisageCore", "VisageImaging", "VisageFaces", "VisageStorage"]),
+            dependencies: ["VisageCore", "VisageImaging", "VisageFaces", "VisageStorage", "VisageVideo"]),
 
         // Image input for every endpoint: paths confined to roots, URLs with SSRF checks, base64,
         // uploads; one set of limits and a content check on what arrived.
@@ -160,6 +164,7 @@ let package = Package(
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels",
                 "VisageFaces", "VisageSearch", "VisageClustering", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageServer", "VisageRecognition",
                 "visage", "visage-fuzz", "VisageInput", "VisageAccess", "VisagePeopleBench", "VisageReferences",
+                "VisageVideo",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

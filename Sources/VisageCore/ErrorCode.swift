@@ -45,6 +45,20 @@ extension ErrorCode {
     public static let urlHttpError = ErrorCode("url_http_error", 502)
     public static let urlTimeout = ErrorCode("url_timeout", 504)
 
+    // MARK: Video (VisageVideo: frames through ffmpeg)
+
+    /// Not a video container Visage reads, or ffprobe/ffmpeg can read no video frame from it; 400
+    /// like `image_corrupt`: the file is the caller's.
+    public static let videoUnreadable = ErrorCode("video_unreadable", 400)
+    /// Frames over `VISAGE_MAX_PIXELS` or a clip over `VISAGE_VIDEO_MAX_SECONDS`.
+    public static let videoTooLarge = ErrorCode("video_too_large", 413)
+    /// Probing and sampling took longer than `VISAGE_VIDEO_TIMEOUT`; ffmpeg was killed. 504 like
+    /// `url_timeout`: the server's deadline on work it hands to another program.
+    public static let videoTimeout = ErrorCode("video_timeout", 504)
+    /// ffmpeg or ffprobe is missing; 500 like `imaging_unavailable`: the installation's fault,
+    /// which a retry does not mend.
+    public static let videoToolsUnavailable = ErrorCode("video_tools_unavailable", 500)
+
     // MARK: XMP metadata
 
     public static let xmpUnreadable = ErrorCode("xmp_unreadable", 500)
@@ -154,6 +168,7 @@ extension ErrorCode {
         imageNotFound, imageNotAFile, imageUnreadable, imageEmpty, imageFormatUnsupported, imageTruncated, imageCorrupt,
         imageTooLarge, pathNotAllowed, invalidBase64, imagingUnavailable, imageResizeFailed, imageEncodeFailed,
         urlInvalid, urlSchemeNotAllowed, urlNotAllowed, urlTooManyRedirects, urlUnreachable, urlHttpError, urlTimeout,
+        videoUnreadable, videoTooLarge, videoTimeout, videoToolsUnavailable,
         xmpUnreadable, xmpMalformed, xmpTooLarge,
         modelPackUnknown, modelPackNotInstalled, modelManifestInvalid, modelLockInvalid, modelDownloadFailed,
         modelDownloadUnavailable, modelChecksumMismatch, modelMirrorMissingFile, modelInstallFailed, modelLoadFailed,
