@@ -109,7 +109,7 @@ let package = Package(
         .target(
             name: "VisageInput",
             dependencies: [
-                "VisageCore", "VisageImaging",
+                "VisageCore", "VisageImaging", "VisageVideo",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
 
@@ -119,7 +119,7 @@ let package = Package(
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
                 "VisageRecognition", "VisageStorage", "VisageXMP", "VisageInput", "VisageAccess", "VisageClustering",
-                "VisageReferences",
+                "VisageReferences", "VisageVideo",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // `URI`, which Hummingbird does not re-export: the query readers take one.
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -144,7 +144,7 @@ let package = Package(
                 "VisageCore", "VisageImaging", "VisageInference",
                 "VisageModels", "VisageFaces", "VisageSearch", "VisageServer",
                 "VisageRecognition", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageInput", "VisageAccess",
-                "VisagePeopleBench", "VisageClustering", "VisageReferences",
+                "VisagePeopleBench", "VisageClustering", "VisageReferences", "VisageVideo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

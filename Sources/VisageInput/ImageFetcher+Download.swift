@@ -1,13 +1,14 @@
 import AsyncHTTPClient
 import Foundation
 import VisageCore
+import VisageVideo
 
 extension ImageFetcher {
     /// Fetches an http(s) URL under one deadline for the whole exchange. AsyncHTTPClient's own
     /// deadline stops at the response head and its read timeout restarts with every byte, so
     /// neither stops a server that drips a byte at a time; racing the download against a timer
     /// does, and cancelling the download closes the connection.
-    func download(_ string: String) async throws -> LoadedImage {
+    func download(_ string: String, acceptVideo: Bool = false) async throws -> LoadedImage {
         let first = try URLRules.target(string)
         guard policy.allowURLs else {
             throw VisageError(.urlNotAllowed, "\(first.displayName) is refused: this server does not fetch URLs (VISAGE_ALLOW_URLS is off)")
@@ -15,7 +16,7 @@ extension ImageFetcher {
         let seconds = policy.effectiveTimeout
         return try await withThrowingTaskGroup(of: LoadedImage?.self) { group in
             let endsAt = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-            group.addTask { try await self.follow(first, endsAt: endsAt) }
+            group.addTask { try await self.follow(first, endsAt: endsAt, acceptVideo: acceptVideo) }
             group.addTask {
                 try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
                 return nil
@@ -31,7 +32,7 @@ extension ImageFetcher {
 
     /// Requests `target`, following up to `maxRedirects` redirects by hand, each hop checked by
     /// the address gate before anything is sent to it.
-    private func follow(_ first: URLTarget, endsAt: ContinuousClock.Instant) async throws -> LoadedImage {
+    private func follow(_ first: URLTarget, endsAt: ContinuousClock.Instant, acceptVideo: Bool) async throws -> LoadedImage {
         var target = first
         var redirects = 0
         while true {
@@ -69,13 +70,13 @@ extension ImageFetcher {
             guard (200..<300).contains(status) else {
                 throw VisageError(.urlHttpError, "\(target.displayName) answered HTTP \(status) \(response.status.reasonPhrase)")
             }
-            return try await readBody(response, target: target)
+            return try await readBody(response, target: target, acceptVideo: acceptVideo)
         }
     }
 
     /// Reads the body up to `maxBytes`, stopping (and closing the connection) as soon as it is
     /// over, and as soon as the first bytes show it is not an accepted image.
-    private func readBody(_ response: HTTPClientResponse, target: URLTarget) async throws -> LoadedImage {
+    private func readBody(_ response: HTTPClientResponse, target: URLTarget, acceptVideo: Bool) async throws -> LoadedImage {
         let name = target.displayName
         if let declared = response.headers.first(name: "content-length").flatMap(Int.init), declared > policy.maxBytes {
             throw VisageError(
@@ -90,8 +91,8 @@ extension ImageFetcher {
                         .imageTooLarge, "\(name) sent more than \(policy.maxBytes) bytes, the limit (VISAGE_MAX_IMAGE_BYTES); download stopped")
                 }
                 data.append(contentsOf: chunk.readableBytesView)
-                if !sniffed && data.count >= FormatSniffer.prefixLength {
-                    _ = try format(of: data, name: name)
+                if !sniffed && data.count >= max(FormatSniffer.prefixLength, MediaSniffer.prefixLength) {
+                    _ = try format(of: data, name: name, acceptVideo: acceptVideo)
                     sniffed = true
                 }
             }
@@ -99,7 +100,7 @@ extension ImageFetcher {
             throw Self.downloadError(error, target: target, duringBody: true)
         }
         guard !data.isEmpty else { throw VisageError(.imageEmpty, "\(name) returned an empty body") }
-        return try loaded(data, name: name)
+        return try loaded(data, name: name, acceptVideo: acceptVideo)
     }
 
     /// Maps transport failures to the input error codes; our own errors pass through.

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import VisageCore
 import VisageImaging
+import VisageVideo
 
 /// Turns any `ImageInput` into bytes the decoder may open, with one `InputPolicy` for all of
 /// them. Create one per process (it owns a connection pool) and call `shutdown()` before it goes
@@ -62,19 +63,23 @@ public final class ImageFetcher: Sendable {
 
     /// Checks `input` against the policy and returns its bytes (or its confined real path) with
     /// the format found from its content. Nothing is decoded yet.
-    public func load(_ input: ImageInput) async throws -> LoadedImage {
+    ///
+    /// `acceptVideo`: a video container (`LoadedImage.videoContainer`) passes the content check
+    /// too, for the routes that take images or videos (seed 003's checks); every other route
+    /// refuses it as an unsupported image.
+    public func load(_ input: ImageInput, acceptVideo: Bool = false) async throws -> LoadedImage {
         switch input {
         case .path(let path):
-            return try loadFile(path)
+            return try loadFile(path, acceptVideo: acceptVideo)
         case .url(let string):
-            return try await download(string)
+            return try await download(string, acceptVideo: acceptVideo)
         case .base64(let text):
             let data = try Base64Input.decode(text, maxBytes: policy.maxBytes)
-            return try loaded(data, name: input.displayName)
+            return try loaded(data, name: input.displayName, acceptVideo: acceptVideo)
         case .bytes(let data, _):
             guard !data.isEmpty else { throw VisageError(.imageEmpty, "\(input.displayName) is empty") }
             guard data.count <= policy.maxBytes else { throw tooLarge(input.displayName, data.count) }
-            return try loaded(data, name: input.displayName)
+            return try loaded(data, name: input.displayName, acceptVideo: acceptVideo)
         }
     }
 
@@ -105,7 +110,7 @@ public final class ImageFetcher: Sendable {
 
     // MARK: - Shared checks
 
-    private func loadFile(_ path: String) throws -> LoadedImage {
+    private func loadFile(_ path: String, acceptVideo: Bool) throws -> LoadedImage {
         let real = try PathConfinement.resolve(path, roots: policy.pathRoots)
         let attributes = (try? FileManager.default.attributesOfItem(atPath: real)) ?? [:]
         let type = attributes[.type] as? FileAttributeType
@@ -119,16 +124,19 @@ public final class ImageFetcher: Sendable {
             throw VisageError(.imageUnreadable, "\(path) cannot be read (permissions)")
         }
         defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: FormatSniffer.prefixLength)) ?? Data()
-        return LoadedImage(content: .file(real), format: try format(of: head, name: path), displayName: path)
+        let head = (try? handle.read(upToCount: max(FormatSniffer.prefixLength, MediaSniffer.prefixLength))) ?? Data()
+        return LoadedImage(content: .file(real), format: try format(of: head, name: path, acceptVideo: acceptVideo), displayName: path)
     }
 
-    func loaded(_ data: Data, name: String) throws -> LoadedImage {
-        LoadedImage(content: .data(data), format: try format(of: data, name: name), displayName: name)
+    func loaded(_ data: Data, name: String, acceptVideo: Bool = false) throws -> LoadedImage {
+        LoadedImage(content: .data(data), format: try format(of: data, name: name, acceptVideo: acceptVideo), displayName: name)
     }
 
     /// The content check: the format from the first bytes, which must be an allowed one.
-    func format(of head: Data, name: String) throws -> String {
+    func format(of head: Data, name: String, acceptVideo: Bool = false) throws -> String {
+        if acceptVideo, FormatSniffer.format(of: head) == nil, let container = MediaSniffer.videoContainer(of: head) {
+            return LoadedImage.videoFormatPrefix + container.rawValue
+        }
         guard let format = FormatSniffer.format(of: head) else {
             throw VisageError(.imageFormatUnsupported, "\(name) is not an image in a format Visage reads (checked on its content, not its name)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import VisageImaging
+import VisageVideo
 
 /// What `ImageFetcher.load` hands to the decoder: where the bytes are, and what they are.
 public struct LoadedImage: Sendable {
@@ -23,6 +24,16 @@ public struct LoadedImage: Sendable {
         case .file(let path): return .file(path)
         case .data(let data): return .bytes(data)
         }
+    }
+
+    /// `format` of a video container that `ImageFetcher.load(_:acceptVideo:)` let through:
+    /// `video/mp4`, `video/matroska`, ...
+    public static let videoFormatPrefix = "video/"
+
+    /// The container, when this is a video.
+    public var videoContainer: VideoContainer? {
+        guard format.hasPrefix(Self.videoFormatPrefix) else { return nil }
+        return VideoContainer(rawValue: String(format.dropFirst(Self.videoFormatPrefix.count)))
     }
 
     /// Size in bytes (of the file, or of the data in memory).

@@ -1,6 +1,7 @@
 import VisageCore
 import VisageFaces
 import VisageImaging
+import VisageVideo
 
 /// Seed 003's `check_image`, for images and videos: finds the faces, compares each with the
 /// active references, and says whether the media shows a reference person.
@@ -29,15 +30,12 @@ public struct MediaChecker: Sendable {
         return Self.summary(checked, tolerance: tolerance, video: nil)
     }
 
-    /// A video's sampled frames, with their times: the faces are followed across frames into
-    /// tracks, and each track is matched by its best faces.
-    public func check(
-        frames: [(time: Double, image: DecodedImage)], duration: Double, tolerance: Double, personName: String?
-    ) throws
-        -> CheckResult
-    {
+    /// A video's sampled frames: the faces are followed across frames into tracks, and each
+    /// track is matched by its best faces.
+    public func check(video: SampledVideo, tolerance: Double, personName: String?) throws -> CheckResult {
         let matcher = try library.matcher()
         var perFrame: [[FrameFace]] = []
+        let frames = video.frames
         for (index, frame) in frames.enumerated() {
             let faces = try analyzer.analyze(frame.image, options: AnalysisOptions(embeddings: true))
             perFrame.append(faces.map { FrameFace(frame: index, time: frame.time, face: $0) })
@@ -50,7 +48,10 @@ public struct MediaChecker: Sendable {
                 startTime: track.first!.time, endTime: track.last!.time, frames: track.count)
             return judged(face, best.map { $0.face.embedding! }, matcher, tolerance, personName)
         }
-        return Self.summary(checked, tolerance: tolerance, video: CheckedVideo(duration: duration, framesAnalysed: frames.count))
+        let duration = video.info.duration ?? frames.last?.time ?? 0
+        var result = Self.summary(checked, tolerance: tolerance, video: CheckedVideo(duration: duration, framesAnalysed: frames.count))
+        result.appearances = PersonAppearance.of(checked)
+        return result
     }
 
     /// Fills in the face's nearest person: the one whose median distance over `embeddings` is

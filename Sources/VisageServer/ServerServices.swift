@@ -7,6 +7,7 @@ import VisageInference
 import VisageInput
 import VisageRecognition
 import VisageReferences
+import VisageVideo
 
 /// The composition root: what `visage serve` loaded (the recognition service with its pipeline
 /// and store, the face database, the input fetcher, the limits), and the one place that hands
@@ -22,6 +23,8 @@ public struct ServerServices: Sendable {
     public let faceDatabase: FaceDatabaseService
     /// Seed 003's reference faces.
     public let references: ReferenceLibrary
+    /// How videos are turned into frames (`VISAGE_VIDEO_*`).
+    public let videoSampler: VideoFrameSampler
     public let extraction: ExtractionSettings
     public let runtime: OnnxRuntime
     /// API keys and whether the API is open without them.
@@ -46,8 +49,9 @@ public struct ServerServices: Sendable {
         recognition: RecognitionService, faceDatabase: FaceDatabaseService, references: ReferenceLibrary, runtime: OnnxRuntime,
         fetcher: ImageFetcher, access: AccessControl, extraction: ExtractionSettings = ExtractionSettings(),
         concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
-        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), videoSampler: VideoFrameSampler = VideoFrameSampler()
     ) {
+        self.videoSampler = videoSampler
         self.recognition = recognition
         self.metrics = metrics
         self.faceDatabase = faceDatabase
@@ -93,7 +97,7 @@ public struct ServerServices: Sendable {
         ReferenceRoutes(
             intake: ReferenceIntake(analyzer: analyzer, library: references),
             checker: MediaChecker(analyzer: analyzer, library: references), faces: recognition.store, images: images,
-            executor: executor)
+            executor: executor, sampler: videoSampler)
     }
 
     var keyRoutes: KeyRoutes {

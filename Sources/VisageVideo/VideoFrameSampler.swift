@@ -153,3 +153,17 @@ public struct VideoFrameSampler: Sendable {
         return line.isEmpty ? "no message" : String(line.prefix(300))
     }
 }
+
+extension VideoFrameSampler {
+    /// Samples a clip held in memory (an upload, base64, a download): it is written to a private
+    /// temporary folder for ffmpeg, and removed with the frames.
+    public func sample(data: Data) throws -> SampledVideo {
+        try ScratchDirectory.with(in: temporaryRoot) { folder in
+            let file = folder.appendingPathComponent("input")
+            guard FileManager.default.createFile(atPath: file.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+                throw VisageError(.internalError, "could not write the video to \(folder.path)")
+            }
+            return try sample(file)
+        }
+    }
+}

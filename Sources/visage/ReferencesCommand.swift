@@ -6,6 +6,7 @@ import VisageRecognition
 import VisageReferences
 import VisageSQLite
 import VisageServer
+import VisageVideo
 
 /// What `visage references` and `visage check` load: the pipeline, the data directory's
 /// database and its reference faces, and the decoder with the environment's limits.
@@ -152,11 +153,18 @@ struct CheckCommand: ParsableCommand {
         let tools: ReferenceTools
         do { tools = try ReferenceTools(data) } catch { exitWithError(error) }
         let checker = MediaChecker(analyzer: tools.recognition.analyzer, library: tools.library)
+        let sampler: VideoFrameSampler
+        do { sampler = try VideoFrameSampler.fromEnvironment() } catch { exitWithError(error) }
         var failed = false
         for path in paths {
             do {
-                let result = try checker.check(image: try tools.decode(path), tolerance: tolerance, personName: person)
-                print(CheckPayload(result: result, mediaType: "image", filePath: path).jsonLine())
+                let head = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: MediaSniffer.prefixLength) } ?? Data()
+                let isVideo = MediaSniffer.videoContainer(of: head) != nil
+                let result =
+                    isVideo
+                    ? try checker.check(video: try sampler.sample(URL(fileURLWithPath: path)), tolerance: tolerance, personName: person)
+                    : try checker.check(image: try tools.decode(path), tolerance: tolerance, personName: person)
+                print(CheckPayload(result: result, mediaType: isVideo ? "video" : "image", filePath: path).jsonLine())
             } catch {
                 failed = true
                 print(FileErrorLine(path, error).jsonLine())

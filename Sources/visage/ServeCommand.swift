@@ -13,6 +13,7 @@ import VisageRecognition
 import VisageReferences
 import VisageSQLite
 import VisageServer
+import VisageVideo
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,6 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Every setting is checked before the port opens: a bad value stops the start with the
         // variable's name.
         let jobs: Int, queued: Int, listenPort: Int, policy: InputPolicy, extraction: ExtractionSettings
+        let videoSampler: VideoFrameSampler
         do {
             jobs = try workers ?? configuration.integer("VISAGE_WORKERS", in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
             queued = try configuration.integer("VISAGE_MAX_QUEUE", in: 0...100_000) ?? 128
@@ -52,6 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
                 ?? configuration.integer("VISAGE_PORT", in: 0...65535) ?? 8000
             policy = try InputPolicy.fromEnvironment(environment)
             extraction = try ExtractionSettings.fromEnvironment(environment)
+            videoSampler = try VideoFrameSampler.fromEnvironment(environment)
             _ = try data.recognitionConfiguration()
         } catch {
             exitWithError(error)
@@ -106,7 +109,7 @@ struct ServeCommand: AsyncParsableCommand {
                         recognition: recognition, faceDatabase: faceDatabase, references: references,
                         runtime: try OnnxRuntime.load(),
                         fetcher: fetcher, access: access, extraction: extraction, concurrentJobs: jobs,
-                        maxQueued: queued, metrics: metrics))
+                        maxQueued: queued, metrics: metrics, videoSampler: videoSampler))
                 // People are re-examined in the background after bursts of new faces.
                 settling.start { await recognition.settlePeople() }
             } catch {

@@ -130,3 +130,64 @@ import VisageSQLite
         }
     }
 }
+
+/// `POST /check` with videos: frames across the clip, faces followed into tracks, each track
+/// matched by its best faces; uploads and server paths; a broken clip is a 4xx.
+@Suite struct VideoCheckHTTPTests {
+    static let video = CLI.testdata.appendingPathComponent("video")
+    static let hamilton = video.appendingPathComponent("short_hamilton_clip.mp4").path
+    static let miranda = CLI.testdata.appendingPathComponent("faces_identity/face_recognition/examples/lin-manuel-miranda.png").path
+
+    @Test func aClipOfAReferencePersonMatchesWithTheTimesTheyAppear() async throws {
+        let app = VisageApplication.build(services: try TestServices.make())
+        try await app.test(.router) { client in
+            let (added, json) = try await HTTPJSON.call(
+                client, .post, "/references", ["person_name": "Lin-Manuel Miranda", "image_path": Self.miranda])
+            #expect(added == .created, "\(json)")
+            let (status, check) = try await HTTPJSON.call(client, .post, "/check", ["file_path": Self.hamilton])
+            #expect(status == .ok, "\(check)")
+            #expect(check["media_type"] as? String == "video" && check["has_match"] as? Bool == true, "\(check)")
+            #expect(check["person_name"] as? String == "Lin-Manuel Miranda")
+            let video = check["video"] as? [String: Any]
+            #expect((video?["frames_analysed"] as? Int ?? 0) >= 8 && abs((video?["duration_s"] as? Double ?? 0) - 10) < 0.5, "\(video ?? [:])")
+            let tracks = check["faces"] as? [[String: Any]] ?? []
+            let matched = tracks.filter { $0["person_name"] as? String == "Lin-Manuel Miranda" }
+            #expect(!matched.isEmpty && check["face_count"] as? Int == tracks.count)
+            for track in matched {
+                let start = track["start_s"] as? Double ?? -1, end = track["end_s"] as? Double ?? -1, time = track["time_s"] as? Double ?? -1
+                #expect(start >= 0 && start <= time && time <= end && end <= 10.5, "\(track)")
+                #expect(track["frames"] as? Int ?? 0 >= 1)
+            }
+            // He is on screen for most of the clip, followed as one person across frames.
+            // Cuts break his tracks; his appearances join them, and he is on screen for most of it.
+            let appearances = video?["appearances"] as? [[String: Any]] ?? []
+            #expect(appearances.allSatisfy { $0["person_name"] as? String == "Lin-Manuel Miranda" } && !appearances.isEmpty)
+            let appearanceFrames: [Int] = appearances.map { $0["frames"] as? Int ?? 0 }
+            let trackFrames: [Int] = matched.map { $0["frames"] as? Int ?? 0 }
+            #expect(appearanceFrames.reduce(0, +) == trackFrames.reduce(0, +))
+            let spans: [Double] = appearances.map { (($0["end_s"] as? Double) ?? 0) - (($0["start_s"] as? Double) ?? 0) }
+            let onScreen = spans.reduce(0, +)
+            #expect(onScreen >= 3, "\(appearances)")
+
+            // The same clip uploaded; another clip of strangers; a truncated clip.
+            var form = MultipartBody()
+            form.file("video", filename: "clip.mp4", try Data(contentsOf: URL(fileURLWithPath: Self.hamilton)), type: "video/mp4")
+            let uploaded = try await client.execute(uri: "/check", method: .post, headers: [.contentType: form.contentType], body: form.buffer) {
+                ($0.status, HTTPJSON.object($0))
+            }
+            #expect(uploaded.0 == .ok && uploaded.1["has_match"] as? Bool == true, "\(uploaded.1)")
+            let strangers = try await HTTPJSON.call(
+                client, .post, "/check", ["file_path": Self.video.appendingPathComponent("facenet-pytorch_video.mp4").path]
+            ).json
+            #expect(strangers["media_type"] as? String == "video" && strangers["has_match"] as? Bool == false, "\(strangers)")
+            let truncated = TestServices.temporaryDirectory().appendingPathComponent("truncated.mp4")
+            defer { try? FileManager.default.removeItem(at: truncated.deletingLastPathComponent()) }
+            try Data(contentsOf: URL(fileURLWithPath: Self.hamilton)).prefix(20_000).write(to: truncated)
+            let (broken, error) = try await HTTPJSON.call(client, .post, "/check", ["file_path": truncated.path])
+            #expect(broken == .badRequest && (error["error"] as? [String: Any])?["code"] as? String == "video_unreadable", "\(error)")
+            // Other routes still take images only.
+            let (detect, refused) = try await HTTPJSON.call(client, .post, "/faces/detect", ["image_path": Self.hamilton])
+            #expect(detect == .badRequest && (refused["error"] as? [String: Any])?["code"] as? String == "image_format_unsupported")
+        }
+    }
+}

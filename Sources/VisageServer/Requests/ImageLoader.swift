@@ -23,6 +23,11 @@ struct ImageLoader: Sendable {
         try await fetcher.load(input)
     }
 
+    /// An image or a video (`LoadedImage.videoContainer`), checked by the input policy.
+    func loadMedia(_ input: ImageInput) async throws -> LoadedImage {
+        try await fetcher.load(input, acceptVideo: true)
+    }
+
     /// Decodes what `load` returned (blocking: call it on the executor).
     func decode(_ loaded: LoadedImage) throws -> DecodedImage {
         try fetcher.decode(loaded, decoder: decoder, maxSide: maxSide)

@@ -126,8 +126,25 @@ public struct CheckPayload: Encodable {
     struct Video: Encodable {
         let durationSeconds: Double
         let framesAnalysed: Int
+        let appearances: [Appearance]
 
-        enum CodingKeys: String, CodingKey { case durationSeconds = "duration_s", framesAnalysed = "frames_analysed" }
+        enum CodingKeys: String, CodingKey { case durationSeconds = "duration_s", framesAnalysed = "frames_analysed", appearances }
+    }
+
+    struct Appearance: Encodable {
+        let personName: String
+        let start: Double
+        let end: Double
+        let frames: Int
+
+        enum CodingKeys: String, CodingKey { case personName = "person_name", start = "start_s", end = "end_s", frames }
+
+        init(_ appearance: PersonAppearance) {
+            personName = appearance.personName
+            start = FacePayload.rounded(appearance.start, places: 3)
+            end = FacePayload.rounded(appearance.end, places: 3)
+            frames = appearance.frames
+        }
     }
 
     let result: CheckResult
@@ -157,7 +174,11 @@ public struct CheckPayload: Encodable {
         try container.encode(result.tolerance, forKey: .tolerance)
         try container.encode(mediaType, forKey: .mediaType)
         try container.encodeIfPresent(
-            result.video.map { Video(durationSeconds: FacePayload.rounded($0.duration, places: 3), framesAnalysed: $0.framesAnalysed) },
+            result.video.map {
+                Video(
+                    durationSeconds: FacePayload.rounded($0.duration, places: 3), framesAnalysed: $0.framesAnalysed,
+                    appearances: result.appearances.map(Appearance.init))
+            },
             forKey: .video)
     }
 }

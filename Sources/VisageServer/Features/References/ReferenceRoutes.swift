@@ -3,6 +3,7 @@ import Hummingbird
 import VisageCore
 import VisageReferences
 import VisageStorage
+import VisageVideo
 
 /// Seed 003's reference faces and `check_image` over HTTP: add a reference from an image or a
 /// stored face, list, activate or deactivate, delete; check an image against the references.
@@ -14,6 +15,8 @@ struct ReferenceRoutes: FeatureRoutes {
     let faces: any FaceStore
     let images: ImageLoader
     let executor: BlockingExecutor
+    /// Frames of the videos `POST /check` is given.
+    let sampler: VideoFrameSampler
 
     var library: ReferenceLibrary { intake.library }
 
@@ -37,14 +40,7 @@ struct ReferenceRoutes: FeatureRoutes {
             try await executor.run { try library.delete(id: id, actor: actor) }
             return try Response.json(DeletedReferencePayload(referenceID: id))
         }
-        routes.post("check") { request, _ in
-            let body = try await images.read(CheckBody.self, from: request)
-            let checker = checker
-            let result = try await images.withDecoded(body.media, on: executor) { decoded in
-                try checker.check(image: decoded, tolerance: body.tolerance, personName: body.personName)
-            }
-            return try Response.json(CheckPayload(result: result, mediaType: "image"))
-        }
+        routes.post("check") { request, _ in try await check(request) }
         return routes
     }
 
@@ -67,6 +63,29 @@ struct ReferenceRoutes: FeatureRoutes {
             }
         }
         return try Response.json(AddedReferencesPayload([added], personName: added.personName), status: .created)
+    }
+
+    /// An image is analysed as it is; a video's sampled frames are, their faces followed into
+    /// tracks.
+    private func check(_ request: Request) async throws -> Response {
+        let body = try await images.read(CheckBody.self, from: request)
+        let loaded = try await images.loadMedia(body.media)
+        let checker = checker, sampler = sampler, images = images
+        guard loaded.videoContainer != nil else {
+            let result = try await executor.run {
+                try checker.check(image: try images.decode(loaded), tolerance: body.tolerance, personName: body.personName)
+            }
+            return try Response.json(CheckPayload(result: result, mediaType: "image"))
+        }
+        let result = try await executor.run {
+            let video: SampledVideo
+            switch loaded.content {
+            case .file(let path): video = try sampler.sample(URL(fileURLWithPath: path))
+            case .data(let data): video = try sampler.sample(data: data)
+            }
+            return try checker.check(video: video, tolerance: body.tolerance, personName: body.personName)
+        }
+        return try Response.json(CheckPayload(result: result, mediaType: "video"))
     }
 
     private static func referenceID(_ context: VisageRequestContext) throws -> Int64 {
