@@ -20,7 +20,7 @@ import VisageStorage
         try Self.withTemporaryDatabase { path in
             let store = try SQLiteFaceStore(path: path)
             try store.writer.read { db in
-                for table in ["image", "face", "cluster", "face_constraint", "audit", "collection_image", "collection_face", "api_key"] {
+                for table in ["image", "face", "cluster", "face_constraint", "audit", "collection_image", "collection_face", "api_key", "reference_face", "media_audit"] {
                     #expect(try db.tableExists(table), "\(table)")
                 }
                 let faceIndexes = try db.indexes(on: "face").map(\.columns)
@@ -31,11 +31,33 @@ import VisageStorage
                 #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
                 #expect(try db.indexes(on: "collection_image").contains { $0.isUnique && $0.columns == ["collection", "image_id"] })
                 #expect(try db.indexes(on: "collection_face").map(\.columns).contains(["image_row_id"]))
-                #expect(try StoreSchema.migrator.appliedMigrations(db) == ["v1", "v2-pinned-clusters", "v3-face-collections", "v4-api-keys"])
+                #expect(try StoreSchema.migrator.appliedMigrations(db) == ["v1", "v2-pinned-clusters", "v3-face-collections", "v4-api-keys", "v5-reference-faces"])
+                #expect(try db.indexes(on: "reference_face").map(\.columns).contains(["person_name", "is_active"]))
             }
             // Opening again migrates nothing twice.
             _ = try SQLiteFaceStore(path: path)
         }
+    }
+
+    /// The reference table's CHECKs refuse what the store never writes: an untrimmed or empty
+    /// name, a partial box, an embedding that is not whole float32s, an update before creation.
+    @Test func referenceRowsKeepTheirInvariants() throws {
+        let store = try SQLiteFaceStore.inMemory()
+        let added = try store.addReferences(
+            [NewReferenceFace(personName: "Ada", embedding: [1, 0], embeddingModel: "m", referenceImagePath: nil, box: nil)], actor: nil)
+        let id = try #require(added.first?.id)
+        let now = "'2026-01-01 00:00:00'"
+        let values = "x'0000803F', 'm', 1, \(now), \(now)"
+        for bad in [
+            "INSERT INTO reference_face (person_name, embedding, embedding_model, is_active, created_at, updated_at) VALUES (' Ada', \(values))",
+            "INSERT INTO reference_face (person_name, embedding, embedding_model, is_active, created_at, updated_at) VALUES ('', \(values))",
+            "INSERT INTO reference_face (person_name, embedding, embedding_model, is_active, created_at, updated_at) VALUES ('Ada', x'0000', 'm', 1, \(now), \(now))",
+            "INSERT INTO reference_face (person_name, embedding, embedding_model, box_x, is_active, created_at, updated_at) VALUES ('Ada', x'0000803F', 'm', 3, 1, \(now), \(now))",
+            "UPDATE reference_face SET updated_at = '1999-01-01 00:00:00' WHERE id = \(id)",
+        ] {
+            #expect(throws: DatabaseError.self, "\(bad)") { try store.writer.write { try $0.execute(sql: bad) } }
+        }
+        #expect(try store.reference(id: id)?.personName == "Ada")
     }
 
     @Test func unopenableFileIsAVisageError() throws {

@@ -24,7 +24,9 @@ struct ReferenceRoutes: FeatureRoutes {
         let routes = RouteCollection(context: VisageRequestContext.self)
         routes.post("references") { request, context in try await add(request, context) }
         routes.get("references") { request, _ in
-            let person = try request.queryString("person_name").map { try TextField.name($0, field: "person_name") }
+            let person = try request.queryString("person_name").map {
+                try TextField.name($0, field: "person_name").trimmingCharacters(in: .whitespacesAndNewlines)
+            }
             let library = library
             return try Response.json(ReferenceListPayload(try await executor.run { try library.references(personName: person) }))
         }
