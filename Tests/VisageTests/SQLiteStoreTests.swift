@@ -20,7 +20,10 @@ import VisageStorage
         try Self.withTemporaryDatabase { path in
             let store = try SQLiteFaceStore(path: path)
             try store.writer.read { db in
-                for table in ["image", "face", "cluster", "face_constraint", "audit", "collection_image", "collection_face", "api_key", "reference_face", "media_audit"] {
+                for table in [
+                    "image", "face", "cluster", "face_constraint", "audit", "collection_image", "collection_face", "api_key", "reference_face",
+                    "media_audit",
+                ] {
                     #expect(try db.tableExists(table), "\(table)")
                 }
                 let faceIndexes = try db.indexes(on: "face").map(\.columns)
@@ -31,7 +34,10 @@ import VisageStorage
                 #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
                 #expect(try db.indexes(on: "collection_image").contains { $0.isUnique && $0.columns == ["collection", "image_id"] })
                 #expect(try db.indexes(on: "collection_face").map(\.columns).contains(["image_row_id"]))
-                #expect(try StoreSchema.migrator.appliedMigrations(db) == ["v1", "v2-pinned-clusters", "v3-face-collections", "v4-api-keys", "v5-reference-faces"])
+                #expect(
+                    try StoreSchema.migrator.appliedMigrations(db) == [
+                        "v1", "v2-pinned-clusters", "v3-face-collections", "v4-api-keys", "v5-reference-faces",
+                    ])
                 #expect(try db.indexes(on: "reference_face").map(\.columns).contains(["person_name", "is_active"]))
             }
             // Opening again migrates nothing twice.
