@@ -104,6 +104,12 @@ let package = Package(
             name: "VisageReferences",
             dependencies: ["VisageCore", "VisageImaging", "VisageFaces", "VisageStorage", "VisageVideo"]),
 
+        // Seed 003's routing: settings, the crash-safe move journal, routing media to the
+        // destination or the review folder.
+        .target(
+            name: "VisageRouting",
+            dependencies: ["VisageCore", "VisageModels", "VisageStorage", "VisageInput", "VisageReferences", "VisageVideo", "VisageImaging"]),
+
         // Image input for every endpoint: paths confined to roots, URLs with SSRF checks, base64,
         // uploads; one set of limits and a content check on what arrived.
         .target(
@@ -119,7 +125,7 @@ let package = Package(
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
                 "VisageRecognition", "VisageStorage", "VisageXMP", "VisageInput", "VisageAccess", "VisageClustering",
-                "VisageReferences", "VisageVideo",
+                "VisageReferences", "VisageVideo", "VisageRouting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // `URI`, which Hummingbird does not re-export: the query readers take one.
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -144,7 +150,7 @@ let package = Package(
                 "VisageCore", "VisageImaging", "VisageInference",
                 "VisageModels", "VisageFaces", "VisageSearch", "VisageServer",
                 "VisageRecognition", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageInput", "VisageAccess",
-                "VisagePeopleBench", "VisageClustering", "VisageReferences", "VisageVideo",
+                "VisagePeopleBench", "VisageClustering", "VisageReferences", "VisageVideo", "VisageRouting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -164,7 +170,7 @@ let package = Package(
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels",
                 "VisageFaces", "VisageSearch", "VisageClustering", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageServer", "VisageRecognition",
                 "visage", "visage-fuzz", "VisageInput", "VisageAccess", "VisagePeopleBench", "VisageReferences",
-                "VisageVideo",
+                "VisageVideo", "VisageRouting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

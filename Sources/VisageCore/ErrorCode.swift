@@ -130,6 +130,12 @@ extension ErrorCode {
     /// The image holds no face (or none where the caller pointed) to add as a reference.
     public static let faceNotDetected = ErrorCode("face_not_detected", 422)
     public static let referenceNotFound = ErrorCode("reference_not_found", 404)
+    /// A routing setting is out of range, or names a folder that doesn't exist or can't be written.
+    public static let invalidSettings = ErrorCode("invalid_settings", 400)
+    /// Routing needs `destination_path` and `review_path` set first.
+    public static let routingNotConfigured = ErrorCode("routing_not_configured", 409)
+    /// A file could not be moved (permissions, a full disk); nothing was lost: see the journal.
+    public static let routingFailed = ErrorCode("routing_failed", 500)
 
     // MARK: Access (API keys)
 
@@ -181,7 +187,7 @@ extension ErrorCode {
         invalidConfiguration,
         invalidCollection, collectionNotFound,
         tooManyImages, requestTimeout,
-        faceNotDetected, referenceNotFound,
+        faceNotDetected, referenceNotFound, invalidSettings, routingNotConfigured, routingFailed,
         unauthorized, forbiddenScope, invalidScope, keyNotFound,
         notFound, methodNotAllowed, httpError, invalidJson, invalidRequest, invalidMultipart, textTooLong, invalidCharacters,
         requestTooLarge, modelsNotReady, serverBusy, internalError,

@@ -14,9 +14,9 @@ import Darwin
 /// also what gets opened, so the file checked is the file read (short of someone with write
 /// access inside a root swapping a directory for a symlink between the two, which roots cannot
 /// defend against).
-enum PathConfinement {
+public enum PathConfinement {
     /// The real path of `path`, or `path_not_allowed` / `image_not_found`.
-    static func resolve(_ path: String, roots: [String]) throws -> String {
+    public static func resolve(_ path: String, roots: [String]) throws -> String {
         guard !path.isEmpty else { throw VisageError(.imageNotFound, "the image path is empty") }
         guard !path.contains("\0") else { throw VisageError(.pathNotAllowed, "the image path contains a NUL byte") }
         let rootPaths = roots.compactMap(realPath)
@@ -36,13 +36,13 @@ enum PathConfinement {
         return real
     }
 
-    static func realPath(_ path: String) -> String? {
+    public static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
     }
 
-    static func isInside(_ path: String, _ roots: [String]) -> Bool {
+    public static func isInside(_ path: String, _ roots: [String]) -> Bool {
         roots.contains { root in
             root == "/" || path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
         }

@@ -10,6 +10,7 @@ enum StoreSchema {
         migrator.registerMigration("v3-face-collections", migrate: addFaceCollections)
         migrator.registerMigration("v4-api-keys", migrate: addAPIKeys)
         migrator.registerMigration("v5-reference-faces", migrate: addReferenceFaces)
+        migrator.registerMigration("v6-media-routing", migrate: addMediaRouting)
         return migrator
     }
 
@@ -175,6 +176,39 @@ enum StoreSchema {
             table.column("action", .text).notNull().check(sql: "length(action) > 0")
             table.column("actor", .text)
             table.column("detail", .text)  // JSON
+        }
+    }
+
+    /// Seed 003's routing: its settings (JSON per key), the move journal written before each file
+    /// moves, and the content hashes of routed files. A move is `planned` exactly while it has no
+    /// `finished_at`; hashes are SHA-256 in lower-case hex.
+    private static func addMediaRouting(_ db: Database) throws {
+        try db.create(table: "routing_setting") { table in
+            table.primaryKey("key", .text).check(sql: "length(key) > 0")
+            table.column("value", .text).notNull().check(sql: "json_valid(value)")
+            table.column("updated_at", .datetime).notNull()
+        }
+        let hashCheck = "length(content_hash) = 64 AND content_hash NOT GLOB '*[^0-9a-f]*'"
+        try db.create(table: "file_move") { table in
+            table.autoIncrementedPrimaryKey("id")
+            table.column("source", .text).notNull().check(sql: "length(source) > 0")
+            table.column("destination", .text).notNull().check(sql: "length(destination) > 0 AND destination <> source")
+            table.column("content_hash", .text).notNull().check(sql: hashCheck)
+            table.column("size", .integer).notNull().check(sql: "size >= 0")
+            table.column("state", .text).notNull().check(sql: "state IN ('planned', 'done', 'rolled_back')")
+            table.column("reason", .text).notNull().check(sql: "length(reason) > 0")
+            table.column("created_at", .datetime).notNull()
+            table.column("finished_at", .datetime)
+            table.check(sql: "(state = 'planned') = (finished_at IS NULL)")
+        }
+        try db.create(index: "file_move_state", on: "file_move", columns: ["state"])
+        try db.create(table: "routed_file") { table in
+            table.primaryKey("content_hash", .text).check(sql: hashCheck)
+            table.column("original_path", .text).notNull()
+            table.column("routed_to", .text).notNull()
+            table.column("has_match", .boolean).notNull()
+            table.column("person_name", .text)
+            table.column("routed_at", .datetime).notNull()
         }
     }
 }

@@ -7,6 +7,8 @@ import VisageInference
 import VisageInput
 import VisageRecognition
 import VisageReferences
+import VisageRouting
+import VisageStorage
 import VisageVideo
 
 /// The composition root: what `visage serve` loaded (the recognition service with its pipeline
@@ -25,6 +27,8 @@ public struct ServerServices: Sendable {
     public let references: ReferenceLibrary
     /// How videos are turned into frames (`VISAGE_VIDEO_*`).
     public let videoSampler: VideoFrameSampler
+    /// Seed 003's routing of inbox files (one per process: it serialises the moves).
+    public let mediaRouter: MediaRouter
     public let extraction: ExtractionSettings
     public let runtime: OnnxRuntime
     /// API keys and whether the API is open without them.
@@ -46,12 +50,16 @@ public struct ServerServices: Sendable {
     /// requests wait, at most `maxQueued` of them (`VISAGE_MAX_QUEUE`); past that they are
     /// refused with 503 `server_busy`.
     public init(
-        recognition: RecognitionService, faceDatabase: FaceDatabaseService, references: ReferenceLibrary, runtime: OnnxRuntime,
-        fetcher: ImageFetcher, access: AccessControl, extraction: ExtractionSettings = ExtractionSettings(),
+        recognition: RecognitionService, faceDatabase: FaceDatabaseService, references: ReferenceLibrary,
+        routingStore: any RoutingStore, runtime: OnnxRuntime, fetcher: ImageFetcher, access: AccessControl, extraction: ExtractionSettings = ExtractionSettings(),
         concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), videoSampler: VideoFrameSampler = VideoFrameSampler()
     ) {
         self.videoSampler = videoSampler
+        mediaRouter = MediaRouter(
+            store: routingStore, checker: MediaChecker(analyzer: recognition.analyzer, library: references), sampler: videoSampler,
+            decoder: recognition.configuration.decoder, maxSide: recognition.configuration.maxSide,
+            inputRoots: fetcher.policy.pathRoots)
         self.recognition = recognition
         self.metrics = metrics
         self.faceDatabase = faceDatabase
@@ -98,6 +106,10 @@ public struct ServerServices: Sendable {
             intake: ReferenceIntake(analyzer: analyzer, library: references),
             checker: MediaChecker(analyzer: analyzer, library: references), faces: recognition.store, images: images,
             executor: executor, sampler: videoSampler)
+    }
+
+    var routingRoutes: RoutingRoutes {
+        RoutingRoutes(router: mediaRouter, executor: executor)
     }
 
     var keyRoutes: KeyRoutes {

@@ -11,6 +11,7 @@ import VisageInference
 import VisageInput
 import VisageRecognition
 import VisageReferences
+import VisageRouting
 import VisageSQLite
 import VisageServer
 import VisageVideo
@@ -104,12 +105,18 @@ struct ServeCommand: AsyncParsableCommand {
                 let references = ReferenceLibrary(
                     store: store, embeddingModel: recognition.embeddingModel,
                     scale: ServerServices.toleranceScale(for: recognition))
-                startup.finish(
-                    with: ServerServices(
-                        recognition: recognition, faceDatabase: faceDatabase, references: references,
-                        runtime: try OnnxRuntime.load(),
-                        fetcher: fetcher, access: access, extraction: extraction, concurrentJobs: jobs,
-                        maxQueued: queued, metrics: metrics, videoSampler: videoSampler))
+                let services = ServerServices(
+                    recognition: recognition, faceDatabase: faceDatabase, references: references,
+                    routingStore: store, runtime: try OnnxRuntime.load(),
+                    fetcher: fetcher, access: access, extraction: extraction, concurrentJobs: jobs,
+                    maxQueued: queued, metrics: metrics, videoSampler: videoSampler)
+                // Moves a crash left half done are finished or undone before any new one starts.
+                let recovery = try services.mediaRouter.recover()
+                if !recovery.isEmpty {
+                    startupLogger.warning(
+                        "routing journal: \(recovery.completed.count) moves completed, \(recovery.rolledBack.count) rolled back, \(recovery.missing.count) files missing")
+                }
+                startup.finish(with: services)
                 // People are re-examined in the background after bursts of new faces.
                 settling.start { await recognition.settlePeople() }
             } catch {

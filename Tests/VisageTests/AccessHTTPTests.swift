@@ -156,7 +156,8 @@ import VisageSQLite
         let closed = AccessControl(keys: KeyService(store: try SQLiteFaceStore.inMemory()), host: "0.0.0.0", insecureNoAuth: false)
         #expect(closed.openWithoutKeys == false)
         let guarded = ServerServices(
-            recognition: open.recognition, faceDatabase: open.faceDatabase, references: open.references, runtime: open.runtime,
+            recognition: open.recognition, faceDatabase: open.faceDatabase, references: open.references,
+            routingStore: open.mediaRouter.store, runtime: open.runtime,
             fetcher: open.fetcher, access: closed)
         try await VisageApplication.build(services: guarded).test(.router) { client in
             let status12 = try await Self.status(client, "GET", "/faceinfo").0

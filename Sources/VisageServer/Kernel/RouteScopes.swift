@@ -52,6 +52,10 @@ enum RouteScopes {
         "PATCH /references/{reference_id}": .scope(.review),
         "DELETE /references/{reference_id}": .scope(.review),
         "POST /check": .scope(.review),
+        "POST /media/route": .scope(.review),
+        "GET /api/settings/face-recognition": .scope(.review),
+        // Where files go on the server's disks: the operator's decision.
+        "PUT /api/settings/face-recognition": .scope(.admin),
 
         "POST /keys": .scope(.admin),
         "GET /keys": .scope(.admin),

@@ -58,7 +58,7 @@ enum TestServices {
         let references = ReferenceLibrary(
             store: store, embeddingModel: analyzer.embeddingModelName, scale: ServerServices.toleranceScale(for: recognition))
         return ServerServices(
-            recognition: recognition, faceDatabase: faceDatabase, references: references, runtime: runtime, fetcher: fetcher,
+            recognition: recognition, faceDatabase: faceDatabase, references: references, routingStore: store, runtime: runtime, fetcher: fetcher,
             access: AccessControl(keys: KeyService(store: store), openWithoutKeys: true), extraction: extraction,
             concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics)
     }

@@ -1,0 +1,135 @@
+import Foundation
+import Synchronization
+import VisageCore
+import VisageImaging
+import VisageInput
+import VisageModels
+import VisageReferences
+import VisageStorage
+import VisageVideo
+
+/// What routing did with one file (seed 003's move module, as `POST /media/route` answers).
+public struct RouteOutcome: Sendable {
+    /// nil when face recognition is off (the file went to the destination unchecked) or the file
+    /// is a duplicate.
+    public var check: CheckResult?
+    public var mediaType: String?
+    /// Where the file is now; nil for a duplicate, which stays where it was.
+    public var movedTo: String?
+    public var duplicate: Bool
+    /// For a duplicate: where the first copy went.
+    public var duplicateOf: String?
+    /// Why a file could not be analysed (it went to review).
+    public var analysisError: VisageError?
+}
+
+/// Seed 003's routing: a file from the inbox is checked against the references and moved to
+/// the destination (a match) or the review folder (no match, no face, or not analysable), by a
+/// `JournaledMover`. A file whose content was routed before is a duplicate and stays put.
+///
+/// Moves are made one at a time (checks run in parallel), and each starts by checking that the
+/// file is still there and its content still unrouted, so the same file routed twice at once
+/// moves once.
+public final class MediaRouter: Sendable {
+    public let store: any RoutingStore
+    public let mover: JournaledMover
+    public let checker: MediaChecker
+    public let sampler: VideoFrameSampler
+    public let decoder: ImageDecoder
+    public let maxSide: Int
+    /// `VISAGE_INPUT_ROOTS`: files under them may be routed as well as the inbox's.
+    public let inputRoots: [String]
+    private let moveLock = Mutex(())
+
+    public init(
+        store: any RoutingStore, checker: MediaChecker, sampler: VideoFrameSampler, decoder: ImageDecoder, maxSide: Int,
+        inputRoots: [String]
+    ) {
+        self.store = store
+        mover = JournaledMover(store: store)
+        self.checker = checker
+        self.sampler = sampler
+        self.decoder = decoder
+        self.maxSide = maxSide
+        self.inputRoots = inputRoots
+    }
+
+    public func route(_ path: String, actor: String?) throws -> RouteOutcome {
+        let settings = try store.routingSettings()
+        guard let destination = settings.destinationPath, let review = settings.reviewPath else {
+            throw VisageError(
+                .routingNotConfigured, "set destination_path and review_path first (PUT /api/settings/face-recognition)")
+        }
+        let roots = (settings.inboxPath.map { [$0] } ?? []) + inputRoots
+        guard !roots.isEmpty else {
+            throw VisageError(.pathNotAllowed, "\(path) is outside the inbox: set inbox_path (or VISAGE_INPUT_ROOTS) to route files")
+        }
+        let source = try PathConfinement.resolve(path, roots: roots)
+        try Self.requireRegularFile(source, shown: path)
+        let digest = try FileDigest.of(URL(fileURLWithPath: source))
+        if let earlier = try store.routedFile(contentHash: digest.sha256) {
+            return try duplicate(source, of: earlier, actor: actor)
+        }
+
+        var outcome = RouteOutcome(duplicate: false)
+        var target = destination
+        if settings.enabled {
+            do {
+                let (result, type) = try check(source, settings)
+                outcome.check = result
+                outcome.mediaType = type
+                if !result.hasMatch { target = review }
+            } catch let error as VisageError {
+                // Not analysable: a person decides.
+                outcome.analysisError = error
+                target = review
+            }
+        }
+        let hasMatch = outcome.check?.hasMatch ?? false
+        let reason = !settings.enabled ? "unchecked" : (hasMatch ? "match" : "no_match")
+        let person = outcome.check?.personName
+        outcome.movedTo = try moveLock.withLock { _ -> String in
+            // Routed meanwhile by another request: the first one moved it.
+            if let earlier = try store.routedFile(contentHash: digest.sha256) {
+                throw VisageError(.routingFailed, "\(path) was routed meanwhile to \(earlier.routedTo)")
+            }
+            return try mover.move(
+                source, digest: digest, into: target, reason: reason,
+                routed: { RoutedFile(contentHash: digest.sha256, originalPath: source, routedTo: $0, hasMatch: hasMatch, personName: person, routedAt: Date()) },
+                audit: { ("route", actor, Self.detail(["source": source, "destination": $0, "reason": reason, "person_name": person])) })
+        }
+        return outcome
+    }
+
+    /// Finishes or undoes what a crash left half done; run before routing starts.
+    public func recover() throws -> JournaledMover.Recovery {
+        try moveLock.withLock { _ in try mover.recover() }
+    }
+
+    private func check(_ source: String, _ settings: FaceRoutingSettings) throws -> (CheckResult, String) {
+        let head = FileHandle(forReadingAtPath: source).flatMap { try? $0.read(upToCount: MediaSniffer.prefixLength) } ?? Data()
+        if MediaSniffer.videoContainer(of: head) != nil {
+            let video = try sampler.sample(URL(fileURLWithPath: source))
+            return (try checker.check(video: video, tolerance: settings.tolerance, personName: settings.personName), "video")
+        }
+        let image = try decoder.decode(.file(source), maxSide: maxSide)
+        return (try checker.check(image: image, tolerance: settings.tolerance, personName: settings.personName), "image")
+    }
+
+    private func duplicate(_ source: String, of earlier: RoutedFile, actor: String?) throws -> RouteOutcome {
+        try store.appendMediaAudit(
+            action: "route_duplicate", actor: actor, detailJSON: Self.detail(["source": source, "duplicate_of": earlier.routedTo]))
+        return RouteOutcome(duplicate: true, duplicateOf: earlier.routedTo)
+    }
+
+    static func requireRegularFile(_ path: String, shown: String) throws {
+        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+        guard type == .typeRegular else { throw VisageError(.imageNotAFile, "\(shown) is not a regular file") }
+    }
+
+    static func detail(_ fields: [String: String?]) -> String? {
+        let object = fields.compactMapValues { $0 }
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            .map { String(decoding: $0, as: UTF8.self) }
+    }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import VisageCore
+import VisageInput
+import VisageReferences
+import VisageRouting
+import VisageSQLite
+import VisageServer
+import VisageVideo
+
+/// What `visage route` and `visage watch` run on: the data directory's settings, journal and
+/// references, with the pipeline.
+struct RoutingTools {
+    let router: MediaRouter
+
+    init(_ data: DataOptions) throws {
+        let tools = try ReferenceTools(data)
+        let store = try data.openStore()
+        router = MediaRouter(
+            store: store, checker: MediaChecker(analyzer: tools.recognition.analyzer, library: tools.library),
+            sampler: try VideoFrameSampler.fromEnvironment(), decoder: tools.decoder, maxSide: tools.recognition.configuration.maxSide,
+            inputRoots: try InputPolicy.fromEnvironment(ProcessInfo.processInfo.environment).pathRoots)
+    }
+
+    /// Routes `path` and prints its JSON line; false when it failed.
+    func route(_ path: String) -> Bool {
+        do {
+            print(RouteOutcomePayload(outcome: try router.route(path, actor: "cli"), filePath: path).jsonLine())
+            return true
+        } catch {
+            print(FileErrorLine(path, error).jsonLine())
+            return false
+        }
+    }
+
+    func recover() throws {
+        let recovery = try router.recover()
+        if !recovery.isEmpty {
+            FileHandle.standardError.write(
+                Data(
+                    "routing journal: \(recovery.completed.count) moves completed, \(recovery.rolledBack.count) rolled back, \(recovery.missing.count) files missing\n"
+                        .utf8))
+        }
+    }
+}
+
+/// `visage route`: seed 003's move module from the command line.
+struct RouteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "route",
+        abstract: "Route files to the destination or the review folder by their faces; one JSON line per file (see docs/API.md, POST /media/route).",
+        discussion: "The moves a crash left half done are finished or undone first; with no PATH, that is all it does.")
+
+    @Argument(help: "Files in the inbox (or under VISAGE_INPUT_ROOTS).")
+    var paths: [String] = []
+
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        let tools: RoutingTools
+        do {
+            tools = try RoutingTools(data)
+            try tools.recover()
+        } catch {
+            exitWithError(error)
+        }
+        var failed = false
+        for path in paths where !tools.route(path) { failed = true }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+/// `visage watch`: routes every file that appears in the inbox.
+struct WatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Route every file that appears in the inbox (inbox_path of the settings), one JSON line each, until stopped.")
+
+    @Option(help: "Seconds between looks at the inbox.")
+    var interval: Double = 2
+
+    @Flag(help: "Route what is there now (after one interval, to see it is complete), then exit.")
+    var once = false
+
+    @OptionGroup var data: DataOptions
+
+    func validate() throws {
+        guard interval.isFinite, (0.1...3600).contains(interval) else { throw ValidationError("--interval must be from 0.1 to 3600") }
+    }
+
+    func run() throws {
+        let tools: RoutingTools
+        let inbox: String
+        do {
+            tools = try RoutingTools(data)
+            try tools.recover()
+            guard let folder = try tools.router.store.routingSettings().inboxPath else {
+                throw VisageError(.routingNotConfigured, "set inbox_path first (PUT /api/settings/face-recognition)")
+            }
+            inbox = folder
+        } catch {
+            exitWithError(error)
+        }
+        var watcher = InboxWatcher(folder: inbox)
+        // A file is ready once it looked the same twice, `interval` apart.
+        _ = watcher.settledFiles()
+        repeat {
+            Thread.sleep(forTimeInterval: interval)
+            for path in watcher.settledFiles() { _ = tools.route(path) }
+        } while !once
+    }
+}
