@@ -55,7 +55,7 @@ public struct MediaChecker: Sendable {
     }
 
     /// Fills in the face's nearest person: the one whose median distance over `embeddings` is
-    /// lowest (one poor frame doesn't decide a track), matched when within `tolerance`.
+    /// lowest (one poor frame neither makes nor breaks a track), matched when within `tolerance`.
     private func judged(
         _ face: CheckedFace, _ embeddings: [[Float]], _ matcher: ReferenceMatcher, _ tolerance: Double, _ personName: String?
     ) -> CheckedFace {
@@ -65,7 +65,8 @@ public struct MediaChecker: Sendable {
         for name in names {
             let distances = embeddings.compactMap { matcher.nearest($0, personName: name)?.distance }.sorted()
             guard !distances.isEmpty else { continue }
-            let median = distances[(distances.count - 1) / 2]
+            // The upper median: with two frames, both must be close (one lucky frame is no match).
+            let median = distances[distances.count / 2]
             if nearest.map({ median < $0.distance }) ?? true { nearest = (name, median) }
         }
         guard let nearest else { return face }
