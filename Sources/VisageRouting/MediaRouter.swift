@@ -95,7 +95,10 @@ public final class MediaRouter: Sendable {
             }
             return try mover.move(
                 source, digest: digest, into: target, reason: reason,
-                routed: { RoutedFile(contentHash: digest.sha256, originalPath: source, routedTo: $0, hasMatch: hasMatch, personName: person, routedAt: Date()) },
+                routed: {
+                    RoutedFile(
+                        contentHash: digest.sha256, originalPath: source, routedTo: $0, hasMatch: hasMatch, personName: person, routedAt: Date())
+                },
                 audit: { ("route", actor, Self.detail(["source": source, "destination": $0, "reason": reason, "person_name": person])) })
         }
         return outcome

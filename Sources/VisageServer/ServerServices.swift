@@ -51,7 +51,8 @@ public struct ServerServices: Sendable {
     /// refused with 503 `server_busy`.
     public init(
         recognition: RecognitionService, faceDatabase: FaceDatabaseService, references: ReferenceLibrary,
-        routingStore: any RoutingStore, runtime: OnnxRuntime, fetcher: ImageFetcher, access: AccessControl, extraction: ExtractionSettings = ExtractionSettings(),
+        routingStore: any RoutingStore, runtime: OnnxRuntime, fetcher: ImageFetcher, access: AccessControl,
+        extraction: ExtractionSettings = ExtractionSettings(),
         concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), videoSampler: VideoFrameSampler = VideoFrameSampler()
     ) {

@@ -98,7 +98,8 @@ public protocol RoutingStore: Sendable {
     func planMove(source: String, destination: String, contentHash: String, size: Int64, reason: String) throws -> FileMove
     /// Marks the move `done` or `rolledBack`, with the routing record and audit line for a done
     /// one, in one transaction.
-    func finishMove(_ id: Int64, state: FileMove.State, routed: RoutedFile?, audit: (action: String, actor: String?, detailJSON: String?)?)
+    func finishMove(
+        _ id: Int64, state: FileMove.State, routed: RoutedFile?, audit: (action: String, actor: String?, detailJSON: String?)?)
         throws
     /// Moves still `planned`: what a crash left for recovery.
     func unfinishedMoves() throws -> [FileMove]

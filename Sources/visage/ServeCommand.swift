@@ -114,7 +114,8 @@ struct ServeCommand: AsyncParsableCommand {
                 let recovery = try services.mediaRouter.recover()
                 if !recovery.isEmpty {
                     startupLogger.warning(
-                        "routing journal: \(recovery.completed.count) moves completed, \(recovery.rolledBack.count) rolled back, \(recovery.missing.count) files missing")
+                        "routing journal: \(recovery.completed.count) moves completed, \(recovery.rolledBack.count) rolled back, \(recovery.missing.count) files missing"
+                    )
                 }
                 startup.finish(with: services)
                 // People are re-examined in the background after bursts of new faces.

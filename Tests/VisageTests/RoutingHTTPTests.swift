@@ -76,7 +76,8 @@ import VisageSQLite
             inbox[(try Self.copy(strangers, to: folders.inbox, as: "walkers.webm") as NSString).lastPathComponent] = "review"
 
             for name in inbox.keys.sorted() {
-                let (status, json) = try await HTTPJSON.call(client, .post, "/media/route", ["file_path": folders.inbox.appendingPathComponent(name).path])
+                let (status, json) = try await HTTPJSON.call(
+                    client, .post, "/media/route", ["file_path": folders.inbox.appendingPathComponent(name).path])
                 #expect(status == .ok, "\(name): \(json)")
                 let movedTo = json["moved_to"] as? String ?? ""
                 let expected = inbox[name] == "destination" ? folders.destination : folders.review
@@ -99,7 +100,8 @@ import VisageSQLite
             // Outside the inbox: refused.
             let (outside, refused) = try await HTTPJSON.call(client, .post, "/media/route", ["file_path": angelina[5]])
             #expect(outside == .forbidden && (refused["error"] as? [String: Any])?["code"] as? String == "path_not_allowed")
-            let (missing, _) = try await HTTPJSON.call(client, .post, "/media/route", ["file_path": folders.inbox.appendingPathComponent("gone.jpg").path])
+            let (missing, _) = try await HTTPJSON.call(
+                client, .post, "/media/route", ["file_path": folders.inbox.appendingPathComponent("gone.jpg").path])
             #expect(missing == .notFound)
         }
         let actions = try store.mediaAudit(limit: 100).map(\.action)
