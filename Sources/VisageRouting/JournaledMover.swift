@@ -32,15 +32,18 @@ public struct JournaledMover: Sendable {
         audit: (String) -> (action: String, actor: String?, detailJSON: String?)?
     ) throws -> String {
         let destination = Self.freeName(for: (source as NSString).lastPathComponent, in: folder)
-        let move = try store.planMove(source: source, destination: destination, contentHash: digest.sha256, size: digest.size, reason: reason)
+        let move = try store.planMove(
+            source: source, destination: destination, contentHash: digest.sha256, size: digest.size, reason: reason,
+            routed: routed(destination))
+        CrashPoints.reached(.planned)
         do {
             try Self.place(source, at: destination)
         } catch {
             // Nothing was placed (a failed copy removes its partial); the source is where it was.
-            try? store.finishMove(move.id, state: .rolledBack, routed: nil, audit: nil)
+            try? store.finishMove(move.id, state: .rolledBack, audit: nil)
             throw error
         }
-        try store.finishMove(move.id, state: .done, routed: routed(destination), audit: audit(destination))
+        try store.finishMove(move.id, state: .done, audit: audit(destination))
         return destination
     }
 
@@ -67,17 +70,17 @@ public struct JournaledMover: Sendable {
                 if atSource { try FileSystemCalls.unlink(move.source) }
                 FileSystemCalls.syncDirectory(of: move.source)
                 try store.finishMove(
-                    move.id, state: .done, routed: nil, audit: ("move_recovered", nil, Self.detail(move, "completed")))
+                    move.id, state: .done, audit: ("move_recovered", nil, Self.detail(move, "completed")))
                 recovery.completed.append(move.destination)
             } else if atSource {
                 // The destination only ever appears by a link to a whole file, so a file there with
                 // other bytes is someone else's: it is left alone.
                 try store.finishMove(
-                    move.id, state: .rolledBack, routed: nil, audit: ("move_recovered", nil, Self.detail(move, "rolled_back")))
+                    move.id, state: .rolledBack, audit: ("move_recovered", nil, Self.detail(move, "rolled_back")))
                 recovery.rolledBack.append(move.source)
             } else {
                 try store.finishMove(
-                    move.id, state: .rolledBack, routed: nil, audit: ("move_recovered", nil, Self.detail(move, "missing")))
+                    move.id, state: .rolledBack, audit: ("move_recovered", nil, Self.detail(move, "missing")))
                 recovery.missing.append(move.source)
             }
         }
@@ -89,17 +92,20 @@ public struct JournaledMover: Sendable {
         switch try FileSystemCalls.link(source, destination) {
         case .linked:
             FileSystemCalls.syncDirectory(of: destination)
+            CrashPoints.reached(.linked)
         case .exists:
             throw VisageError(.routingFailed, "\(destination) appeared while the move was planned")
         case .crossDevice:
             let partial = destination + partialSuffix
             try FileSystemCalls.copy(source, to: partial)
             FileSystemCalls.syncDirectory(of: partial)
+            CrashPoints.reached(.copied)
             guard try FileSystemCalls.link(partial, destination) == .linked else {
                 try? FileSystemCalls.unlink(partial)
                 throw VisageError(.routingFailed, "could not link the copy of \(source) to \(destination)")
             }
             FileSystemCalls.syncDirectory(of: destination)
+            CrashPoints.reached(.linked)
             try FileSystemCalls.unlink(partial)
         case .unsupported:
             // A file system without hard links: rename, after checking the name is free.
@@ -113,6 +119,7 @@ public struct JournaledMover: Sendable {
         }
         try FileSystemCalls.unlink(source)
         FileSystemCalls.syncDirectory(of: source)
+        CrashPoints.reached(.unlinked)
     }
 
     /// `name`, or `stem (2).ext`, `stem (3).ext`, ... : the first free name in `folder`.

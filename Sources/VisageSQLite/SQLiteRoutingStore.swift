@@ -14,11 +14,12 @@ private struct FileMoveRow: Codable, FetchableRecord, MutablePersistableRecord {
     var size: Int64
     var state: String
     var reason: String
+    var routed: String?
     var createdAt: Date
     var finishedAt: Date?
 
     enum CodingKeys: String, CodingKey {
-        case id, source, destination, size, state, reason
+        case id, source, destination, size, state, reason, routed
         case contentHash = "content_hash", createdAt = "created_at", finishedAt = "finished_at"
     }
 
@@ -29,7 +30,11 @@ private struct FileMoveRow: Codable, FetchableRecord, MutablePersistableRecord {
     var value: FileMove {
         FileMove(
             id: id ?? 0, source: source, destination: destination, contentHash: contentHash, size: size,
-            state: FileMove.State(rawValue: state) ?? .planned, reason: reason, createdAt: createdAt)
+            state: FileMove.State(rawValue: state) ?? .planned, reason: reason, routed: routedFile, createdAt: createdAt)
+    }
+
+    var routedFile: RoutedFile? {
+        routed.flatMap { try? JSONDecoder().decode(RoutedFile.self, from: Data($0.utf8)) }
     }
 }
 
@@ -90,19 +95,20 @@ extension SQLiteFaceStore: RoutingStore {
         }
     }
 
-    public func planMove(source: String, destination: String, contentHash: String, size: Int64, reason: String) throws -> FileMove {
-        try writeDatabase { db in
+    public func planMove(
+        source: String, destination: String, contentHash: String, size: Int64, reason: String, routed: RoutedFile?
+    ) throws -> FileMove {
+        let routedJSON = try routed.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        return try writeDatabase { db in
             var row = FileMoveRow(
                 source: source, destination: destination, contentHash: contentHash, size: size, state: FileMove.State.planned.rawValue,
-                reason: reason, createdAt: Date(), finishedAt: nil)
+                reason: reason, routed: routedJSON, createdAt: Date(), finishedAt: nil)
             try row.insert(db)
             return row.value
         }
     }
 
-    public func finishMove(
-        _ id: Int64, state: FileMove.State, routed: RoutedFile?, audit: (action: String, actor: String?, detailJSON: String?)?
-    ) throws {
+    public func finishMove(_ id: Int64, state: FileMove.State, audit: (action: String, actor: String?, detailJSON: String?)?) throws {
         try writeDatabase { db in
             guard var row = try FileMoveRow.fetchOne(db, key: id) else {
                 throw VisageError(.storeFailed, "the move journal has no move \(id)")
@@ -110,7 +116,7 @@ extension SQLiteFaceStore: RoutingStore {
             row.state = state.rawValue
             row.finishedAt = max(Date(), row.createdAt)
             try row.update(db)
-            if let routed { try RoutedFileRow(routed).save(db) }
+            if state == .done, let routed = row.routedFile { try RoutedFileRow(routed).save(db) }
             if let audit {
                 try db.execute(
                     sql: "INSERT INTO media_audit (at, action, actor, detail) VALUES (?, ?, ?, ?)",

@@ -197,6 +197,7 @@ enum StoreSchema {
             table.column("size", .integer).notNull().check(sql: "size >= 0")
             table.column("state", .text).notNull().check(sql: "state IN ('planned', 'done', 'rolled_back')")
             table.column("reason", .text).notNull().check(sql: "length(reason) > 0")
+            table.column("routed", .text).check(sql: "routed IS NULL OR json_valid(routed)")  // the RoutedFile to record
             table.column("created_at", .datetime).notNull()
             table.column("finished_at", .datetime)
             table.check(sql: "(state = 'planned') = (finished_at IS NULL)")

@@ -53,11 +53,14 @@ public struct FileMove: Sendable, Equatable {
     public var state: State
     /// Why the file moved: `match`, `no_match`, `keep`, `delete`, ...
     public var reason: String
+    /// The routing record to write when the move is done (also by recovery); nil for moves that
+    /// are not routing decisions (review actions).
+    public var routed: RoutedFile?
     public var createdAt: Date
 
     public init(
         id: Int64, source: String, destination: String, contentHash: String, size: Int64, state: State, reason: String,
-        createdAt: Date
+        routed: RoutedFile? = nil, createdAt: Date
     ) {
         self.id = id
         self.source = source
@@ -66,12 +69,13 @@ public struct FileMove: Sendable, Equatable {
         self.size = size
         self.state = state
         self.reason = reason
+        self.routed = routed
         self.createdAt = createdAt
     }
 }
 
 /// A file routed once: its content hash makes a second copy of it a duplicate.
-public struct RoutedFile: Sendable, Equatable {
+public struct RoutedFile: Sendable, Equatable, Codable {
     public var contentHash: String
     public var originalPath: String
     public var routedTo: String
@@ -94,13 +98,15 @@ public protocol RoutingStore: Sendable {
     /// The stored settings; the defaults when none were saved.
     func routingSettings() throws -> FaceRoutingSettings
     func saveRoutingSettings(_ settings: FaceRoutingSettings, actor: String?) throws
-    /// Journals a move as `planned`, before the file is touched.
-    func planMove(source: String, destination: String, contentHash: String, size: Int64, reason: String) throws -> FileMove
-    /// Marks the move `done` or `rolledBack`, with the routing record and audit line for a done
-    /// one, in one transaction.
-    func finishMove(
-        _ id: Int64, state: FileMove.State, routed: RoutedFile?, audit: (action: String, actor: String?, detailJSON: String?)?)
-        throws
+    /// Journals a move as `planned`, before the file is touched, with the routing record its
+    /// completion writes.
+    func planMove(
+        source: String, destination: String, contentHash: String, size: Int64, reason: String, routed: RoutedFile?
+    ) throws
+        -> FileMove
+    /// Marks the move `done` (writing its routing record) or `rolledBack`, with the audit line,
+    /// in one transaction.
+    func finishMove(_ id: Int64, state: FileMove.State, audit: (action: String, actor: String?, detailJSON: String?)?) throws
     /// Moves still `planned`: what a crash left for recovery.
     func unfinishedMoves() throws -> [FileMove]
     /// The file routed with this content, if any.
