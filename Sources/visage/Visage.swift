@@ -8,6 +8,6 @@ struct Visage: AsyncParsableCommand {
         subcommands: [
             AnalyzeCommand.self, ServeCommand.self, ImportXMPCommand.self, ReclusterCommand.self, ReindexCommand.self,
             ModelsCommand.self, KeysCommand.self, ReferencesCommand.self, CheckCommand.self, RouteCommand.self, WatchCommand.self, BenchCommand.self,
-            BenchSearchCommand.self, BenchFaceDatabaseCommand.self, BenchPeopleCommand.self,
+            BenchSearchCommand.self, BenchFaceDatabaseCommand.self, BenchPeopleCommand.self, BenchRoutingCommand.self,
         ])
 }
