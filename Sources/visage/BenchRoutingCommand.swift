@@ -68,7 +68,9 @@ struct BenchRoutingCommand: ParsableCommand {
         inbox.append(
             InboxFile(path: root.appendingPathComponent("formats/corrupt/sharp_truncated.jpg").path, isVideo: false, belongsInDestination: false))
         let references = try store.references(personName: nil, activeOnly: true).count
-        print("routing benchmark: \(references) references of \(Set(try store.references(personName: nil, activeOnly: true).map(\.personName)).count) people; inbox of \(inbox.filter { !$0.isVideo }.count) images and \(inbox.filter(\.isVideo).count) videos; pack \(tools.recognition.embeddingModel)")
+        print(
+            "routing benchmark: \(references) references of \(Set(try store.references(personName: nil, activeOnly: true).map(\.personName)).count) people; inbox of \(inbox.filter { !$0.isVideo }.count) images and \(inbox.filter(\.isVideo).count) videos; pack \(tools.recognition.embeddingModel)"
+        )
 
         let checker = MediaChecker(analyzer: tools.recognition.analyzer, library: tools.library)
         try store.saveRoutingSettings(FaceRoutingSettings(destinationPath: folders[2], reviewPath: folders[3], inboxPath: folders[1]), actor: "bench")
@@ -82,7 +84,9 @@ struct BenchRoutingCommand: ParsableCommand {
             let start = ContinuousClock.now
             let outcome = try router.route(copy, actor: "bench")
             let toDestination = outcome.movedTo?.hasPrefix(folders[2] + "/") == true
-            visage.add(file, seconds: (ContinuousClock.now - start).inSeconds, frames: outcome.check?.video?.framesAnalysed ?? 0, toDestination: toDestination)
+            visage.add(
+                file, seconds: (ContinuousClock.now - start).inSeconds, frames: outcome.check?.video?.framesAnalysed ?? 0,
+                toDestination: toDestination)
         }
         for file in inbox {
             let start = ContinuousClock.now

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import VisageSQLite
+import VisageStorage
 
 /// `visage references` and `visage check` on a data directory, as a user runs them (seed 003's
 /// `add_reference_face.py` and `test_face_recognition.py`).
@@ -41,5 +43,48 @@ import Testing
         #expect(removed.status == 0 && removed.stdout.contains("removed reference \(id)"))
         #expect(Self.lines(run(["references", "list"], data: data).stdout).isEmpty)
         #expect(run(["references", "remove", String(id)], data: data).status == 1)
+    }
+}
+
+/// `visage route` and `visage watch`: the seed's move module from the command line, on the data
+/// directory's settings and references.
+@Suite struct RouteCommandsTests {
+    @Test func routeAndWatchMoveTheInbox() throws {
+        let root = TestServices.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = root.appendingPathComponent("data")
+        let (inbox, final, review) = (
+            root.appendingPathComponent("inbox"), root.appendingPathComponent("final"), root.appendingPathComponent("review")
+        )
+        for folder in [data, inbox, final, review] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        let options = ["--data", data.path, "--pack", "lite", "--model-dir", CLI.modelDirectory]
+        let unconfigured = CLI.run(["route", "/tmp/x.jpg"] + options)
+        #expect(
+            unconfigured.status == 1
+                && (ReferenceCommandsTests.lines(unconfigured.stdout).first?["error"] as? [String: Any])?["code"] as? String
+                    == "routing_not_configured"
+        )
+        let store = try SQLiteFaceStore(path: data.appendingPathComponent("visage.sqlite").path)
+        try store.saveRoutingSettings(FaceRoutingSettings(destinationPath: final.path, reviewPath: review.path, inboxPath: inbox.path), actor: "test")
+        let obama = PeopleQualityTests.photos(of: "Barack_Obama")
+        #expect(CLI.run(["references", "add", "Barack Obama"] + obama.prefix(3) + options).status == 0)
+
+        let first = inbox.appendingPathComponent("first.jpg").path
+        try FileManager.default.copyItem(atPath: obama[4], toPath: first)
+        let routed = ReferenceCommandsTests.lines(CLI.run(["route", first] + options).stdout)
+        #expect(routed.first?["moved_to"] as? String == final.appendingPathComponent("first.jpg").path, "\(routed)")
+
+        // watch: files that settled are routed; a download still named .part is not.
+        try FileManager.default.copyItem(atPath: obama[5], toPath: inbox.appendingPathComponent("second.jpg").path)
+        try FileManager.default.copyItem(
+            atPath: PeopleQualityTests.photos(of: "Angelina_Jolie")[0], toPath: inbox.appendingPathComponent("third.jpg").path)
+        try FileManager.default.copyItem(atPath: obama[6], toPath: inbox.appendingPathComponent("partial.jpg.part").path)
+        let watched = CLI.run(["watch", "--once", "--interval", "0.3"] + options)
+        #expect(watched.status == 0, "\(watched.stderr)")
+        let lines = ReferenceCommandsTests.lines(watched.stdout)
+        #expect(lines.count == 2, "\(watched.stdout)")
+        #expect(FileManager.default.fileExists(atPath: final.appendingPathComponent("second.jpg").path))
+        #expect(FileManager.default.fileExists(atPath: review.appendingPathComponent("third.jpg").path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.path) == ["partial.jpg.part"])
     }
 }
