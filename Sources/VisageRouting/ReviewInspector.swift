@@ -89,9 +89,10 @@ public final class ReviewInspector: Sendable {
         case .image:
             image = try decoder.decode(.file(item.path), maxSide: Self.thumbnailSide).image
         case .video:
+            // A few frames, small: the first is the thumbnail. (One frame only made ffmpeg write
+            // none for some clips.)
             var firstFrame = sampler
-            firstFrame.options.maxFrames = 1
-            firstFrame.options.sceneThreshold = 1
+            firstFrame.options.maxFrames = 4
             firstFrame.options.maxSide = Self.thumbnailSide
             guard let frame = try firstFrame.sample(URL(fileURLWithPath: item.path)).frames.first else {
                 throw VisageError(.videoUnreadable, "no frame could be read from \(item.path)")

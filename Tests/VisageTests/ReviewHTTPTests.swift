@@ -191,6 +191,14 @@ import VisageSQLite
             #expect(tooMany.status == .badRequest)
             let escaping = try await HTTPJSON.call(client, .post, "/api/review/batch/keep", ["file_paths": [group], "destination": "../x"])
             #expect(escaping.status == .forbidden)
+
+            // A video's thumbnail is its first sampled frame.
+            let clip = try folders.add(CLI.testdata.appendingPathComponent("video/short_hamilton_clip.mp4").path, as: "clip.mp4")
+            try await client.execute(uri: "/api/review/thumbnail?file_path=\(clip)", method: .get) { response in
+                #expect(response.status == .ok && response.headers[.contentType] == "image/jpeg", "\(String(buffer: response.body))")
+                let header = try ImageDecoder().header(.bytes(Data(buffer: response.body)))
+                #expect(max(header.width, header.height) == 320, "\(header.width)x\(header.height)")
+            }
         }
         let actions = try store.mediaAudit(limit: 100).map(\.action)
         #expect(actions.filter { $0 == "review_add_reference" }.count == 3 && actions.filter { $0 == "review_keep" }.count == 2, "\(actions)")
