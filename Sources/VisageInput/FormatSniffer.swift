@@ -4,12 +4,12 @@ import VisageImaging
 /// Names an image format from its first bytes. The extension, the Content-Type header and a
 /// data URI's media type are all chosen by the sender, so they are never trusted; the bytes are
 /// what libvips will actually parse.
-enum FormatSniffer {
+public enum FormatSniffer {
     /// Bytes needed to recognise every format below.
-    static let prefixLength = 16
+    public static let prefixLength = 16
 
     /// The format's libvips name, or nil when the bytes start like no image format we know.
-    static func format<Bytes: Collection>(of bytes: Bytes) -> String? where Bytes.Element == UInt8 {
+    public static func format<Bytes: Collection>(of bytes: Bytes) -> String? where Bytes.Element == UInt8 {
         let b = Array(bytes.prefix(prefixLength))
         func starts(_ magic: [UInt8], at offset: Int = 0) -> Bool {
             b.count >= offset + magic.count && Array(b[offset..<offset + magic.count]) == magic

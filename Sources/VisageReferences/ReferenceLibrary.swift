@@ -11,6 +11,7 @@ public final class ReferenceLibrary: Sendable {
     public let embeddingModel: String
     public let scale: ToleranceScale
     private let cachedMatcher = Mutex<ReferenceMatcher?>(nil)
+    private let changes = Mutex(0)
 
     public init(store: any ReferenceStore, embeddingModel: String, scale: ToleranceScale) {
         self.store = store
@@ -57,7 +58,12 @@ public final class ReferenceLibrary: Sendable {
         try store.references(personName: personName, activeOnly: false)
     }
 
+    /// Counts the changes made through this library: what was matched against an older
+    /// generation may match differently now (the review queue's cached best guesses).
+    public var generation: Int { changes.withLock { $0 } }
+
     private func invalidate() {
+        changes.withLock { $0 += 1 }
         cachedMatcher.withLock { $0 = nil }
     }
 

@@ -29,6 +29,8 @@ public struct ServerServices: Sendable {
     public let videoSampler: VideoFrameSampler
     /// Seed 003's routing of inbox files (one per process: it serialises the moves).
     public let mediaRouter: MediaRouter
+    /// Seed 003's review queue (its deleted files go to the trash folder it was given).
+    public let reviewQueue: ReviewQueue
     public let extraction: ExtractionSettings
     public let runtime: OnnxRuntime
     /// API keys and whether the API is open without them.
@@ -38,6 +40,7 @@ public struct ServerServices: Sendable {
     public let metrics: PrometheusCollectorRegistry
     let executor: BlockingExecutor
     let images: ImageLoader
+    let concurrentJobs: Int
 
     public var analyzer: FaceAnalyzer { recognition.analyzer }
 
@@ -48,10 +51,11 @@ public struct ServerServices: Sendable {
 
     /// `concurrentJobs`: images analysed at once (default: the number of cores); further
     /// requests wait, at most `maxQueued` of them (`VISAGE_MAX_QUEUE`); past that they are
-    /// refused with 503 `server_busy`.
+    /// refused with 503 `server_busy`. `reviewTrash`: where the review queue's deleted files go
+    /// (`visage serve`: the data directory's `trash`).
     public init(
         recognition: RecognitionService, faceDatabase: FaceDatabaseService, references: ReferenceLibrary,
-        routingStore: any RoutingStore, runtime: OnnxRuntime, fetcher: ImageFetcher, access: AccessControl,
+        routingStore: any RoutingStore, reviewTrash: ReviewTrash, runtime: OnnxRuntime, fetcher: ImageFetcher, access: AccessControl,
         extraction: ExtractionSettings = ExtractionSettings(),
         concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), videoSampler: VideoFrameSampler = VideoFrameSampler()
@@ -61,6 +65,13 @@ public struct ServerServices: Sendable {
             store: routingStore, checker: MediaChecker(analyzer: recognition.analyzer, library: references), sampler: videoSampler,
             decoder: recognition.configuration.decoder, maxSide: recognition.configuration.maxSide,
             inputRoots: fetcher.policy.pathRoots)
+        reviewQueue = ReviewQueue(
+            store: routingStore,
+            inspector: ReviewInspector(
+                checker: MediaChecker(analyzer: recognition.analyzer, library: references), sampler: videoSampler,
+                decoder: recognition.configuration.decoder, maxSide: recognition.configuration.maxSide),
+            intake: ReferenceIntake(analyzer: recognition.analyzer, library: references), trash: reviewTrash)
+        self.concurrentJobs = concurrentJobs
         self.recognition = recognition
         self.metrics = metrics
         self.faceDatabase = faceDatabase
@@ -111,6 +122,10 @@ public struct ServerServices: Sendable {
 
     var routingRoutes: RoutingRoutes {
         RoutingRoutes(router: mediaRouter, executor: executor)
+    }
+
+    var reviewRoutes: ReviewRoutes {
+        ReviewRoutes(queue: reviewQueue, executor: executor, lanes: concurrentJobs)
     }
 
     var keyRoutes: KeyRoutes {

@@ -4,6 +4,7 @@ import VisageClustering
 import VisageCore
 import VisageImaging
 import VisageRecognition
+import VisageRouting
 import VisageSQLite
 import VisageStorage
 
@@ -22,6 +23,11 @@ struct DataOptions: ParsableArguments {
     var resolvedDataDirectory: URL {
         let environment = ProcessInfo.processInfo.environment
         return URL(fileURLWithPath: dataDirectory ?? environment["VISAGE_DATA_DIR"] ?? "data", isDirectory: true)
+    }
+
+    /// Where the review queue's deleted files wait until `visage review empty-trash`.
+    var reviewTrash: ReviewTrash {
+        ReviewTrash(folder: resolvedDataDirectory.appendingPathComponent("trash", isDirectory: true).path)
     }
 
     /// Opens the store in the data directory and loads the pipeline.

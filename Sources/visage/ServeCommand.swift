@@ -107,7 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
                     scale: ServerServices.toleranceScale(for: recognition))
                 let services = ServerServices(
                     recognition: recognition, faceDatabase: faceDatabase, references: references,
-                    routingStore: store, runtime: try OnnxRuntime.load(),
+                    routingStore: store, reviewTrash: data.reviewTrash, runtime: try OnnxRuntime.load(),
                     fetcher: fetcher, access: access, extraction: extraction, concurrentJobs: jobs,
                     maxQueued: queued, metrics: metrics, videoSampler: videoSampler)
                 // Moves a crash left half done are finished or undone before any new one starts.

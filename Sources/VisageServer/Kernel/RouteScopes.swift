@@ -54,6 +54,15 @@ enum RouteScopes {
         "POST /check": .scope(.review),
         "POST /media/route": .scope(.review),
         "GET /api/settings/face-recognition": .scope(.review),
+        "GET /api/review/list": .scope(.review),
+        "GET /api/review/thumbnail": .scope(.review),
+        "POST /api/review/keep": .scope(.review),
+        "DELETE /api/review/delete": .scope(.review),
+        "POST /api/review/restore": .scope(.review),
+        "POST /api/review/add-reference": .scope(.review),
+        "POST /api/review/batch/keep": .scope(.review),
+        "POST /api/review/batch/delete": .scope(.review),
+        "POST /api/review/batch/add-reference": .scope(.review),
         // Where files go on the server's disks: the operator's decision.
         "PUT /api/settings/face-recognition": .scope(.admin),
 

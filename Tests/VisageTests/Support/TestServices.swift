@@ -11,6 +11,7 @@ import VisageInput
 import VisageModels
 import VisageRecognition
 import VisageReferences
+import VisageRouting
 import VisageSQLite
 import VisageStorage
 
@@ -48,7 +49,7 @@ enum TestServices {
         store: SQLiteFaceStore? = nil, annotatedDirectory: URL? = nil, fetcher: ImageFetcher = fetcher,
         extraction: ExtractionSettings = ExtractionSettings(),
         concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
-        settling: SettlingPolicy = .off
+        settling: SettlingPolicy = .off, reviewTrash: URL = temporaryDirectory().appendingPathComponent("trash")
     ) throws -> ServerServices {
         let store = try store ?? SQLiteFaceStore.inMemory()
         let recognition = try RecognitionService(
@@ -58,7 +59,8 @@ enum TestServices {
         let references = ReferenceLibrary(
             store: store, embeddingModel: analyzer.embeddingModelName, scale: ServerServices.toleranceScale(for: recognition))
         return ServerServices(
-            recognition: recognition, faceDatabase: faceDatabase, references: references, routingStore: store, runtime: runtime, fetcher: fetcher,
+            recognition: recognition, faceDatabase: faceDatabase, references: references, routingStore: store,
+            reviewTrash: ReviewTrash(folder: reviewTrash.path), runtime: runtime, fetcher: fetcher,
             access: AccessControl(keys: KeyService(store: store), openWithoutKeys: true), extraction: extraction,
             concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics)
     }
