@@ -10,8 +10,9 @@ public final class ReferenceLibrary: Sendable {
     public let store: any ReferenceStore
     public let embeddingModel: String
     public let scale: ToleranceScale
-    private let cachedMatcher = Mutex<ReferenceMatcher?>(nil)
-    private let changes = Mutex(0)
+    /// The matcher, with the generation it was built at; one lock for both, so a matcher read
+    /// before a change is never kept after it.
+    private let state = Mutex<(matcher: ReferenceMatcher?, generation: Int)>((nil, 0))
 
     public init(store: any ReferenceStore, embeddingModel: String, scale: ToleranceScale) {
         self.store = store
@@ -21,10 +22,12 @@ public final class ReferenceLibrary: Sendable {
 
     /// The matcher over the active references of the model.
     public func matcher() throws -> ReferenceMatcher {
-        if let cached = cachedMatcher.withLock({ $0 }) { return cached }
+        let (cached, generation) = state.withLock { ($0.matcher, $0.generation) }
+        if let cached { return cached }
         let fresh = ReferenceMatcher(
             references: try store.references(personName: nil, activeOnly: true), model: embeddingModel, scale: scale)
-        cachedMatcher.withLock { $0 = fresh }
+        // Kept only if no change came in while the references were read.
+        state.withLock { if $0.generation == generation { $0.matcher = fresh } }
         return fresh
     }
 
@@ -60,11 +63,10 @@ public final class ReferenceLibrary: Sendable {
 
     /// Counts the changes made through this library: what was matched against an older
     /// generation may match differently now (the review queue's cached best guesses).
-    public var generation: Int { changes.withLock { $0 } }
+    public var generation: Int { state.withLock { $0.generation } }
 
     private func invalidate() {
-        changes.withLock { $0 += 1 }
-        cachedMatcher.withLock { $0 = nil }
+        state.withLock { $0 = (nil, $0.generation + 1) }
     }
 
     static func notFound(_ id: Int64) -> VisageError {
