@@ -7,6 +7,7 @@ import VisageReferences
 enum ReviewFields {
     static let maxBatch = 1000
 
+    @discardableResult
     static func path(_ value: String, field: String) throws -> String {
         try TextField.checked(value, field: field, maxLength: TextField.maxFileLength)
     }
