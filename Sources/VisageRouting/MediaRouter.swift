@@ -88,20 +88,32 @@ public final class MediaRouter: Sendable {
         let hasMatch = outcome.check?.hasMatch ?? false
         let reason = !settings.enabled ? "unchecked" : (hasMatch ? "match" : "no_match")
         let person = outcome.check?.personName
-        outcome.movedTo = try moveLock.withLock { _ -> String in
-            // Routed meanwhile by another request: the first one moved it.
-            if let earlier = try store.routedFile(contentHash: digest.sha256) {
-                throw VisageError(.routingFailed, "\(path) was routed meanwhile to \(earlier.routedTo)")
+        let moved = try moveLock.withLock { _ -> MoveResult in
+            // The same content routed meanwhile by another request: this copy is a duplicate.
+            if let earlier = try store.routedFile(contentHash: digest.sha256) { return .duplicate(of: earlier) }
+            // The same file moved meanwhile by another request: nothing is left to route.
+            guard FileManager.default.fileExists(atPath: source) else {
+                throw VisageError(.imageNotFound, "\(path) was moved by another request meanwhile")
             }
-            return try mover.move(
-                source, digest: digest, into: target, reason: reason,
-                routed: {
-                    RoutedFile(
-                        contentHash: digest.sha256, originalPath: source, routedTo: $0, hasMatch: hasMatch, personName: person, routedAt: Date())
-                },
-                audit: { ("route", actor, Self.detail(["source": source, "destination": $0, "reason": reason, "person_name": person])) })
+            return .moved(
+                to: try mover.move(
+                    source, digest: digest, into: target, reason: reason,
+                    routed: {
+                        RoutedFile(
+                            contentHash: digest.sha256, originalPath: source, routedTo: $0, hasMatch: hasMatch, personName: person, routedAt: Date())
+                    },
+                    audit: { ("route", actor, Self.detail(["source": source, "destination": $0, "reason": reason, "person_name": person])) }))
+        }
+        switch moved {
+        case .moved(let destination): outcome.movedTo = destination
+        case .duplicate(let earlier): return try duplicate(source, of: earlier, actor: actor)
         }
         return outcome
+    }
+
+    private enum MoveResult {
+        case moved(to: String)
+        case duplicate(of: RoutedFile)
     }
 
     /// Finishes or undoes what a crash left half done; run before routing starts.

@@ -107,4 +107,28 @@ import VisageSQLite
         let actions = try store.mediaAudit(limit: 100).map(\.action)
         #expect(actions.filter { $0 == "route" }.count == 10 && actions.contains("route_duplicate") && actions.contains("settings_update"))
     }
+
+    /// Two requests for the same content at once (two copies, or one path twice): one moves it,
+    /// the other is told it is a duplicate or already gone; never an error of ours, never two moves.
+    @Test func concurrentRoutesOfOneContentMoveItOnce() async throws {
+        let folders = try Folders()
+        defer { try? FileManager.default.removeItem(at: folders.root) }
+        let photo = PeopleQualityTests.photos(of: "Angelina_Jolie")[0]
+        let app = VisageApplication.build(services: try TestServices.make())
+        try await app.test(.router) { client in
+            let (saved, _) = try await HTTPJSON.call(
+                client, .put, "/api/settings/face-recognition",
+                ["inbox_path": folders.inbox.path, "destination_path": folders.destination.path, "review_path": folders.review.path])
+            try #require(saved == .ok)
+            let first = try Self.copy(photo, to: folders.inbox, as: "one.jpg"), second = try Self.copy(photo, to: folders.inbox, as: "two.jpg")
+            async let a = HTTPJSON.call(client, .post, "/media/route", ["file_path": first])
+            async let b = HTTPJSON.call(client, .post, "/media/route", ["file_path": second])
+            async let c = HTTPJSON.call(client, .post, "/media/route", ["file_path": first])
+            let answers = try await [a, b, c]
+            #expect(answers.allSatisfy { $0.status == .ok || $0.status == .notFound }, "\(answers)")
+            let moved = answers.filter { $0.json["moved_to"] is String }
+            #expect(moved.count == 1, "\(answers)")
+            #expect(folders.files(in: folders.review).count == 1 && folders.files(in: folders.destination).isEmpty)
+        }
+    }
 }
