@@ -122,13 +122,10 @@ public final class MediaRouter: Sendable {
     }
 
     private func check(_ source: String, _ settings: FaceRoutingSettings) throws -> (CheckResult, String) {
-        let head = FileHandle(forReadingAtPath: source).flatMap { try? $0.read(upToCount: MediaSniffer.prefixLength) } ?? Data()
-        if MediaSniffer.videoContainer(of: head) != nil {
-            let video = try sampler.sample(URL(fileURLWithPath: source))
-            return (try checker.check(video: video, tolerance: settings.tolerance, personName: settings.personName), "video")
-        }
-        let image = try decoder.decode(.file(source), maxSide: maxSide)
-        return (try checker.check(image: image, tolerance: settings.tolerance, personName: settings.personName), "image")
+        let (result, isVideo) = try checker.check(
+            fileAt: source, sampler: sampler, decoder: decoder, maxSide: maxSide, tolerance: settings.tolerance,
+            personName: settings.personName)
+        return (result, isVideo ? "video" : "image")
     }
 
     private func duplicate(_ source: String, of earlier: RoutedFile, actor: String?) throws -> RouteOutcome {

@@ -7,11 +7,7 @@ public enum MediaKind: String, Sendable {
     case image, video, other
 
     public static func of(path: String) -> MediaKind {
-        let head =
-            FileHandle(forReadingAtPath: path).flatMap { handle in
-                defer { try? handle.close() }
-                return try? handle.read(upToCount: MediaSniffer.prefixLength)
-            } ?? Data()
+        let head = MediaSniffer.head(ofFileAt: path)
         if MediaSniffer.videoContainer(of: head) != nil { return .video }
         return FormatSniffer.format(of: head) != nil ? .image : .other
     }

@@ -158,12 +158,9 @@ struct CheckCommand: ParsableCommand {
         var failed = false
         for path in paths {
             do {
-                let head = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: MediaSniffer.prefixLength) } ?? Data()
-                let isVideo = MediaSniffer.videoContainer(of: head) != nil
-                let result =
-                    isVideo
-                    ? try checker.check(video: try sampler.sample(URL(fileURLWithPath: path)), tolerance: tolerance, personName: person)
-                    : try checker.check(image: try tools.decode(path), tolerance: tolerance, personName: person)
+                let (result, isVideo) = try checker.check(
+                    fileAt: path, sampler: sampler, decoder: tools.decoder, maxSide: tools.recognition.configuration.maxSide,
+                    tolerance: tolerance, personName: person)
                 print(CheckPayload(result: result, mediaType: isVideo ? "video" : "image", filePath: path).jsonLine())
             } catch {
                 failed = true
