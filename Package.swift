@@ -125,7 +125,7 @@ let package = Package(
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
                 "VisageRecognition", "VisageStorage", "VisageXMP", "VisageInput", "VisageAccess", "VisageClustering",
-                "VisageReferences", "VisageVideo", "VisageRouting",
+                "VisageReferences", "VisageVideo", "VisageRouting", "VisageWebUI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // `URI`, which Hummingbird does not re-export: the query readers take one.
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -136,6 +136,13 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             resources: [.copy("Resources/openapi.json")]),
+
+        // The web UI's pages: plain HTML, CSS and JavaScript shipped as resources (no build step),
+        // with their content types and ETags. The server's routes serve them.
+        .target(
+            name: "VisageWebUI",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Resources/ui")]),
 
         // The people benchmark: labelled sets of clean and degraded photos built from testdata, and
         // their BCubed scores against Immich's algorithm on the same embeddings.

@@ -12,14 +12,18 @@ import VisageCore
 /// hash keeps every request's check in microseconds.
 public enum KeyMaterial {
     public static let prefix = "vsk_"
+    /// A web UI session's cookie: the same shape under its own prefix, so a cookie is never taken
+    /// for a key or a key for a cookie.
+    public static let sessionPrefix = "vss_"
     public static let idLength = 12
     public static let secretLength = 52
     /// RFC 4648's base32 alphabet in lower case: 5 bits per character, no look-alikes to mistype
     /// except those the alphabet already avoids (0, 1, 8, 9).
     static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
 
-    /// A new key: its public id and the full text to hand to the user once.
-    public static func generate() -> (id: String, key: String) {
+    /// A new key (or, with `sessionPrefix`, a session cookie): its public id and the full text to
+    /// hand out once.
+    public static func generate(prefix: String = prefix) -> (id: String, key: String) {
         // SystemRandomNumberGenerator reads the kernel's CSPRNG (getrandom / arc4random).
         var generator = SystemRandomNumberGenerator()
         func random(_ count: Int) -> String {
@@ -31,7 +35,7 @@ public enum KeyMaterial {
 
     /// The id of a well-formed key, or nil for anything else (checked before any lookup, so
     /// garbage never reaches the store).
-    public static func id(of key: String) -> String? {
+    public static func id(of key: String, prefix: String = prefix) -> String? {
         let characters = Array(key)
         guard characters.count == prefix.count + idLength + 1 + secretLength, key.hasPrefix(prefix),
             characters[prefix.count + idLength] == "_"

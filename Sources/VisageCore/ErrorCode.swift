@@ -144,6 +144,9 @@ extension ErrorCode {
     public static let unauthorized = ErrorCode("unauthorized", 401)
     /// A valid key without the scope the route needs, or asking for a key wider than itself.
     public static let forbiddenScope = ErrorCode("forbidden_scope", 403)
+    /// A state-changing request made with a web UI session cookie lacks the session's
+    /// `X-CSRF-Token`, or carries another.
+    public static let csrfFailed = ErrorCode("csrf_failed", 403)
     public static let invalidScope = ErrorCode("invalid_scope", 400)
     public static let keyNotFound = ErrorCode("key_not_found", 404)
 
@@ -188,7 +191,7 @@ extension ErrorCode {
         invalidCollection, collectionNotFound,
         tooManyImages, requestTimeout,
         faceNotDetected, referenceNotFound, invalidSettings, routingNotConfigured, routingFailed,
-        unauthorized, forbiddenScope, invalidScope, keyNotFound,
+        unauthorized, forbiddenScope, csrfFailed, invalidScope, keyNotFound,
         notFound, methodNotAllowed, httpError, invalidJson, invalidRequest, invalidMultipart, textTooLong, invalidCharacters,
         requestTooLarge, modelsNotReady, serverBusy, internalError,
     ]

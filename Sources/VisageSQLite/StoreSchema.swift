@@ -11,6 +11,7 @@ enum StoreSchema {
         migrator.registerMigration("v4-api-keys", migrate: addAPIKeys)
         migrator.registerMigration("v5-reference-faces", migrate: addReferenceFaces)
         migrator.registerMigration("v6-media-routing", migrate: addMediaRouting)
+        migrator.registerMigration("v7-ui-sessions", migrate: addUISessions)
         return migrator
     }
 
@@ -210,6 +211,21 @@ enum StoreSchema {
             table.column("has_match", .boolean).notNull()
             table.column("person_name", .text)
             table.column("routed_at", .datetime).notNull()
+        }
+    }
+
+    /// Web UI sessions: the public id, the SHA-256 of the cookie (never the cookie), the key the
+    /// session acts for (deleted with it; keys are never deleted, only revoked, which the service
+    /// checks on every request), and an expiry after its creation.
+    private static func addUISessions(_ db: Database) throws {
+        try db.create(table: "ui_session") { table in
+            table.primaryKey("id", .text).check(sql: "length(id) BETWEEN 1 AND 64")
+            table.column("key_id", .text).notNull().indexed().references("api_key", onDelete: .cascade)
+            table.column("token_hash", .text).notNull()
+                .check(sql: "length(token_hash) = 64 AND token_hash NOT GLOB '*[^0-9a-f]*'")
+            table.column("created_at", .datetime).notNull()
+            table.column("expires_at", .datetime).notNull().indexed()
+            table.check(sql: "expires_at > created_at")
         }
     }
 }

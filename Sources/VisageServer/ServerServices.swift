@@ -10,6 +10,7 @@ import VisageReferences
 import VisageRouting
 import VisageStorage
 import VisageVideo
+import VisageWebUI
 
 /// The composition root: what `visage serve` loaded (the recognition service with its pipeline
 /// and store, the face database, the input fetcher, the limits), and the one place that hands
@@ -130,6 +131,11 @@ public struct ServerServices: Sendable {
 
     var keyRoutes: KeyRoutes {
         KeyRoutes(keys: access.keys)
+    }
+
+    /// Nil only when the package was built without the UI's files.
+    var webUIRoutes: WebUIRoutes? {
+        (try? WebUIAssets()).map { WebUIRoutes(assets: $0) }
     }
 
     var metricsRoutes: MetricsRoutes {

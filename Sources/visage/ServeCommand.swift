@@ -66,7 +66,9 @@ struct ServeCommand: AsyncParsableCommand {
         let store: SQLiteFaceStore, access: AccessControl
         do {
             store = try data.openStore()
-            access = AccessControl(keys: KeyService(store: store), host: listenHost, insecureNoAuth: insecureNoAuth)
+            let keys = KeyService(store: store)
+            access = AccessControl(
+                keys: keys, sessions: SessionService(store: store, keys: keys), host: listenHost, insecureNoAuth: insecureNoAuth)
             if !LoopbackHost.isLoopback(listenHost), try !access.keys.keysExist() {
                 if !insecureNoAuth {
                     throw VisageError(

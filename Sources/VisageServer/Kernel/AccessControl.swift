@@ -11,18 +11,21 @@ import VisageCore
 /// never switches authentication off.
 public struct AccessControl: Sendable {
     public let keys: KeyService
+    /// Web UI sign-in (a session cookie in place of the key); nil: the UI can't sign in.
+    public let sessions: SessionService?
     /// Whether requests without a key pass while the store holds no key.
     public let openWithoutKeys: Bool
 
-    public init(keys: KeyService, openWithoutKeys: Bool) {
+    public init(keys: KeyService, sessions: SessionService? = nil, openWithoutKeys: Bool) {
         self.keys = keys
+        self.sessions = sessions
         self.openWithoutKeys = openWithoutKeys
     }
 
     /// The policy for a server listening on `host`: open without keys only on loopback, or
     /// anywhere with `insecureNoAuth`.
-    public init(keys: KeyService, host: String, insecureNoAuth: Bool) {
-        self.init(keys: keys, openWithoutKeys: insecureNoAuth || LoopbackHost.isLoopback(host))
+    public init(keys: KeyService, sessions: SessionService? = nil, host: String, insecureNoAuth: Bool) {
+        self.init(keys: keys, sessions: sessions, openWithoutKeys: insecureNoAuth || LoopbackHost.isLoopback(host))
     }
 
     /// Whether a request without a key may go on.
@@ -33,6 +36,12 @@ public struct AccessControl: Sendable {
 
     func authenticate(_ presented: String) async throws -> AuthenticatedKey {
         return try await offloaded { try self.keys.authenticate(presented) }
+    }
+
+    /// The session of a UI cookie; `unauthorized` when it has ended or sessions are off.
+    func authenticate(cookie: String) async throws -> AuthenticatedSession {
+        guard let sessions else { throw VisageError(.unauthorized, "this server has no web UI sessions") }
+        return try await offloaded { try sessions.authenticate(cookie: cookie) }
     }
 }
 

@@ -5,9 +5,13 @@ import VisageAccess
 import VisageCore
 
 /// The API-key check of a route group: finds the key (`Authorization: Bearer` or `X-API-Key`),
-/// authenticates it, and checks the scope `RouteScopes` lists for the matched route. Group
-/// middleware runs after routing, so `context.endpointPath` names the route, not the raw path.
-/// A key is never logged and never read from the URL.
+/// or else the web UI's session cookie, authenticates it, and checks the scope `RouteScopes`
+/// lists for the matched route. Group middleware runs after routing, so `context.endpointPath`
+/// names the route, not the raw path. A key is never logged and never read from the URL.
+///
+/// A request authenticated by the cookie alone must also carry the session's `X-CSRF-Token`
+/// unless it is a GET or HEAD: the cookie is SameSite=Strict already, and the token closes what
+/// that leaves (an old browser, a same-site page on another port).
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = VisageRequestContext
     let control: AccessControl
@@ -26,6 +30,16 @@ struct AccessMiddleware: RouterMiddleware {
         case .failure(let error): return unauthorized(error.message, context: context)
         }
         guard let presented else {
+            if let cookie = SessionCookie.value(in: request.headers), control.sessions != nil {
+                do {
+                    let session = try await control.authenticate(cookie: cookie)
+                    return try await nextWithSession(session, scope: scope, request: request, context: context, next: next)
+                } catch let error as VisageError where error.errorCode == .unauthorized {
+                    // A stale cookie on a server that is open without keys is no reason to refuse.
+                    if try await control.allowsAnonymous() { return try await next(request, context) }
+                    return unauthorized(error.message, context: context)
+                }
+            }
             if try await control.allowsAnonymous() { return try await next(request, context) }
             return unauthorized(
                 "this route needs an API key with scope \(scope): send Authorization: Bearer <key> or X-API-Key: <key>",
@@ -42,6 +56,26 @@ struct AccessMiddleware: RouterMiddleware {
         }
         var context = context
         context.apiKey = key
+        return try await next(request, context)
+    }
+
+    static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
+
+    private func nextWithSession(
+        _ session: AuthenticatedSession, scope: Scope, request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if request.method != .get, request.method != .head {
+            let tokens = request.headers[values: Self.csrfHeader]
+            guard tokens.count == 1, SessionService.csrfMatches(tokens[0], session: session) else {
+                throw VisageError(.csrfFailed, "a request made with the web UI's session must carry its X-CSRF-Token header (from GET /ui/session)")
+            }
+        }
+        guard session.key.scopes.allows(scope) else {
+            throw VisageError(.forbiddenScope, "this route needs scope \(scope); the session's key \(session.key.id) has \(session.key.scopes.names.joined(separator: ", "))")
+        }
+        var context = context
+        context.apiKey = session.key
         return try await next(request, context)
     }
 

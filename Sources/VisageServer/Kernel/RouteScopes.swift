@@ -17,6 +17,13 @@ enum RouteScopes {
         "GET /health": .open,
         "GET /ready": .open,
         "GET /openapi.json": .open,
+        // The web UI's pages hold no data; its session routes check the key or the cookie themselves.
+        "GET /": .open,
+        "GET /ui": .open,
+        "GET /ui/assets/{file}": .open,
+        "POST /ui/session": .open,
+        "GET /ui/session": .open,
+        "DELETE /ui/session": .open,
 
         "POST /faces/detect": .scope(.extract),
         "POST /extract-faces": .scope(.extract),
@@ -56,6 +63,7 @@ enum RouteScopes {
         "GET /api/settings/face-recognition": .scope(.review),
         "GET /api/review/list": .scope(.review),
         "GET /api/review/thumbnail": .scope(.review),
+        "GET /api/review/media": .scope(.review),
         "POST /api/review/keep": .scope(.review),
         "DELETE /api/review/delete": .scope(.review),
         "POST /api/review/restore": .scope(.review),

@@ -44,6 +44,8 @@ public enum VisageApplication {
             router.mount(services.reviewRoutes, access: access)
             router.mount(services.keyRoutes, access: access)
             router.mount(services.metricsRoutes, access: access)
+            router.mount(SessionRoutes(access: access), access: access)
+            if let webUI = services.webUIRoutes { router.mount(webUI, access: access) }
             router.get("openapi.json") { _, _ in OpenAPIDocument.response() }
         }
     }

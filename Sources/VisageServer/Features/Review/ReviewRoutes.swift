@@ -19,6 +19,7 @@ struct ReviewRoutes: FeatureRoutes {
         let queue = queue, executor = executor
         routes.get("api/review/list") { request, _ in try await list(request) }
         routes.get("api/review/thumbnail") { request, _ in try await thumbnail(request) }
+        routes.get("api/review/media") { request, context in try await media(request, context) }
         routes.post("api/review/keep") { request, context in
             let body = try await request.decodeJSON(ReviewKeepBody.self, context: context)
             let actor = context.apiKey?.id
@@ -114,6 +115,39 @@ struct ReviewRoutes: FeatureRoutes {
         let jpeg = try await executor.run { try queue.inspector.thumbnail(of: item) }
         headers[.contentType] = "image/jpeg"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: jpeg)))
+    }
+
+    /// The file itself, for the UI's preview: only images and videos (by their first bytes, never
+    /// the name), so a file in review is never served as a page of this site. One byte range is
+    /// honoured (`Range: bytes=a-b`), which video players need to seek.
+    private func media(_ request: Request, _ context: VisageRequestContext) async throws -> Response {
+        guard let path = request.queryString("file_path") else {
+            throw VisageError(.invalidRequest, "file_path is required: a file of the review queue")
+        }
+        try ReviewFields.path(path, field: "file_path")
+        let queue = queue
+        let item = try await executor.run { try queue.item(path) }
+        guard let contentType = ReviewMediaType.of(fileAt: item.path) else {
+            throw VisageError(.imageFormatUnsupported, "\(item.name) is neither an image nor a video a browser shows")
+        }
+        var headers: HTTPFields = [
+            .contentType: contentType, .eTag: item.entityTag, .cacheControl: "private, max-age=3600",
+            .acceptRanges: "bytes", .xContentTypeOptions: "nosniff",
+            HTTPField.Name("Content-Security-Policy")!: "sandbox; default-src 'none'",
+        ]
+        if let ifNoneMatch = request.headers[.ifNoneMatch], Self.matches(ifNoneMatch, item.entityTag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        guard item.size > 0 else { return Response(status: .ok, headers: headers) }
+        let whole = 0...Int(item.size - 1)
+        if let header = request.headers[.range], let range = ByteRange.parse(header, size: Int(item.size)) {
+            headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(item.size)"
+            headers[.contentLength] = String(range.count)
+            let body = try await FileIO().loadFile(path: item.path, range: range, context: context)
+            return Response(status: .partialContent, headers: headers, body: body)
+        }
+        headers[.contentLength] = String(whole.count)
+        return Response(status: .ok, headers: headers, body: try await FileIO().loadFile(path: item.path, range: whole, context: context))
     }
 
     /// `If-None-Match`: `*` or a list of tags, weak ones compared weakly (RFC 9110 13.1.2).
