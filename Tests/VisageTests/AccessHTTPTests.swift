@@ -12,7 +12,10 @@ import VisageSQLite
 /// API keys over HTTP: every route of the OpenAPI document against its scope, key management,
 /// revocation and the open-without-keys rule.
 @Suite struct AccessHTTPTests {
-    static let openRoutes: Set<String> = ["GET /health", "GET /ready", "GET /openapi.json"]
+    static let openRoutes: Set<String> = [
+        "GET /health", "GET /ready", "GET /openapi.json", "GET /", "GET /ui", "GET /ui/assets/{file}", "GET /ui/session",
+        "POST /ui/session", "DELETE /ui/session",
+    ]
 
     /// A concrete URL for an OpenAPI path: ids that exist nowhere, so right-key calls end in
     /// 400/404 without changing anything.
@@ -23,6 +26,7 @@ import VisageSQLite
             .replacingOccurrences(of: "{name}", with: "Nobody")
             .replacingOccurrences(of: "{collection}", with: "nocollection")
             .replacingOccurrences(of: "{key_id}", with: "nosuchkey000")
+            .replacingOccurrences(of: "{file}", with: "app.js")
     }
 
     static func bearer(_ key: String) -> HTTPFields { [.authorization: "Bearer \(key)"] }

@@ -72,7 +72,9 @@ struct AccessMiddleware: RouterMiddleware {
             }
         }
         guard session.key.scopes.allows(scope) else {
-            throw VisageError(.forbiddenScope, "this route needs scope \(scope); the session's key \(session.key.id) has \(session.key.scopes.names.joined(separator: ", "))")
+            throw VisageError(
+                .forbiddenScope,
+                "this route needs scope \(scope); the session's key \(session.key.id) has \(session.key.scopes.names.joined(separator: ", "))")
         }
         var context = context
         context.apiKey = session.key

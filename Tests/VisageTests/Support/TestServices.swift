@@ -52,6 +52,7 @@ enum TestServices {
         settling: SettlingPolicy = .off, reviewTrash: URL = temporaryDirectory().appendingPathComponent("trash")
     ) throws -> ServerServices {
         let store = try store ?? SQLiteFaceStore.inMemory()
+        let keys = KeyService(store: store)
         let recognition = try RecognitionService(
             analyzer: analyzer, store: store,
             configuration: RecognitionConfiguration(annotatedImagesDirectory: annotatedDirectory, settling: settling))
@@ -61,7 +62,7 @@ enum TestServices {
         return ServerServices(
             recognition: recognition, faceDatabase: faceDatabase, references: references, routingStore: store,
             reviewTrash: ReviewTrash(folder: reviewTrash.path), runtime: runtime, fetcher: fetcher,
-            access: AccessControl(keys: KeyService(store: store), openWithoutKeys: true), extraction: extraction,
+            access: AccessControl(keys: keys, sessions: SessionService(store: store, keys: keys), openWithoutKeys: true), extraction: extraction,
             concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics)
     }
 

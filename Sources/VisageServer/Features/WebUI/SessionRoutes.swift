@@ -5,8 +5,8 @@ import VisageAccess
 import VisageCore
 
 /// Web UI sign-in: `POST /ui/session` trades an API key for an HttpOnly, SameSite=Strict cookie,
-/// `GET /ui/session` tells the page who it is signed in as (and its CSRF token), `DELETE` signs
-/// out. The routes are open in `RouteScopes` because they do their own checks: the key in the
+/// `GET /ui/session` tells the page who it is signed in as (and its CSRF token), or that nobody is,
+/// `DELETE` signs out. The routes are open in `RouteScopes` because they do their own checks: the key in the
 /// body, or the cookie.
 struct SessionRoutes: FeatureRoutes {
     let access: AccessControl
@@ -32,14 +32,11 @@ struct SessionRoutes: FeatureRoutes {
                     response.headers[.cacheControl] = "no-store"
                     return response
                 } catch let error as VisageError where error.errorCode == .unauthorized {
-                    if try await !access.allowsAnonymous() { throw error }
+                    // Ended: answered below as not signed in, so the page shows the sign-in form.
                 }
             }
             // No keys exist on a server open without them: the page may do everything.
-            guard try await access.allowsAnonymous() else {
-                throw VisageError(.unauthorized, "sign in with an API key")
-            }
-            return try Response.json(SessionPayload.open)
+            return try Response.json(try await access.allowsAnonymous() ? SessionPayload.open : SessionPayload.signedOut)
         }
         routes.delete("ui/session") { request, _ in
             if let cookie = SessionCookie.value(in: request.headers), let sessions = access.sessions {
@@ -91,8 +88,10 @@ struct SessionPayload: Encodable {
 
     private init(open: Bool) {
         (signedIn, self.open, keyID, keyName, csrfToken, expiresAt) = (false, open, nil, nil, nil, nil)
-        scopes = Scope.all.map(\.rawValue)
+        scopes = open ? Scope.all.map(\.rawValue) : []
     }
 
     static let open = SessionPayload(open: true)
+    /// Nobody signed in, or the session ended: the page asks for a key.
+    static let signedOut = SessionPayload(open: false)
 }

@@ -83,12 +83,7 @@ async function api(method, path, body) {
 }
 
 async function loadSession() {
-  try {
-    applySession(await api('GET', '/ui/session'));
-  } catch (error) {
-    if (!(error instanceof APIError) || error.status !== 401) throw error;
-    applySession({ signed_in: false, open: false, scopes: [] });
-  }
+  applySession(await api('GET', '/ui/session'));
 }
 
 function applySession(payload) {
