@@ -12,7 +12,9 @@
 #   5. The default model pack (VISAGE_PACK, else the manifest's default) into VISAGE_MODEL_DIR
 #      (default ~/.cache/visage/models), downloaded from upstream, or copied from
 #      VISAGE_MODEL_MIRROR=DIR when set.
-# Flags: --no-models skips step 5; --debug builds debug instead of release.
+# Flags: --no-models skips step 5; --debug builds debug instead of release; --with-browser also
+# installs Debian's chromium and chromium-driver, which the web UI's browser tests drive
+# (scripts/ui_test.sh; scripts/test.sh passes it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,9 +22,11 @@ ORT_VERSION=${VISAGE_ORT_VERSION:-1.31.1}
 HEIF_WHEEL_VERSION=1.1.1
 build_config=release
 fetch_models=1
+with_browser=0
 for arg in "$@"; do
   case "$arg" in
     --no-models) fetch_models=0 ;;
+    --with-browser) with_browser=1 ;;
     --debug) build_config=debug ;;
     *) echo "unknown option $arg" >&2; exit 64 ;;
   esac
@@ -32,6 +36,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # 1. System packages -------------------------------------------------------------------------
 packages=(libvips-dev libsqlite3-dev ffmpeg pkg-config python3-pip fonts-dejavu-core)
+if [ "$with_browser" = 1 ]; then packages+=(chromium chromium-driver); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -34,12 +34,16 @@ class VisageServer:
         self.process = None
         self.base = None
 
-    def start(self):
+    def start(self, prepare=None):
+        """Starts `visage serve`; `prepare(self)` runs first, on the data folder (the benchmark
+        fills it with a library)."""
         subprocess.run([self.binary, "models", "fetch"], env=self.env, check=True, stdout=subprocess.DEVNULL)
         self.admin_key = self.create_key("ui tests", ALL_SCOPES)
-        log = open(self.work / "server.log", "wb")
-        self.process = subprocess.Popen([self.binary, "serve", "--host", "127.0.0.1", "--port", "0"], env=self.env,
-                                        stdout=log, stderr=subprocess.STDOUT)
+        if prepare:
+            prepare(self)
+        with open(self.work / "server.log", "wb") as log:
+            self.process = subprocess.Popen([self.binary, "serve", "--host", "127.0.0.1", "--port", "0"], env=self.env,
+                                            stdout=log, stderr=subprocess.STDOUT)
         deadline = time.time() + 120
         while time.time() < deadline:
             text = (self.work / "server.log").read_text(errors="replace")
