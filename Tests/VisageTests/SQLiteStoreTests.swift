@@ -37,6 +37,7 @@ import VisageStorage
                 #expect(
                     try StoreSchema.migrator.appliedMigrations(db) == [
                         "v1", "v2-pinned-clusters", "v3-face-collections", "v4-api-keys", "v5-reference-faces", "v6-media-routing",
+                        "v7-ui-sessions",
                     ])
                 #expect(try db.indexes(on: "reference_face").map(\.columns).contains(["person_name", "is_active"]))
             }

@@ -218,6 +218,8 @@ class SelectableGrid {
 
   selectAll(selected) {
     for (const item of this.items()) this.setSelected(item, selected);
+    const box = $('#select-all');
+    if (box) box.checked = selected;
     this.changed();
   }
 
@@ -267,6 +269,7 @@ class SelectableGrid {
       case 'Home': this.focus(this.items()[0]); return true;
       case 'End': this.focus(this.items().at(-1)); return true;
       case 'x': case ' ': this.toggle(this.focused()); return true;
+      case 'A': this.selectAll(this.selected().length < this.items().length); return true;
       case 'Enter': {
         const item = this.focused();
         if (item && this.onOpen) { this.onOpen(item); return true; }
@@ -927,7 +930,7 @@ async function render() {
 
 const shortcuts = [
   ['Everywhere', [['?', 'Show this help'], ['g p / g s / g r / g f / g o', 'Go to People, Suggestions, Review, Search (find), Settings (options)'], ['Esc', 'Close a dialog']]],
-  ['Lists and grids', [['← → ↑ ↓, j', 'Move'], ['k', 'Move back (keeps the file on the Review page)'], ['x or Space', 'Select'], ['Shift+click', 'Select a range'], ['Enter', 'Open'], ['Home / End', 'First / last']]],
+  ['Lists and grids', [['← → ↑ ↓, j', 'Move'], ['k', 'Move back (keeps the file on the Review page)'], ['x or Space', 'Select'], ['Shift+A', 'Select all (again: none)'], ['Shift+click', 'Select a range'], ['Enter', 'Open'], ['Home / End', 'First / last']]],
   ['People', [['/', 'Search by name']]],
   ['A person', [['n', 'Name or rename'], ['m', 'Merge into another person'], ['s', 'Split the selected faces into a new person'], ['r', 'The selected faces are not this person']]],
   ['Suggestions', [['a', 'Accept'], ['r', 'Reject']]],
