@@ -8,6 +8,8 @@ private struct NamingAudit: Encodable {
     var faceID: Int64?
     var oldName: String?
     var newName: String?
+    var rejectedName: String?
+    var faceIDs: [Int64]?
 }
 
 extension RecognitionService {
@@ -20,6 +22,31 @@ extension RecognitionService {
             return PeopleChange(
                 message: "Named \(clusterID) '\(cluster.name ?? name)' (\(cluster.faceCount) faces)",
                 clusterID: clusterID, faceCount: cluster.faceCount)
+        }
+    }
+
+    /// "This cluster is not `name`": the answer to a wrong suggestion. The decision is the one a
+    /// split records: every face now in the cluster is forbidden the name (a "not this person"
+    /// constraint on each face, in one transaction with its audit entry). So
+    /// `nameSuggestions` never suggests the name for a cluster holding any of these faces
+    /// (wherever merges, splits and reclustering take them), and reclustering never groups them
+    /// with that person. Faces that join the cluster later are not forbidden the name
+    /// themselves, but the cluster keeps the rejected faces, so it isn't suggested either.
+    ///
+    /// Only unnamed clusters get suggestions: a named one is `invalid_request`.
+    public func rejectSuggestion(clusterID: String, name: String) throws -> PeopleChange {
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty else { throw VisageError(.invalidName, "a person's name can't be empty") }
+        return try library.write { tx in
+            guard let cluster = try tx.cluster(id: clusterID) else { throw VisageError(.clusterNotFound, "no cluster with id \(clusterID)") }
+            if let own = cluster.name {
+                throw VisageError(.invalidRequest, "\(clusterID) is named '\(own)'; suggestions are only made for unnamed clusters")
+            }
+            let faces = try tx.faces(inCluster: clusterID).map(\.id)
+            for id in faces { try tx.addConstraint(.cannotLink, faceID: id, target: .person(name)) }
+            try tx.appendAudit(action: "reject_suggestion", detail: NamingAudit(clusterID: clusterID, rejectedName: name, faceIDs: faces))
+            return PeopleChange(
+                message: "\(clusterID) is not '\(name)' (\(faces.count) faces)", clusterID: clusterID)
         }
     }
 
