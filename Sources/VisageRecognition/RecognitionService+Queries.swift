@@ -177,9 +177,10 @@ extension RecognitionService {
             }
             return (face, image)
         }
-        let key = Self.cropKey(face: face, image: image, size: size, maxSide: configuration.maxSide)
+        let (key, fileFound) = Self.cropKey(face: face, image: image, size: size, maxSide: configuration.maxSide)
         let etag = "\"\(faceID)-\(size)-" + String(StableHash.fnv1a(key), radix: 16) + "\""
-        if notModified(etag) { return FaceCrop(etag: etag, jpeg: nil) }
+        // A file that is gone is never "not modified": the decode below reports it.
+        if fileFound, notModified(etag) { return FaceCrop(etag: etag, jpeg: nil) }
         if let cached = cropCache.value(for: key) { return FaceCrop(etag: etag, jpeg: cached) }
         let decoded = try configuration.decoder.decode(.file(image.path), maxSide: configuration.maxSide)
         // A square around the box, half again its larger side: forehead, chin and ears show.
@@ -195,17 +196,19 @@ extension RecognitionService {
 
     /// Everything a crop depends on, exactly (the box's doubles by their bits). A file that is
     /// gone has no size or time: its key matches no cached crop, and the decode reports it.
-    static func cropKey(face: StoredFace, image: StoredImage, size: Int, maxSide: Int) -> String {
+    static func cropKey(face: StoredFace, image: StoredImage, size: Int, maxSide: Int) -> (key: String, fileFound: Bool) {
         let box = [face.box.x, face.box.y, face.box.width, face.box.height].map { String($0.bitPattern, radix: 16) }
-        var file = "missing"
+        var file = "missing", found = false
         if let attributes = try? FileManager.default.attributesOfItem(atPath: image.path) {
             let bytes = (attributes[.size] as? NSNumber)?.int64Value ?? -1
             let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
             file = "\(bytes)@" + String(modified.bitPattern, radix: 16)
+            found = true
         }
-        return [
+        let key = [
             "face=\(face.id)", "box=" + box.joined(separator: ","), "size=\(size)", "max=\(maxSide)",
             "image=\(image.id)", "hash=\(image.contentHash ?? "")", "file=\(file)", "path=\(image.path)",
         ].joined(separator: ";")
+        return (key, found)
     }
 }

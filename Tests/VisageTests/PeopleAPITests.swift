@@ -347,6 +347,8 @@ import VisageStorage
             try FileManager.default.removeItem(at: copy)
             let (status7, _, body7) = try await crop("/faces/\(face)/crop", [.ifNoneMatch: headers6[.eTag]!])
             #expect(status7 == .notFound, "\(String(decoding: body7, as: UTF8.self))")
+            let (status7b, _, _) = try await crop("/faces/\(face)/crop", [.ifNoneMatch: "*"])
+            #expect(status7b == .notFound, "a file that is gone is never \"not modified\"")
             let (status8, _, _) = try await crop("/faces/999999/crop")
             #expect(status8 == .notFound)
         }
