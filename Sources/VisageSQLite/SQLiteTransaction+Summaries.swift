@@ -6,20 +6,23 @@ import VisageStorage
 /// The read-only summaries a UI lists: covers, counts and who faces are, each in one query.
 extension SQLiteTransaction {
     func coverFaceIDs() throws -> [String: Int64] {
-        // One pass over the faces that have a cluster (`cluster_id` is indexed), ranked within
-        // each cluster; no embedding is read. `quality IS NULL` sorts faces without one last.
+        // One seek per cluster into `face_cover` (v7), which holds the faces of each cluster in
+        // this order and every column the subquery reads: no face row, and no embedding, is read.
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT cluster_id, id FROM (
-                    SELECT cluster_id, id, ROW_NUMBER() OVER (
-                        PARTITION BY cluster_id
-                        ORDER BY quality IS NULL, quality DESC, confidence DESC, id
-                    ) AS rank
-                    FROM face WHERE cluster_id IS NOT NULL
-                ) WHERE rank = 1
+                SELECT cluster.id, (
+                    SELECT face.id FROM face WHERE face.cluster_id = cluster.id
+                    ORDER BY face.quality IS NULL, face.quality DESC, face.confidence DESC, face.id
+                    LIMIT 1
+                ) AS cover
+                FROM cluster
                 """)
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as String, $0[1] as Int64) })
+        var covers: [String: Int64] = [:]
+        for row in rows {
+            if let cover: Int64 = row["cover"] { covers[row[0]] = cover }
+        }
+        return covers
     }
 
     func libraryCounts() throws -> LibraryCounts {
