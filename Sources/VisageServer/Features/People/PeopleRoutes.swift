@@ -5,8 +5,9 @@ import VisageInput
 import VisageRecognition
 
 /// The people endpoints: recognise, name, rename, correct, merge, split, delete, list, crop,
-/// recluster, similar clusters, rejected suggestions, search by photo. Each handler decodes, calls the recognition service off the request threads, and
-/// encodes; the rules live in `RecognitionService`.
+/// recluster, similar clusters, rejected suggestions, search by photo. Each handler decodes,
+/// calls the recognition service off the request threads, and encodes; the rules live in
+/// `RecognitionService`.
 struct PeopleRoutes: FeatureRoutes {
     let recognition: RecognitionService
     let images: ImageLoader
