@@ -1,3 +1,5 @@
+import VisageCore
+
 /// What a change to the people reports back: the seed's `success` and `message`, plus the
 /// cluster it concerns.
 public struct PeopleChange: Sendable, Hashable {
@@ -29,6 +31,8 @@ public struct ClusterSummary: Sendable, Hashable {
     public var faceCount: Int
     public var pinned: Bool
     public var embeddingModel: String
+    /// The cluster's best face for a thumbnail (`FaceStoreReading.coverFaceIDs`); nil while empty.
+    public var coverFaceID: Int64?
 }
 
 /// The seed's `GET /faceinfo` answer.
@@ -46,6 +50,33 @@ public struct NameSuggestion: Sendable, Hashable {
     public var suggestedName: String
     public var similarityScore: Double
     public var referenceClusterID: String
+}
+
+/// Another cluster like a given one, for a merge picker: by centroid cosine similarity.
+public struct SimilarCluster: Sendable, Hashable {
+    public var clusterID: String
+    public var name: String?
+    public var faceCount: Int
+    public var coverFaceID: Int64?
+    public var similarity: Double
+}
+
+/// A face of a query image and the stored faces most like it (`searchFaces`).
+public struct SearchedFace: Sendable, Hashable {
+    public struct Match: Sendable, Hashable {
+        public var faceID: Int64
+        public var imageID: String
+        public var clusterID: String?
+        /// The cluster's name, else the face's label.
+        public var name: String?
+        public var similarity: Double
+    }
+
+    /// In displayed pixels of the query image.
+    public var box: BoundingBox
+    public var confidence: Double
+    /// Best first (ties by face id), at most `top_k`, each at least `min_similarity`.
+    public var matches: [Match]
 }
 
 /// A stored face as listed for a person or cluster.

@@ -8,18 +8,52 @@ private struct NamingAudit: Encodable {
     var faceID: Int64?
     var oldName: String?
     var newName: String?
+    var rejectedName: String?
+    var faceIDs: [Int64]?
 }
 
 extension RecognitionService {
-    /// Gives a cluster a name (the seed's "assign a name to a face cluster").
+    /// Gives a cluster a name (the seed's "assign a name to a face cluster"). The latest decision
+    /// wins: a "not this person" decision about the name on any of its faces (a rejected
+    /// suggestion, say) is withdrawn.
     public func nameCluster(_ clusterID: String, name: String) throws -> PeopleChange {
         try library.write { tx in
             let old = try tx.cluster(id: clusterID)?.name
             let cluster = try tx.setClusterName(clusterID, name: name)
+            if let given = cluster.name {
+                try Self.withdrawRejections(of: given, faces: try tx.faces(inCluster: clusterID).map(\.id), in: tx)
+            }
             try tx.appendAudit(action: "name_cluster", detail: NamingAudit(clusterID: clusterID, oldName: old, newName: cluster.name))
             return PeopleChange(
                 message: "Named \(clusterID) '\(cluster.name ?? name)' (\(cluster.faceCount) faces)",
                 clusterID: clusterID, faceCount: cluster.faceCount)
+        }
+    }
+
+    /// "This cluster is not `name`": the answer to a wrong suggestion. The decision is the one a
+    /// split records: every face now in the cluster is forbidden the name (a "not this person"
+    /// constraint on each face, in one transaction with its audit entry). So
+    /// `nameSuggestions` never suggests the name for a cluster holding any of these faces
+    /// (wherever merges, splits and reclustering take them), and reclustering never groups them
+    /// with that person. Faces that join the cluster later are not forbidden the name
+    /// themselves, but the cluster keeps the rejected faces, so it isn't suggested either.
+    /// Naming the cluster, or correcting one of its faces, to that name later withdraws the
+    /// decision for those faces (the latest decision wins).
+    ///
+    /// Only unnamed clusters get suggestions: a named one is `invalid_request`.
+    public func rejectSuggestion(clusterID: String, name: String) throws -> PeopleChange {
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty else { throw VisageError(.invalidName, "a person's name can't be empty") }
+        return try library.write { tx in
+            guard let cluster = try tx.cluster(id: clusterID) else { throw VisageError(.clusterNotFound, "no cluster with id \(clusterID)") }
+            if let own = cluster.name {
+                throw VisageError(.invalidRequest, "\(clusterID) is named '\(own)'; suggestions are only made for unnamed clusters")
+            }
+            let faces = try tx.faces(inCluster: clusterID).map(\.id)
+            for id in faces { try tx.addConstraint(.cannotLink, faceID: id, target: .person(name)) }
+            try tx.appendAudit(action: "reject_suggestion", detail: NamingAudit(clusterID: clusterID, rejectedName: name, faceIDs: faces))
+            return PeopleChange(
+                message: "\(clusterID) is not '\(name)' (\(faces.count) faces)", clusterID: clusterID)
         }
     }
 
@@ -49,6 +83,7 @@ extension RecognitionService {
             }
             let labelled = try tx.setLabel(FaceLabel(name: personName, source: .user), forFace: face.id)
             let name = labelled.label!.name
+            try Self.withdrawRejections(of: name, faces: [face.id], in: tx)
             if let previous = face.clusterID, let cluster = try tx.cluster(id: previous) {
                 if let oldName = cluster.name, oldName != name {
                     try tx.addConstraint(.cannotLink, faceID: face.id, target: .person(oldName))
@@ -75,6 +110,16 @@ extension RecognitionService {
             try tx.deleteEmptyClusters()
             try tx.appendAudit(action: "correct_face", detail: NamingAudit(clusterID: target.id, faceID: face.id, newName: name))
             return PeopleChange(message: message, clusterID: target.id, actionTaken: action, faceCount: target.faceCount)
+        }
+    }
+
+    /// Removes the "not `name`" decisions about the faces: the user now says they are `name`.
+    static func withdrawRejections(of name: String, faces: [Int64], in tx: any FaceStoreTransaction) throws {
+        for id in faces {
+            for constraint in try tx.constraints(forFace: id)
+            where constraint.kind == .cannotLink && constraint.faceID == id && constraint.target == .person(name) {
+                try tx.removeConstraint(id: constraint.id)
+            }
         }
     }
 

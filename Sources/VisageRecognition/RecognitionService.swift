@@ -24,11 +24,14 @@ public final class RecognitionService: Sendable {
     let regionReader: FaceRegionReader
     /// New faces since the background pass last settled people (`settlePeople()`).
     let activity = PeopleActivity()
+    /// Encoded face crops (`faceCrop`), so a UI's repeated thumbnails don't decode photos again.
+    public let cropCache: FaceCropCache
 
     public init(analyzer: FaceAnalyzer, library: FaceLibrary, configuration: RecognitionConfiguration) {
         self.analyzer = analyzer
         self.library = library
         self.configuration = configuration
+        cropCache = FaceCropCache()
         regionReader = FaceRegionReader(decoder: configuration.decoder)
     }
 

@@ -58,6 +58,20 @@ public final class SQLiteFaceStore: FaceStore {
         }
     }
 
+    /// The database file with its WAL and shared-memory files; nil in memory.
+    public func diskUsage() -> Int64? {
+        let path = writer.path
+        guard !path.isEmpty, path != ":memory:", !path.contains("mode=memory") else { return nil }
+        var total: Int64 = 0
+        var found = false
+        for file in [path, path + "-wal", path + "-shm", path + "-journal"] {
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber else { continue }
+            total += size.int64Value
+            found = true
+        }
+        return found ? total : nil
+    }
+
     /// Runs `body` on the raw connection inside one write transaction: for the other stores that
     /// share this file (face collections), never for callers above the storage layer.
     func writeDatabase<T>(_ body: (Database) throws -> T) throws -> T {

@@ -129,6 +129,10 @@ public struct ServerServices: Sendable {
         ReviewRoutes(queue: reviewQueue, executor: executor, lanes: concurrentJobs)
     }
 
+    var statusRoutes: StatusRoutes {
+        StatusRoutes(recognition: recognition, routing: mediaRouter.store, executor: executor)
+    }
+
     var keyRoutes: KeyRoutes {
         KeyRoutes(keys: access.keys)
     }

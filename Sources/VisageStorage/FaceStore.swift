@@ -18,6 +18,9 @@ public protocol FaceStore: Sendable {
     func transaction<T>(_ body: (any FaceStoreTransaction) throws -> T) throws -> T
     /// Runs read-only queries against one consistent snapshot.
     func read<T>(_ body: (any FaceStoreReading) throws -> T) throws -> T
+    /// Bytes the store's files take on disk (with any journal); nil where that is unknown (a
+    /// store in memory, a database server).
+    func diskUsage() -> Int64?
 }
 
 /// The queries of a `FaceStore`, valid only inside the closure they are passed to.
@@ -49,6 +52,9 @@ public protocol FaceStoreReading {
     func forEachEmbedding(embeddingModel: String, _ body: (Int64, [Float]) throws -> Void) throws
     /// The caller's image id for each of the given faces (faces that don't exist are left out).
     func imageIDs(ofFaces faceIDs: [Int64]) throws -> [Int64: String]
+    /// Image, cluster and names of each of the given faces, in one query (faces that don't exist
+    /// are left out).
+    func faceSummaries(ids faceIDs: [Int64]) throws -> [Int64: FaceSummary]
 
     // MARK: Clusters
 
@@ -61,6 +67,12 @@ public protocol FaceStoreReading {
     func clusters(named name: String, model: String) throws -> [Cluster]
     /// The cluster of each given face that has one (faces without a cluster are left out).
     func clusterIDs(ofFaces faceIDs: [Int64]) throws -> [Int64: String]
+    /// The face that shows each non-empty cluster best, for a thumbnail: the highest `quality`
+    /// (faces without one last), then the highest `confidence`, then the lowest id. One query for
+    /// every cluster, without loading faces.
+    func coverFaceIDs() throws -> [String: Int64]
+    /// Images, faces, clusters and named clusters, counted in one query.
+    func libraryCounts() throws -> LibraryCounts
     /// Whether the cluster already holds a face of the image: two faces of one photo are two
     /// people, unless the user says otherwise.
     func cluster(_ clusterID: String, containsFaceOfImage imageRowID: Int64) throws -> Bool

@@ -31,6 +31,51 @@ import VisageStorage
         try store.read { try $0.faceCount(embeddingModel: model) }
     }
 
+    // MARK: Summaries
+
+    @Test(arguments: StoreBackend.all) func coversCountsAndSummaries(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let store = try database.faces()
+        var random = SeededRandom(seed: 9)
+        func face(_ x: Double, confidence: Double, quality: Double?, label: FaceLabel? = nil) -> NewFace {
+            NewFace(
+                box: BoundingBox(x: x, y: 50, width: 100, height: 120), confidence: confidence,
+                embedding: random.unitVector(8), quality: quality, label: label)
+        }
+        // Quality first (faces without one last), then confidence, then the lowest id.
+        let a = try Self.save(
+            store, "a",
+            [
+                face(0, confidence: 0.99, quality: nil), face(200, confidence: 0.8, quality: 0.6),
+                face(400, confidence: 0.9, quality: 0.6), face(600, confidence: 0.9, quality: 0.6),
+            ]
+        ).faces.map(\.id)
+        let b = try Self.save(
+            store, "b",
+            [face(0, confidence: 0.99, quality: nil), face(200, confidence: 0.7, quality: nil, label: FaceLabel(name: "Cy", source: .user))]
+        ).faces.map(\.id)
+        let first = try store.createCluster(model: Self.model, name: "Ann")
+        let second = try store.createCluster(model: Self.model)
+        let empty = try store.createCluster(model: Self.model)
+        try store.assign(faceIDs: a, toCluster: first.id)
+        try store.assign(faceIDs: b, toCluster: second.id)
+
+        let covers = try store.read { try $0.coverFaceIDs() }
+        #expect(covers == [first.id: a[2], second.id: b[0]])
+        #expect(covers[empty.id] == nil)
+
+        let counts = try store.read { try $0.libraryCounts() }
+        #expect(counts == LibraryCounts(images: 2, faces: 6, clusters: 3, namedClusters: 1))
+
+        let summaries = try store.read { try $0.faceSummaries(ids: [a[0], b[1], 987_654]) }
+        #expect(summaries.count == 2)
+        #expect(summaries[a[0]] == FaceSummary(faceID: a[0], imageID: "a", clusterID: first.id, clusterName: "Ann", labelName: nil))
+        #expect(summaries[b[1]]?.name == "Cy" && summaries[b[1]]?.clusterID == second.id)
+        #expect(summaries[a[0]]?.name == "Ann")
+        #expect(try store.read { try $0.faceSummaries(ids: []) }.isEmpty)
+    }
+
     // MARK: Saving analyses
 
     @Test(arguments: StoreBackend.all) func saveAnalysisRoundTrips(backend: StoreBackend) throws {

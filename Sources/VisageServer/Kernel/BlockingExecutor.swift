@@ -10,9 +10,20 @@ import VisageCore
 public struct BlockingExecutor: Sendable {
     private let queue = DispatchQueue(label: "visage.inference", attributes: .concurrent)
     private let limit: WorkLimit
+    /// Jobs run at once (`--workers`).
+    public let workers: Int
+    /// Jobs that may wait for a worker before the server answers 503 (`VISAGE_MAX_QUEUE`).
+    public let maxQueued: Int
 
     public init(concurrentJobs: Int, maxQueued: Int = 128) {
         limit = WorkLimit(limit: concurrentJobs, maxWaiting: maxQueued)
+        workers = limit.limit
+        self.maxQueued = limit.maxWaiting
+    }
+
+    /// Jobs running and waiting now: a glance for a status page, stale as soon as it is read.
+    public func load() async -> (running: Int, queued: Int) {
+        await limit.load()
     }
 
     public func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {

@@ -36,8 +36,12 @@ enum RouteScopes {
         "POST /faces/clusters/{cluster_id}/split": .scope(.facesWrite),
         "DELETE /faces/{face_id}": .scope(.facesWrite),
         "DELETE /images/{image_id}": .scope(.facesWrite),
+        "POST /faces/suggestions/reject": .scope(.facesWrite),
         "GET /faceinfo": .scope(.facesRead),
         "GET /faces/suggestions": .scope(.facesRead),
+        "GET /faces/clusters/{cluster_id}/similar": .scope(.facesRead),
+        // A search sends an image but stores nothing.
+        "POST /faces/search": .scope(.facesRead),
         "GET /faces/people/{name}": .scope(.facesRead),
         "GET /faces/clusters/{cluster_id}/faces": .scope(.facesRead),
         "GET /faces/{face_id}/crop": .scope(.facesRead),
@@ -76,6 +80,8 @@ enum RouteScopes {
 
         "POST /keys": .scope(.admin),
         "GET /keys": .scope(.admin),
+        // The server's size, load and configuration: the operator's page.
+        "GET /api/status": .scope(.admin),
         "DELETE /keys/{key_id}": .scope(.admin),
 
         "GET /metrics": .scope(.metrics),

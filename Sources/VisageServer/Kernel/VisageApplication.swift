@@ -42,6 +42,7 @@ public enum VisageApplication {
             router.mount(services.referenceRoutes, access: access)
             router.mount(services.routingRoutes, access: access)
             router.mount(services.reviewRoutes, access: access)
+            router.mount(services.statusRoutes, access: access)
             router.mount(services.keyRoutes, access: access)
             router.mount(services.metricsRoutes, access: access)
             router.mount(SessionRoutes(access: access), access: access)

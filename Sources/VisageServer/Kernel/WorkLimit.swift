@@ -6,8 +6,8 @@ import VisageCore
 /// and a thread of its own, and memory under load would grow with the number of clients instead
 /// of the number of cores. A caller whose task is cancelled while it waits leaves the line.
 actor WorkLimit {
-    private let limit: Int
-    private let maxWaiting: Int
+    let limit: Int
+    let maxWaiting: Int
     private var running = 0 {
         didSet { runningGauge.record(running) }
     }
@@ -43,6 +43,11 @@ actor WorkLimit {
         } onCancel: {
             Task { await self.leave(id) }
         }
+    }
+
+    /// Jobs holding a slot and jobs waiting for one.
+    func load() -> (running: Int, queued: Int) {
+        (running, waiting.count)
     }
 
     /// Hands the slot straight to the next waiter, if any.

@@ -29,6 +29,7 @@ package enum ClientInputEntryPoints {
         decode(ExtractBody.self)
         decode(FaceDatabaseAddBody.self)
         decode(FaceDatabaseSearchBody.self)
+        decode(FaceSearchBody.self)
     }
 
     /// The JSON bodies read by `Request.decodeJSON`, and what their routes check before any work.
@@ -46,6 +47,7 @@ package enum ClientInputEntryPoints {
         _ = try? decodeJSON(CorrectBody.self, buffer)
         _ = try? decodeJSON(MergeBody.self, buffer)
         _ = try? decodeJSON(SplitBody.self, buffer)
+        _ = try? decodeJSON(RejectSuggestionBody.self, buffer)
         if let key = try? decodeJSON(CreateKeyBody.self, buffer) {
             _ = try? Set<Scope>(parsing: key.scopes)
             _ = try? TextField.name(key.name)
@@ -59,6 +61,7 @@ package enum ClientInputEntryPoints {
             try NumberField.integer($0, name: "size", in: 16...1024, message: "size must be from 16 to 1024 pixels")
         }
         _ = try? uri.queryDouble("min_similarity")
+        _ = try? PeopleParameters.similarLimit(try uri.queryDouble("limit"))
         _ = try? uri.queryString("cluster_id").map { try TextField.clusterID($0) }
         _ = try? uri.queryString("person_name").map { try TextField.name($0, field: "person_name") }
         _ = try? FaceDatabaseParameters.collection(uri.queryString("collection"))

@@ -29,9 +29,11 @@ struct FaceInfoPayload: Encodable {
         let faceCount: Int
         let pinned: Bool
         let embeddingModel: String
+        let coverFaceID: Int64?
 
         enum CodingKeys: String, CodingKey {
             case clusterID = "cluster_id", name, faceCount = "face_count", pinned, embeddingModel = "embedding_model"
+            case coverFaceID = "cover_face_id"
         }
 
         func encode(to encoder: Encoder) throws {
@@ -41,6 +43,7 @@ struct FaceInfoPayload: Encodable {
             try container.encode(faceCount, forKey: .faceCount)
             try container.encode(pinned, forKey: .pinned)
             try container.encode(embeddingModel, forKey: .embeddingModel)
+            try container.encode(coverFaceID, forKey: .coverFaceID)  // null for an empty cluster
         }
     }
 
@@ -58,7 +61,9 @@ struct FaceInfoPayload: Encodable {
         namedClusters = info.namedClusters
         totalFaces = info.totalFaces
         clusters = info.clusters.map {
-            Entry(clusterID: $0.clusterID, name: $0.name, faceCount: $0.faceCount, pinned: $0.pinned, embeddingModel: $0.embeddingModel)
+            Entry(
+                clusterID: $0.clusterID, name: $0.name, faceCount: $0.faceCount, pinned: $0.pinned,
+                embeddingModel: $0.embeddingModel, coverFaceID: $0.coverFaceID)
         }
     }
 }
@@ -85,6 +90,93 @@ struct SuggestionsPayload: Encodable {
                 clusterID: $0.clusterID, faceCount: $0.faceCount, suggestedName: $0.suggestedName,
                 similarityScore: FacePayload.rounded($0.similarityScore, places: 4), referenceClusterID: $0.referenceClusterID)
         }
+    }
+}
+
+/// `GET /faces/clusters/{cluster_id}/similar`.
+struct SimilarClustersPayload: Encodable {
+    struct Entry: Encodable {
+        let clusterID: String
+        let name: String?
+        let faceCount: Int
+        let coverFaceID: Int64?
+        let similarity: Double
+
+        enum CodingKeys: String, CodingKey {
+            case clusterID = "cluster_id", name, faceCount = "face_count", coverFaceID = "cover_face_id", similarity
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(clusterID, forKey: .clusterID)
+            try container.encode(name, forKey: .name)
+            try container.encode(faceCount, forKey: .faceCount)
+            try container.encode(coverFaceID, forKey: .coverFaceID)
+            try container.encode(similarity, forKey: .similarity)
+        }
+    }
+
+    let clusterID: String
+    let similar: [Entry]
+
+    enum CodingKeys: String, CodingKey { case clusterID = "cluster_id", similar }
+
+    init(clusterID: String, similar: [SimilarCluster]) {
+        self.clusterID = clusterID
+        self.similar = similar.map {
+            Entry(
+                clusterID: $0.clusterID, name: $0.name, faceCount: $0.faceCount, coverFaceID: $0.coverFaceID,
+                similarity: FacePayload.rounded($0.similarity, places: 4))
+        }
+    }
+}
+
+/// `POST /faces/search`.
+struct FaceSearchPayload: Encodable {
+    struct Face: Encodable {
+        let bbox: [Double]
+        let confidence: Double
+        let matches: [Match]
+    }
+
+    struct Match: Encodable {
+        let faceID: Int64
+        let imageID: String
+        let clusterID: String?
+        let name: String?
+        let similarity: Double
+
+        enum CodingKeys: String, CodingKey {
+            case faceID = "face_id", imageID = "image_id", clusterID = "cluster_id", name, similarity
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(faceID, forKey: .faceID)
+            try container.encode(imageID, forKey: .imageID)
+            try container.encode(clusterID, forKey: .clusterID)
+            try container.encode(name, forKey: .name)
+            try container.encode(similarity, forKey: .similarity)
+        }
+    }
+
+    let faces: [Face]
+    let modelsUsed: [String: String]
+
+    enum CodingKeys: String, CodingKey { case faces, modelsUsed = "models_used" }
+
+    init(faces: [SearchedFace], modelsUsed: [String: String]) {
+        self.faces = faces.map { face in
+            Face(
+                bbox: [face.box.x, face.box.y, face.box.width, face.box.height].map(FacePayload.pixels),
+                confidence: FacePayload.rounded(face.confidence, places: 4),
+                matches: face.matches.map {
+                    Match(
+                        faceID: $0.faceID, imageID: $0.imageID, clusterID: $0.clusterID, name: $0.name,
+                        similarity: FacePayload.rounded($0.similarity, places: 4))
+                })
+        }
+        self.modelsUsed = modelsUsed
     }
 }
 

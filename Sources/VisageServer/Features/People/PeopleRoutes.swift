@@ -5,8 +5,9 @@ import VisageInput
 import VisageRecognition
 
 /// The people endpoints: recognise, name, rename, correct, merge, split, delete, list, crop,
-/// recluster. Each handler decodes, calls the recognition service off the request threads, and
-/// encodes; the rules live in `RecognitionService`.
+/// recluster, similar clusters, rejected suggestions, search by photo. Each handler decodes,
+/// calls the recognition service off the request threads, and encodes; the rules live in
+/// `RecognitionService`.
 struct PeopleRoutes: FeatureRoutes {
     let recognition: RecognitionService
     let images: ImageLoader
@@ -37,6 +38,11 @@ struct PeopleRoutes: FeatureRoutes {
             let id = try TextField.clusterID(context.pathParameter("cluster_id"))
             return try await change { try $0.splitCluster(id, faceIDs: body.faceIDs, name: body.name) }
         }
+        routes.post("faces/suggestions/reject") { request, context in
+            let body = try await request.decodeJSON(RejectSuggestionBody.self, context: context)
+            return try await change { try $0.rejectSuggestion(clusterID: body.clusterID, name: body.name) }
+        }
+        routes.post("faces/search") { request, _ in try await search(request) }
         routes.post("faces/recluster") { _, _ in
             try Response.json(ReclusterPayload(try await run { try $0.recluster() }))
         }
@@ -58,6 +64,12 @@ struct PeopleRoutes: FeatureRoutes {
             let suggestions = try await run { try $0.nameSuggestions(clusterID: clusterID, minSimilarity: minimum) }
             return try Response.json(SuggestionsPayload(suggestions))
         }
+        routes.get("faces/clusters/:cluster_id/similar") { request, context in
+            let id = try TextField.clusterID(context.pathParameter("cluster_id"))
+            let limit = try PeopleParameters.similarLimit(try request.queryDouble("limit"))
+            let similar = try await run { try $0.similarClusters(to: id, limit: limit) }
+            return try Response.json(SimilarClustersPayload(clusterID: id, similar: similar))
+        }
         routes.get("faces/people/:name") { _, context in
             let name = try TextField.name(context.pathParameter("name"))
             return try Response.json(FaceListPayload(name: name, faces: try await run { try $0.faces(ofPerson: name) }))
@@ -73,10 +85,15 @@ struct PeopleRoutes: FeatureRoutes {
                 try request.queryDouble("size").map {
                     try NumberField.integer($0, name: "size", in: 16...1024, message: "size must be from 16 to 1024 pixels")
                 } ?? 160
-            let jpeg = try await run { try $0.faceCrop(faceID: id, size: size) }
-            return Response(
-                status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=60"],
-                body: .init(byteBuffer: ByteBuffer(bytes: jpeg)))
+            let known = request.headers[values: .ifNoneMatch]
+            let crop = try await run { service in
+                try service.faceCrop(faceID: id, size: size) { PeopleParameters.matches(ifNoneMatch: known, etag: $0) }
+            }
+            let headers: HTTPFields = [.eTag: crop.etag, .cacheControl: "private, max-age=300"]
+            guard let jpeg = crop.jpeg else { return Response(status: .notModified, headers: headers) }
+            var withType = headers
+            withType[.contentType] = "image/jpeg"
+            return Response(status: .ok, headers: withType, body: .init(byteBuffer: ByteBuffer(bytes: jpeg)))
         }
         routes.delete("faces/:face_id") { _, context in
             let id = try context.faceIDParameter()
@@ -115,6 +132,16 @@ struct PeopleRoutes: FeatureRoutes {
             return try recognition.recognize(request)
         }
         return try Response.json(RecognizePayload(result: result))
+    }
+
+    /// A query image's faces and the recognised faces most like each; nothing is stored.
+    private func search(_ request: Request) async throws -> Response {
+        let body = try await images.read(FaceSearchBody.self, from: request)
+        let recognition = recognition
+        let faces = try await images.withDecoded(body.image, on: executor) { decoded in
+            try recognition.searchFaces(image: decoded, topK: body.topK, minSimilarity: body.minSimilarity)
+        }
+        return try Response.json(FaceSearchPayload(faces: faces, modelsUsed: recognition.analyzer.modelsUsed))
     }
 
     private func change(_ work: @escaping @Sendable (RecognitionService) throws -> PeopleChange) async throws -> Response {
