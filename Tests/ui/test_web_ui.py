@@ -58,6 +58,12 @@ class BrowserTest(unittest.TestCase):
         self.key = server.admin_key if self.scopes is None else server.create_key(f"ui {self.id()}", self.scopes)
 
     def tearDown(self):
+        result = getattr(getattr(self, "_outcome", None), "result", None)
+        failed = result is not None and any(test is self for test, _ in result.errors + result.failures)
+        if failed:  # what the page showed when it failed, and what its console said
+            self.browser.save_screenshot(str(SCREENSHOTS / f"failed-{self._testMethodName}.png"))
+            for entry in self.browser.get_log("browser"):
+                print("browser console:", entry.get("level"), entry.get("message"))
         self.browser.quit()
 
     # -- helpers -------------------------------------------------------------------------------

@@ -877,7 +877,7 @@ class SettingsPage {
     }
     return el('section', { class: 'card stack', 'aria-labelledby': 'status-title' },
       el('h2', { id: 'status-title' }, 'Status'),
-      el('dl', { class: 'facts', id: 'status' }, rows.filter(([, value]) => value !== undefined && value !== '').map(([term, value]) => [el('dt', {}, term), el('dd', {}, String(value))])));
+      el('dl', { class: 'facts', id: 'status' }, rows.filter(([, value]) => value !== undefined && value !== '').flatMap(([term, value]) => [el('dt', {}, term), el('dd', {}, String(value))])));
   }
 }
 
