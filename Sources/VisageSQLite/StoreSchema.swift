@@ -11,6 +11,7 @@ enum StoreSchema {
         migrator.registerMigration("v4-api-keys", migrate: addAPIKeys)
         migrator.registerMigration("v5-reference-faces", migrate: addReferenceFaces)
         migrator.registerMigration("v6-media-routing", migrate: addMediaRouting)
+        migrator.registerMigration("v8-vector-generations", migrate: addVectorGenerations)
         return migrator
     }
 
@@ -210,6 +211,26 @@ enum StoreSchema {
             table.column("has_match", .boolean).notNull()
             table.column("person_name", .text)
             table.column("routed_at", .datetime).notNull()
+        }
+    }
+
+    /// One counter per vector table, bumped by triggers on every insert, delete and change of an
+    /// embedding (cascaded deletes included), whoever writes: a vector index saved next to the
+    /// database records the counter it matches and is rebuilt when the counter has moved on.
+    private static func addVectorGenerations(_ db: Database) throws {
+        try db.create(table: "vector_generation") { table in
+            table.primaryKey("source", .text).check(sql: "source IN ('face', 'collection_face')")
+            table.column("generation", .integer).notNull().check(sql: "generation >= 0")
+        }
+        for source in ["face", "collection_face"] {
+            try db.execute(sql: "INSERT INTO vector_generation (source, generation) VALUES (?, 0)", arguments: [source])
+            let bump = "UPDATE vector_generation SET generation = generation + 1 WHERE source = '\(source)';"
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER \(source)_vector_insert AFTER INSERT ON \(source) BEGIN \(bump) END;
+                    CREATE TRIGGER \(source)_vector_delete AFTER DELETE ON \(source) BEGIN \(bump) END;
+                    CREATE TRIGGER \(source)_vector_update AFTER UPDATE OF embedding, embedding_model ON \(source) BEGIN \(bump) END;
+                    """)
         }
     }
 }
