@@ -46,13 +46,20 @@ extern "C" visage_hnsw *visage_hnsw_load(const char *path, size_t dimensions, si
     visage_hnsw *index = nullptr;
     try {
         index = new visage_hnsw(dimensions);
-        index->graph = new hnswlib::HierarchicalNSW<float>(&index->space, std::string(path), false, capacity);
+        // hnswlib 0.6.2's loading constructor leaves the tombstone counter uninitialised before
+        // loadIndex counts the tombstones into it: start it at zero, then load.
+        index->graph = new hnswlib::HierarchicalNSW<float>(&index->space);
+        index->graph->num_deleted_ = 0;
+        index->graph->loadIndex(std::string(path), &index->space, capacity);
         return index;
     } catch (const std::exception &exception) {
         copy_error(exception.what(), error, error_length);
     } catch (...) {
         copy_error("hnswlib failed to load the index", error, error_length);
     }
+    // A load that failed part way leaves the graph's members half set, which its destructor
+    // would free: it is leaked instead (a damaged file, once).
+    if (index != nullptr) index->graph = nullptr;
     delete index;
     return nullptr;
 }
@@ -109,6 +116,13 @@ extern "C" int visage_hnsw_mark_deleted(visage_hnsw *index, uint64_t label) {
     } catch (...) {
         return -1;
     }
+}
+
+extern "C" int visage_hnsw_state(const visage_hnsw *index, uint64_t label) {
+    auto &lookup = index->graph->label_lookup_;
+    auto found = lookup.find(static_cast<hnswlib::labeltype>(label));
+    if (found == lookup.end()) return -1;
+    return index->graph->isMarkedDeleted(found->second) ? 0 : 1;
 }
 
 extern "C" const float *visage_hnsw_vector(const visage_hnsw *index, uint64_t label) {

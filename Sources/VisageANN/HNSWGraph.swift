@@ -62,6 +62,19 @@ final class HNSWGraph: @unchecked Sendable {
         visage_hnsw_mark_deleted(handle, UInt64(bitPattern: label)) == 0
     }
 
+    /// Elements searches can return.
+    var liveCount: Int { elementCount - deletedCount }
+
+    /// Whether `label` has a node, live or tombstoned.
+    func holds(_ label: Int64) -> Bool {
+        visage_hnsw_state(handle, UInt64(bitPattern: label)) != -1
+    }
+
+    /// Whether `label` is stored and not tombstoned.
+    func isLive(_ label: Int64) -> Bool {
+        visage_hnsw_state(handle, UInt64(bitPattern: label)) == 1
+    }
+
     /// The stored vector (live or tombstoned), valid until the next write.
     func vector(_ label: Int64) -> UnsafePointer<Float>? {
         visage_hnsw_vector(handle, UInt64(bitPattern: label))

@@ -23,7 +23,7 @@ public struct HNSWParameters: Sendable, Hashable {
     public var seed: UInt64
 
     public init(
-        m: Int = 16, efConstruction: Int = 200, efSearch: Int = 96, exactBelow: Int = 20_000, batchSize: Int = 1_024,
+        m: Int = 16, efConstruction: Int = 100, efSearch: Int = 96, exactBelow: Int = 10_000, batchSize: Int = 1_024,
         maxDeletedShare: Double = 0.2, threads: Int = ProcessInfo.processInfo.activeProcessorCount, seed: UInt64 = 100
     ) {
         precondition(m >= 2 && efConstruction >= 1 && efSearch >= 1 && batchSize >= 1, "invalid HNSW parameters")

@@ -24,15 +24,15 @@ import VisageSearch
 /// Thread-safe: searches share a read lock (hnswlib allows concurrent searches); writes take the
 /// write lock, so a batch insert or a rebuild holds searches back while it runs.
 public final class HNSWVectorIndex: VectorIndex, @unchecked Sendable {
-    // @unchecked: `pending`, `graph`, `graphIDs` and `reserved` are only touched under `lock`.
+    // @unchecked: `pending`, `graph` and `reserved` are only touched under `lock`.
     public let dimensions: Int
     public let parameters: HNSWParameters
     private let lock = ReadWriteLock()
     /// Vectors not (yet) in the graph, searched exactly: all of them while the index is small.
     private var pending: ExactVectorIndex
+    /// An id is live (not tombstoned) in `pending` or in the graph, never in both; hnswlib's own
+    /// label table says which ids the graph holds, so no copy of them is kept here.
     private var graph: HNSWGraph?
-    /// Ids live in the graph. An id is live in `pending` or in the graph, never in both.
-    private var graphIDs: Set<Int64> = []
     /// Room the first graph is made with.
     private var reserved: Int
 
@@ -53,11 +53,10 @@ public final class HNSWVectorIndex: VectorIndex, @unchecked Sendable {
         let graph = try HNSWGraph(loading: path, dimensions: dimensions, capacity: capacity)
         self.init(dimensions: dimensions, capacity: capacity, parameters: parameters)
         self.graph = graph
-        graphIDs = Set(graph.liveLabels())
     }
 
     public var count: Int {
-        lock.withReadLock { pending.count + graphIDs.count }
+        lock.withReadLock { pending.count + (graph?.liveCount ?? 0) }
     }
 
     /// Whether the graph has been built (false while the index is an exact scan).
@@ -71,7 +70,7 @@ public final class HNSWVectorIndex: VectorIndex, @unchecked Sendable {
     }
 
     public func contains(id: Int64) -> Bool {
-        lock.withReadLock { graphIDs.contains(id) || pending.contains(id: id) }
+        lock.withReadLock { graph?.isLive(id) == true || pending.contains(id: id) }
     }
 
     public func upsert(id: Int64, vector: [Float]) throws {
@@ -81,7 +80,7 @@ public final class HNSWVectorIndex: VectorIndex, @unchecked Sendable {
                 "a \(vector.count)-dimensional vector can't be added to an index of \(dimensions)-dimensional vectors")
         }
         try lock.withWriteLock {
-            if graphIDs.remove(id) != nil { graph?.markDeleted(id) }
+            graph?.markDeleted(id)
             try pending.upsert(id: id, vector: vector)
             let due = graph == nil ? pending.count >= max(1, parameters.exactBelow) : pending.count >= parameters.batchSize
             if due { try flush() }
@@ -92,8 +91,7 @@ public final class HNSWVectorIndex: VectorIndex, @unchecked Sendable {
         lock.withWriteLock {
             if pending.contains(id: id) {
                 pending.remove(id: id)
-            } else if graphIDs.remove(id) != nil, let graph {
-                graph.markDeleted(id)
+            } else if let graph, graph.markDeleted(id) {
                 if Double(graph.deletedCount) > parameters.maxDeletedShare * Double(graph.elementCount) {
                     // On failure (memory) the tombstones stay; the next removal tries again.
                     try? compact(graph)
@@ -106,7 +104,7 @@ public final class HNSWVectorIndex: VectorIndex, @unchecked Sendable {
         guard query.count == dimensions, k > 0 else { return [] }
         return lock.withReadLock {
             var found = pending.search(query, k: k, excluding: excluding)
-            if let graph, !graphIDs.isEmpty {
+            if let graph, graph.liveCount > 0 {
                 let ask = min(graph.elementCount, max(parameters.efSearch, k + excluding.count))
                 found += candidates(query, graph: graph, ask: ask, excluding: excluding, floor: -.infinity).neighbors
             }
@@ -118,7 +116,7 @@ public final class HNSWVectorIndex: VectorIndex, @unchecked Sendable {
         guard query.count == dimensions, limit > 0 else { return [] }
         return lock.withReadLock {
             var found = pending.search(query, minSimilarity: minSimilarity, limit: limit, excluding: excluding)
-            if let graph, !graphIDs.isEmpty {
+            if let graph, graph.liveCount > 0 {
                 var ask = min(graph.elementCount, max(parameters.efSearch, min(limit, 64) + excluding.count))
                 while true {
                     let round = candidates(query, graph: graph, ask: ask, excluding: excluding, floor: minSimilarity)
@@ -173,21 +171,19 @@ public final class HNSWVectorIndex: VectorIndex, @unchecked Sendable {
             }
         }
         graph = target
-        graphIDs.formUnion(ids)
         pending = ExactVectorIndex(dimensions: dimensions, threads: parameters.threads)
     }
 
     /// Rebuilds the graph from its live vectors, leaving the tombstones behind; below
     /// `exactBelow` vectors the index goes back to an exact scan.
     private func compact(_ old: HNSWGraph) throws {
-        let ids = graphIDs.sorted()
+        let ids = old.liveLabels().sorted()
         let pointers = ids.map { old.vector($0)! }
         if ids.count + pending.count < parameters.exactBelow {
             for (id, pointer) in zip(ids, pointers) {
                 try pending.upsert(id: id, vector: Array(UnsafeBufferPointer(start: pointer, count: dimensions)))
             }
             graph = nil
-            graphIDs = []
             return
         }
         let rebuilt = try makeGraph(capacity: ids.count + parameters.batchSize)
@@ -202,8 +198,20 @@ public final class HNSWVectorIndex: VectorIndex, @unchecked Sendable {
     }
 
     /// Adds the vectors on `parameters.threads` threads (hnswlib allows concurrent inserts of
-    /// distinct labels); the first goes alone when the graph is empty, as hnswlib's own bindings do.
-    private func insert(_ ids: [Int64], _ vectors: [UnsafePointer<Float>], into graph: HNSWGraph) throws {
+    /// distinct new labels); the first goes alone when the graph is empty, as hnswlib's own
+    /// bindings do, and so do revived labels (hnswlib's tombstone counter is not atomic).
+    private func insert(_ allIDs: [Int64], _ allVectors: [UnsafePointer<Float>], into graph: HNSWGraph) throws {
+        var ids: [Int64] = [], vectors: [UnsafePointer<Float>] = []
+        ids.reserveCapacity(allIDs.count)
+        vectors.reserveCapacity(allIDs.count)
+        for (id, vector) in zip(allIDs, allVectors) {
+            if graph.holds(id) {
+                try graph.add(vector, label: id)
+            } else {
+                ids.append(id)
+                vectors.append(vector)
+            }
+        }
         guard !ids.isEmpty else { return }
         let start = graph.elementCount == 0 ? 1 : 0
         if start == 1 { try graph.add(vectors[0], label: ids[0]) }

@@ -96,7 +96,7 @@ private struct SavedGraph: Codable {
 public enum VectorIndexConfiguration {
     /// The factory `VISAGE_VECTOR_INDEX` asks for: `exact` scans everything; `hnsw` builds a graph
     /// from the first vector; `auto` (the default) scans below `VISAGE_HNSW_EXACT_BELOW` vectors
-    /// (20000) and builds a graph above. Graphs are saved in `directory` (nil: none kept).
+    /// (10000) and builds a graph above. Graphs are saved in `directory` (nil: none kept).
     /// `VISAGE_HNSW_EF_SEARCH` sets the candidates a search collects (default 96). Throws
     /// `invalid_configuration` for a value out of range.
     public static func factory(

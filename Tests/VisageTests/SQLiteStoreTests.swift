@@ -37,7 +37,9 @@ import VisageStorage
                 #expect(
                     try StoreSchema.migrator.appliedMigrations(db) == [
                         "v1", "v2-pinned-clusters", "v3-face-collections", "v4-api-keys", "v5-reference-faces", "v6-media-routing",
+                        "v8-vector-generations",
                     ])
+                #expect(try db.tableExists("vector_generation"))
                 #expect(try db.indexes(on: "reference_face").map(\.columns).contains(["person_name", "is_active"]))
             }
             // Opening again migrates nothing twice.

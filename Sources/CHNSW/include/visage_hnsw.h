@@ -42,6 +42,8 @@ int visage_hnsw_add(visage_hnsw *index, const float *vector, uint64_t label, cha
 // Tombstones `label`: searches skip it, its node stays in the graph. 0 when done, -1 when the
 // label is not stored or already deleted.
 int visage_hnsw_mark_deleted(visage_hnsw *index, uint64_t label);
+// 1 when `label` is live, 0 when it is tombstoned, -1 when it is not stored.
+int visage_hnsw_state(const visage_hnsw *index, uint64_t label);
 // The stored vector of a live or tombstoned label (valid until the next write), or NULL.
 const float *visage_hnsw_vector(const visage_hnsw *index, uint64_t label);
 
