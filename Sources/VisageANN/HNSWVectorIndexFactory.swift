@@ -49,8 +49,13 @@ public struct HNSWVectorIndexFactory: VectorIndexFactory {
     public func save(_ index: any VectorIndex, name: String, version: VectorSourceVersion) throws {
         guard let files = files(for: name), let index = index as? HNSWVectorIndex else { return }
         let manager = FileManager.default
-        try manager.createDirectory(at: files.graph.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? manager.removeItem(at: files.description)
+        guard index.hasGraph else {
+            // An exact scan: nothing worth keeping, and an older graph must not come back.
+            try? manager.removeItem(at: files.graph)
+            return
+        }
+        try manager.createDirectory(at: files.graph.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = files.graph.appendingPathExtension("tmp")
         try? manager.removeItem(at: temporary)
         guard try index.save(to: temporary.path) else {

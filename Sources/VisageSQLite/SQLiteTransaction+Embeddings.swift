@@ -24,12 +24,14 @@ extension SQLiteTransaction {
 }
 
 /// The counters the `v8-vector-generations` triggers bump on every insert, delete and embedding
-/// change of a vector table (`face`, `collection_face`), whoever writes: what a saved vector index
-/// is checked against.
+/// change of a vector table (`face`, `collection_face`), whoever writes, with the random id the
+/// migration gave this database: what a saved vector index is checked against.
 enum VectorGeneration {
     static func version(of table: String, count: Int, in db: Database) throws -> VectorSourceVersion? {
-        guard let generation = try Int64.fetchOne(db, sql: "SELECT generation FROM vector_generation WHERE source = ?", arguments: [table])
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT database_id, generation FROM vector_generation WHERE source = ?", arguments: [table])
         else { return nil }
-        return VectorSourceVersion(generation: generation, count: count)
+        return VectorSourceVersion(database: row[0], generation: row[1], count: count)
     }
 }

@@ -25,14 +25,17 @@ extension VectorIndexFactory {
     public func save(_ index: any VectorIndex, name: String, version: VectorSourceVersion) throws {}
 }
 
-/// Where a database's vectors stand: a counter the database bumps on every insert, update or
-/// delete of a vector, and how many vectors there are. A saved index is reused only while both
-/// still match.
+/// Where a database's vectors stand: which database (a random id it made for itself, so a new
+/// or another database never matches an old index), a counter it bumps on every insert, update
+/// or delete of a vector, and how many vectors there are. A saved index is reused only while all
+/// three still match.
 public struct VectorSourceVersion: Sendable, Hashable, Codable {
+    public var database: String
     public var generation: Int64
     public var count: Int
 
-    public init(generation: Int64, count: Int) {
+    public init(database: String, generation: Int64, count: Int) {
+        self.database = database
         self.generation = generation
         self.count = count
     }

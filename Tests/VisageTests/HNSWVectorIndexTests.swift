@@ -213,7 +213,7 @@ import VisageStorage
         let factory = HNSWVectorIndexFactory(parameters: Self.graphAlways, directory: folder)
         let (index, vectors) = try Self.filled(count: 200, dimensions: 16, seed: 15)
         index.remove(id: 3)
-        let version = VectorSourceVersion(generation: 42, count: 199)
+        let version = VectorSourceVersion(database: "db", generation: 42, count: 199)
         try factory.save(index, name: "faces-test/model", version: version)
 
         let loaded = try #require(factory.savedIndex(name: "faces-test/model", dimensions: 16, version: version))
@@ -225,8 +225,9 @@ import VisageStorage
         }
         #expect(loaded.search(vectors[3]!, k: 1).first?.id != 3)
         // Stale, of another size or shape, or under another name: nothing.
-        #expect(factory.savedIndex(name: "faces-test/model", dimensions: 16, version: .init(generation: 43, count: 199)) == nil)
-        #expect(factory.savedIndex(name: "faces-test/model", dimensions: 16, version: .init(generation: 42, count: 200)) == nil)
+        #expect(factory.savedIndex(name: "faces-test/model", dimensions: 16, version: .init(database: "db", generation: 43, count: 199)) == nil)
+        #expect(factory.savedIndex(name: "faces-test/model", dimensions: 16, version: .init(database: "db", generation: 42, count: 200)) == nil)
+        #expect(factory.savedIndex(name: "faces-test/model", dimensions: 16, version: .init(database: "new", generation: 42, count: 199)) == nil)
         #expect(factory.savedIndex(name: "faces-test/model", dimensions: 8, version: version) == nil)
         #expect(factory.savedIndex(name: "faces-test_model", dimensions: 16, version: version) == nil)
         // A damaged graph file is refused, not loaded.
