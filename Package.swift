@@ -66,6 +66,16 @@ let package = Package(
         // Nearest-neighbour search over embeddings, behind a protocol (exact search today).
         .target(name: "VisageSearch", dependencies: ["VisageCore"]),
 
+        // hnswlib (Debian's libhnswlib-dev, header-only) behind a small extern "C" surface.
+        // Optimised in debug builds too: unoptimised, the graph is too slow for the tests.
+        .target(
+            name: "CHNSW",
+            cxxSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))],
+            linkerSettings: [.linkedLibrary("stdc++")]),
+        // Approximate nearest-neighbour search (HNSW) behind `VectorIndex`, the exact scan kept for
+        // small indexes, and indexes saved next to the database (docs/SEARCH.md).
+        .target(name: "VisageANN", dependencies: ["VisageCore", "VisageSearch", "CHNSW"]),
+
         // Grouping faces into people: incremental assignment and constrained density clustering.
         .target(name: "VisageClustering", dependencies: ["VisageCore", "VisageSearch"]),
 
@@ -155,7 +165,7 @@ let package = Package(
             name: "visage",
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference",
-                "VisageModels", "VisageFaces", "VisageSearch", "VisageServer",
+                "VisageModels", "VisageFaces", "VisageSearch", "VisageANN", "VisageServer",
                 "VisageRecognition", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageInput", "VisageAccess",
                 "VisagePeopleBench", "VisageClustering", "VisageReferences", "VisageVideo", "VisageRouting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -175,7 +185,8 @@ let package = Package(
             name: "VisageTests",
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels",
-                "VisageFaces", "VisageSearch", "VisageClustering", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageServer", "VisageRecognition",
+                "VisageFaces", "VisageSearch", "VisageANN", "VisageClustering", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageServer",
+                "VisageRecognition",
                 "visage", "visage-fuzz", "VisageInput", "VisageAccess", "VisagePeopleBench", "VisageReferences",
                 "VisageVideo", "VisageRouting",
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Visage needs on Debian/Ubuntu and builds it. Safe to re-run: each step
 # checks what is already there.
-#   1. Debian packages: libvips (imaging), ffmpeg (video), build tools.
+#   1. Debian packages: libvips (imaging), ffmpeg (video), hnswlib (the ANN index, header-only),
+#      build tools.
 #   2. ONNX Runtime: the `onnxruntime` wheel from PyPI unpacked into .deps/ort (no system
 #      install; Visage dlopens .deps/ort/onnxruntime/capi/libonnxruntime.so*). With
 #      VISAGE_DEVICE=cuda the `onnxruntime-gpu` wheel goes to .deps/ort-gpu as well.
@@ -35,7 +36,7 @@ done
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # 1. System packages -------------------------------------------------------------------------
-packages=(libvips-dev libsqlite3-dev ffmpeg pkg-config python3-pip fonts-dejavu-core)
+packages=(libvips-dev libsqlite3-dev libhnswlib-dev ffmpeg pkg-config python3-pip fonts-dejavu-core)
 if [ "$with_browser" = 1 ]; then packages+=(chromium chromium-driver); fi
 missing=()
 for p in "${packages[@]}"; do

@@ -8,7 +8,8 @@ import VisageStorage
 /// one vector index per collection and embedding model, held in memory and made by the injected
 /// factory (exact by default).
 ///
-/// The indexes are built from the file when this is created and then kept in step with it:
+/// The indexes are built from the file when this is created (or read back, when the factory
+/// saved them for exactly the faces the file holds: `saveIndexes()`) and then kept in step with it:
 /// writes are serialised, and each write updates the indexes right after its transaction
 /// commits. A search that races a delete may find a face whose row has just gone; such faces are
 /// dropped from its results, so a search never returns a face the file no longer holds.
@@ -23,22 +24,29 @@ public final class SQLiteFaceCollections: FaceCollectionStore, @unchecked Sendab
     private struct IndexKey: Hashable {
         var collection: String
         var model: String
+
+        /// The name the index is kept under by a factory that saves indexes.
+        var name: String { "collection-\(collection)-\(model)" }
     }
 
     public init(store: SQLiteFaceStore, indexFactory: any VectorIndexFactory = ExactVectorIndexFactory()) throws {
         self.store = store
         self.indexFactory = indexFactory
+        var built: [IndexKey: VectorSourceVersion] = [:]
+        var loaded: Set<IndexKey> = []
         try store.readDatabase { db in
-            let sizes = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT i.collection, f.embedding_model, COUNT(*), MIN(LENGTH(f.embedding)) FROM collection_face f
-                    JOIN collection_image i ON i.id = f.image_row_id GROUP BY i.collection, f.embedding_model
-                    """)
-            for row in sizes {
-                let key = IndexKey(collection: row[0], model: row[1])
-                indexes[key] = indexFactory.makeIndex(dimensions: max(1, EmbeddingBlob.dimensions(ofByteCount: row[3])), capacity: row[2])
+            let sizes = try Self.indexSizes(in: db)
+            for (key, size) in sizes {
+                let version = try VectorGeneration.version(of: "collection_face", count: size.count, in: db)
+                if let version, let saved = indexFactory.savedIndex(name: key.name, dimensions: size.dimensions, version: version) {
+                    indexes[key] = saved
+                    loaded.insert(key)
+                    continue
+                }
+                indexes[key] = indexFactory.makeIndex(dimensions: size.dimensions, capacity: size.count)
+                if let version { built[key] = version }
             }
+            guard loaded.count < sizes.count else { return }
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
@@ -46,9 +54,45 @@ public final class SQLiteFaceCollections: FaceCollectionStore, @unchecked Sendab
                     JOIN collection_image i ON i.id = f.image_row_id
                     """)
             while let row = try rows.next() {
-                try indexes[IndexKey(collection: row[2], model: row[3])]!.upsert(id: row[0], vector: EmbeddingBlob.decode(row[1]))
+                let key = IndexKey(collection: row[2], model: row[3])
+                guard !loaded.contains(key) else { continue }
+                try indexes[key]!.upsert(id: row[0], vector: EmbeddingBlob.decode(row[1]))
             }
         }
+        // Saved as built, so a restart with no change in between reads them back.
+        for (key, version) in built { try? indexFactory.save(indexes[key]!, name: key.name, version: version) }
+    }
+
+    /// Saves every index through the factory (a no-op for factories that keep nothing) as holding
+    /// the file's faces now: called on shutdown, so the next start reads them back. Holds the
+    /// write lock, so no change slips in between the version read and the saves.
+    public func saveIndexes() throws {
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        let versions = try store.readDatabase { db in
+            try Self.indexSizes(in: db).compactMapValues {
+                try VectorGeneration.version(of: "collection_face", count: $0.count, in: db)
+            }
+        }
+        for (key, version) in versions {
+            guard let index = index(key) else { continue }
+            try indexFactory.save(index, name: key.name, version: version)
+        }
+    }
+
+    /// Faces and their dimensions per collection and model.
+    private static func indexSizes(in db: Database) throws -> [IndexKey: (count: Int, dimensions: Int)] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT i.collection, f.embedding_model, COUNT(*), MIN(LENGTH(f.embedding)) FROM collection_face f
+                JOIN collection_image i ON i.id = f.image_row_id GROUP BY i.collection, f.embedding_model
+                """)
+        var sizes: [IndexKey: (count: Int, dimensions: Int)] = [:]
+        for row in rows {
+            sizes[IndexKey(collection: row[0], model: row[1])] = (row[2], max(1, EmbeddingBlob.dimensions(ofByteCount: row[3])))
+        }
+        return sizes
     }
 
     public func add(_ new: NewCollectionImage) throws -> AddedCollectionImage {

@@ -13,6 +13,7 @@ enum StoreSchema {
         migrator.registerMigration("v6-media-routing", migrate: addMediaRouting)
         migrator.registerMigration("v7-ui-sessions", migrate: addUISessions)
         migrator.registerMigration("v8-face-cover-index", migrate: addFaceCoverIndex)
+        migrator.registerMigration("v9-vector-generations", migrate: addVectorGenerations)
         return migrator
     }
 
@@ -239,5 +240,31 @@ enum StoreSchema {
             sql: """
                 CREATE INDEX face_cover ON face(cluster_id, quality IS NULL, quality DESC, confidence DESC, id)
                 """)
+    }
+
+    /// One counter per vector table, bumped by triggers on every insert, delete and change of an
+    /// embedding (cascaded deletes included), whoever writes: a vector index saved next to the
+    /// database records the counter it matches and is rebuilt when the counter has moved on. The
+    /// random `database_id` keeps a new database (or an in-memory one) from ever matching an index
+    /// saved for another whose counter happens to be equal.
+    private static func addVectorGenerations(_ db: Database) throws {
+        try db.create(table: "vector_generation") { table in
+            table.primaryKey("source", .text).check(sql: "source IN ('face', 'collection_face')")
+            table.column("database_id", .text).notNull().check(sql: "length(database_id) = 32")
+            table.column("generation", .integer).notNull().check(sql: "generation >= 0")
+        }
+        let databaseID = String((0..<32).map { _ in "0123456789abcdef".randomElement()! })
+        for source in ["face", "collection_face"] {
+            try db.execute(
+                sql: "INSERT INTO vector_generation (source, database_id, generation) VALUES (?, ?, 0)",
+                arguments: [source, databaseID])
+            let bump = "UPDATE vector_generation SET generation = generation + 1 WHERE source = '\(source)';"
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER \(source)_vector_insert AFTER INSERT ON \(source) BEGIN \(bump) END;
+                    CREATE TRIGGER \(source)_vector_delete AFTER DELETE ON \(source) BEGIN \(bump) END;
+                    CREATE TRIGGER \(source)_vector_update AFTER UPDATE OF embedding, embedding_model ON \(source) BEGIN \(bump) END;
+                    """)
+        }
     }
 }

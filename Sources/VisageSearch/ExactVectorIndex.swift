@@ -57,6 +57,18 @@ public final class ExactVectorIndex: VectorIndex, @unchecked Sendable {
         }
     }
 
+    /// Calls `body` with each stored id and its vector (without padding), in storage order, under
+    /// the read lock: how another index takes over this one's vectors.
+    public func forEachVector(_ body: (Int64, UnsafeBufferPointer<Float>) throws -> Void) rethrows {
+        try lock.withReadLock {
+            try rows.withUnsafeBufferPointer { buffer in
+                for (slot, id) in ids.enumerated() {
+                    try body(id, UnsafeBufferPointer(rebasing: buffer[slot * stride..<slot * stride + dimensions]))
+                }
+            }
+        }
+    }
+
     public func upsert(id: Int64, vector: [Float]) throws {
         guard vector.count == dimensions else {
             throw VisageError(

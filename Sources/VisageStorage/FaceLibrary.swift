@@ -9,7 +9,8 @@ import VisageSearch
 /// `write(_:)`: one lock, one transaction, and the index changes only after the commit, so a
 /// rolled-back transaction leaves both untouched and no reader of the index ever sees a face the
 /// store does not hold. The store stays the only source of truth: the index is rebuilt from it
-/// when the library is opened.
+/// when the library is opened, unless the factory saved one for exactly the vectors the store
+/// holds now (`VectorSourceVersion`).
 public final class FaceLibrary: Sendable {
     public let store: any FaceStore
     /// Only faces embedded by this model are indexed (and so compared and clustered).
@@ -17,23 +18,48 @@ public final class FaceLibrary: Sendable {
     /// Searched inside `write` bodies (it holds the state before the transaction) and anywhere by
     /// readers; changed only by `write`.
     public let index: any VectorIndex
+    private let indexFactory: any VectorIndexFactory
     private let writeLock = NSLock()
 
-    /// Opens the library over `store`, building the index of `embeddingModel`'s faces from it.
-    /// Throws `embedding_dimension_mismatch` if stored embeddings don't have `dimensions` floats.
+    /// The name the index is kept under by a factory that saves indexes.
+    public var indexName: String { "faces-\(embeddingModel)" }
+
+    /// Opens the library over `store` with the index of `embeddingModel`'s faces: the one the
+    /// factory saved, if the store's vectors have not changed since, else built from the store
+    /// (and then saved, when the factory keeps indexes). Throws `embedding_dimension_mismatch` if
+    /// stored embeddings don't have `dimensions` floats.
     public init(
         store: any FaceStore, embeddingModel: String, dimensions: Int,
         indexFactory: any VectorIndexFactory = ExactVectorIndexFactory()
     ) throws {
         self.store = store
         self.embeddingModel = embeddingModel
+        self.indexFactory = indexFactory
+        let name = "faces-\(embeddingModel)"
         index = try store.read { reader in
+            let version = try reader.vectorSourceVersion(embeddingModel: embeddingModel)
+            if let version, let saved = indexFactory.savedIndex(name: name, dimensions: dimensions, version: version) {
+                return saved
+            }
             let index = indexFactory.makeIndex(dimensions: dimensions, capacity: try reader.faceCount(embeddingModel: embeddingModel))
             try reader.forEachEmbedding(embeddingModel: embeddingModel) { id, embedding in
                 try index.upsert(id: id, vector: embedding)
             }
+            // Saved from the snapshot it was built from: a later start with no change in between
+            // reads it back instead of building it again (a crash included).
+            if let version { try? indexFactory.save(index, name: name, version: version) }
             return index
         }
+    }
+
+    /// Saves the index through the factory (a no-op for factories that keep nothing), as holding
+    /// the store's vectors now: called on shutdown, so the next start reads it back. Holds the
+    /// write lock, so no change slips in between the version read and the save.
+    public func saveIndex() throws {
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        guard let version = try store.read({ try $0.vectorSourceVersion(embeddingModel: embeddingModel) }) else { return }
+        try indexFactory.save(index, name: indexName, version: version)
     }
 
     /// Runs `body` holding the write lock, in one store transaction; the index changes `body`

@@ -1,4 +1,5 @@
 import Foundation
+import VisageSearch
 
 /// The library of analysed images, their faces and the people they are grouped into, with the
 /// user's decisions and an audit log: the seam between the recognition layer and a database.
@@ -50,6 +51,10 @@ public protocol FaceStoreReading {
     /// Calls `body` with each face's id and embedding, in id order, without decoding the rest of
     /// the row: the fast path for filling a vector index.
     func forEachEmbedding(embeddingModel: String, _ body: (Int64, [Float]) throws -> Void) throws
+    /// Where `embeddingModel`'s vectors stand (a counter bumped on every change of any face's
+    /// embedding, and their count), so an index saved earlier is reused only if nothing changed
+    /// since; nil when the backend keeps no such counter (every index is then built afresh).
+    func vectorSourceVersion(embeddingModel: String) throws -> VectorSourceVersion?
     /// The caller's image id for each of the given faces (faces that don't exist are left out).
     func imageIDs(ofFaces faceIDs: [Int64]) throws -> [Int64: String]
     /// Image, cluster and names of each of the given faces, in one query (faces that don't exist
@@ -167,4 +172,9 @@ extension FaceStoreTransaction {
     public func createCluster(model: String) throws -> Cluster {
         try createCluster(model: model, name: nil)
     }
+}
+
+extension FaceStoreReading {
+    /// Backends without a vector counter: indexes are always built from the store.
+    public func vectorSourceVersion(embeddingModel: String) throws -> VectorSourceVersion? { nil }
 }

@@ -1,20 +1,33 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import VisageANN
 import VisageSearch
 
-/// Times exact nearest-neighbour search at photo-library scale, on random unit vectors. Prints
-/// figures; asserts nothing.
+/// Times nearest-neighbour search at photo-library scale: the exact scan and the HNSW index on
+/// the same vectors in the same run, with the ANN's recall@k against the exact results, build,
+/// save and reload times, and each index's resident memory. Prints figures; asserts nothing.
 struct BenchSearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-search",
-        abstract: "Time exact vector search: build time, query latency and memory per index size.")
+        abstract: "Time exact and HNSW vector search: build, save and reload time, query latency, recall and memory.")
+
+    enum Distribution: String, ExpressibleByArgument, CaseIterable {
+        /// Faces of people: identities spread over a 32-dimensional subspace, about 20 faces each
+        /// around their identity (same-person cosine about 0.64), as face embeddings cluster.
+        case faces
+        /// Independent uniform directions: no structure at all, the hardest case for a graph.
+        case uniform
+    }
 
     @Option(parsing: .upToNextOption, help: "Index sizes (vectors) to measure.")
     var count: [Int] = [100_000, 1_000_000]
 
-    @Option(help: "Vector dimensions.")
-    var dimensions: Int = 512
+    @Option(parsing: .upToNextOption, help: "Vector dimensions, each measured in turn.")
+    var dimensions: [Int] = [512, 128]
+
+    @Option(help: "Vectors: faces (clustered like face embeddings) or uniform (no structure).")
+    var data: Distribution = .faces
 
     @Option(help: "Timed queries per index size.")
     var queries: Int = 200
@@ -22,66 +35,196 @@ struct BenchSearchCommand: ParsableCommand {
     @Option(help: "Neighbours returned per query.")
     var k: Int = 10
 
-    @Option(help: "Threads a large scan is split across.")
+    @Option(help: "Threads a large scan, or a graph build, is split across.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: "HNSW candidates per search (VISAGE_HNSW_EF_SEARCH).")
+    var efSearch: Int = HNSWParameters().efSearch
+
+    @Option(help: "HNSW links per node.")
+    var m: Int = HNSWParameters().m
+
+    @Option(help: "HNSW candidates per insert.")
+    var efConstruction: Int = HNSWParameters().efConstruction
+
+    @Flag(help: "Measure the exact scan only (the figures before the ANN index).")
+    var exactOnly = false
+
     func validate() throws {
-        guard dimensions > 0, queries > 0, k > 0, threads > 0, count.allSatisfy({ $0 > 0 }) else {
+        guard dimensions.allSatisfy({ $0 > 0 }), queries > 0, k > 0, threads > 0, count.allSatisfy({ $0 > 0 }) else {
             throw ValidationError("--count, --dimensions, --queries, --k and --threads must be positive")
+        }
+        guard efSearch >= 1, m >= 2, efConstruction >= 1 else {
+            throw ValidationError("--ef-search, --m and --ef-construction must be positive (--m at least 2)")
         }
     }
 
     func run() throws {
-        print("exact search, \(dimensions)-d float32, k=\(k), \(queries) queries, \(threads) threads")
-        print("     vectors   build s   p50 ms   p99 ms   scan GB/s   index MB   resident MB")
-        var random = VectorSource(seed: 1)
-        for size in count {
-            // Each index is released before the next is built, so resident memory is its own.
-            let figures = try measure(size: size, random: &random)
+        let parameters = HNSWParameters(
+            m: m, efConstruction: efConstruction, efSearch: efSearch, exactBelow: 0, threads: threads)
+        for dimension in dimensions {
             print(
-                String(
-                    format: "%12d  %8.2f  %7.2f  %7.2f  %10.1f  %9.0f  %12.0f", size, figures.buildSeconds,
-                    figures.p50 * 1000, figures.p99 * 1000, figures.indexBytes / figures.p50 / 1e9,
-                    figures.indexBytes / 1e6, figures.residentBytes / 1e6))
+                "\(dimension)-d float32 \(data.rawValue) vectors, k=\(k), \(queries) queries, \(threads) threads; "
+                    + "HNSW M=\(m) ef_construction=\(efConstruction) ef_search=\(efSearch)")
+            print(
+                "     vectors  index   build s   save s  reload s   p50 ms   p99 ms  recall@\(k)   raw MB   resident MB  x raw")
+            for size in count {
+                try measure(size: size, dimensions: dimension, parameters: parameters)
+            }
         }
     }
 
-    private struct Figures {
-        var buildSeconds: Double
-        var p50: Double
-        var p99: Double
-        var indexBytes: Double
-        var residentBytes: Double
+    private func measure(size: Int, dimensions: Int, parameters: HNSWParameters) throws {
+        let rawBytes = Double(size * dimensions * MemoryLayout<Float>.size)
+        let queryVectors = VectorStream(distribution: data, dimensions: dimensions, size: size, seed: 1).queries(queries)
+
+        // Each index is released before the next is built, so resident memory is its own.
+        var exactResults: [[Int64]] = []
+        do {
+            let before = ResidentMemory.bytes()
+            let exact = ExactVectorIndex(dimensions: dimensions, capacity: size, threads: threads)
+            let build = try fill(exact, size: size, dimensions: dimensions)
+            let resident = ResidentMemory.bytes() - before
+            let (latency, results) = time(exact, queryVectors)
+            exactResults = results
+            printRow(size, "exact", build, nil, nil, latency, nil, rawBytes, resident)
+        }
+        guard !exactOnly else { return }
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("visage-bench-search-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("index.hnsw").path
+        let buildSeconds: Double, saveSeconds: Double
+        do {
+            let hnsw = HNSWVectorIndex(dimensions: dimensions, capacity: size, parameters: parameters)
+            buildSeconds = try fill(hnsw, size: size, dimensions: dimensions)
+            // Saving inserts the last partial batch first: that insert is counted in the save.
+            saveSeconds = try Self.seconds { try hnsw.save(to: path) }
+        }
+        let before = ResidentMemory.bytes()
+        var reloaded: HNSWVectorIndex?
+        let reloadSeconds = try Self.seconds {
+            reloaded = try HNSWVectorIndex(loading: path, dimensions: dimensions, capacity: size, parameters: parameters)
+        }
+        let resident = ResidentMemory.bytes() - before
+        let (latency, results) = time(reloaded!, queryVectors)
+        var hits = 0
+        for (found, truth) in zip(results, exactResults) { hits += Set(found).intersection(truth).count }
+        let recall = Double(hits) / Double(exactResults.reduce(0) { $0 + $1.count })
+        printRow(size, "hnsw", buildSeconds, saveSeconds, reloadSeconds, latency, recall, rawBytes, resident)
     }
 
-    private func measure(size: Int, random: inout VectorSource) throws -> Figures {
-        let index = ExactVectorIndex(dimensions: dimensions, capacity: size, threads: threads)
-        // Vectors are made in batches outside the clock, so the build time is the index's alone.
-        var buildSeconds = 0.0
+    /// Upserts `size` vectors; only the index's time is counted, not making the vectors.
+    private func fill(_ index: any VectorIndex, size: Int, dimensions: Int) throws -> Double {
+        var stream = VectorStream(distribution: data, dimensions: dimensions, size: size, seed: 1)
+        var seconds = 0.0
         var nextID: Int64 = 0
         while nextID < size {
-            let batch = (0..<min(10_000, size - Int(nextID))).map { _ in random.unitVector(dimensions) }
-            let start = DispatchTime.now().uptimeNanoseconds
-            for vector in batch {
-                try index.upsert(id: nextID, vector: vector)
-                nextID += 1
+            let batch = stream.next(min(10_000, size - Int(nextID)))
+            seconds += try Self.seconds {
+                for vector in batch {
+                    try index.upsert(id: nextID, vector: vector)
+                    nextID += 1
+                }
             }
-            buildSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
-        let resident = ResidentMemory.bytes()
+        return seconds
+    }
 
-        let queryVectors = (0..<queries).map { _ in random.unitVector(dimensions) }
+    private func time(_ index: any VectorIndex, _ queryVectors: [[Float]]) -> (Latency, [[Int64]]) {
         for query in queryVectors.prefix(3) { _ = index.search(query, k: k) }  // warm caches and threads
         var latencies: [Double] = []
+        var results: [[Int64]] = []
         for query in queryVectors {
             let start = DispatchTime.now().uptimeNanoseconds
             let found = index.search(query, k: k)
             latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            precondition(found.count == min(k, size))
+            results.append(found.map(\.id))
         }
-        let latency = Latency(latencies)
-        return Figures(
-            buildSeconds: buildSeconds, p50: latency.p50, p99: latency.p99,
-            indexBytes: Double(size * dimensions * MemoryLayout<Float>.size), residentBytes: resident)
+        return (Latency(latencies), results)
+    }
+
+    private func printRow(
+        _ size: Int, _ name: String, _ build: Double, _ save: Double?, _ reload: Double?, _ latency: Latency,
+        _ recall: Double?, _ raw: Double, _ resident: Double
+    ) {
+        func optional(_ value: Double?, _ width: Int, _ format: String) -> String {
+            guard let value else { return String(repeating: " ", count: width - 1) + "-" }
+            return String(format: "%\(width)\(format)", value)
+        }
+        print(
+            String(format: "%12d  ", size) + name.padding(toLength: 5, withPad: " ", startingAt: 0)
+                + String(format: "  %8.2f", build) + " " + optional(save, 8, ".2f") + " "
+                + optional(reload, 9, ".2f")
+                + String(format: "  %7.3f  %7.3f", latency.p50 * 1000, latency.p99 * 1000) + "  "
+                + optional(recall, 9, ".4f")
+                + String(format: "  %7.0f  %12.0f  %5.2f", raw / 1e6, resident / 1e6, resident / raw))
+    }
+
+    private static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+}
+
+/// The benchmark's vectors, the same for every index of a run (same seed), made in batches.
+/// Queries come from the same distribution but are never inserted: new photos of known people.
+private struct VectorStream {
+    let distribution: BenchSearchCommand.Distribution
+    let dimensions: Int
+    private var random: VectorSource
+    /// Identity centres (faces): unit vectors in a random 32-dimensional subspace.
+    private var centres: [[Float]] = []
+
+    static let facesPerIdentity = 20
+    static let latentDimensions = 32
+    /// Noise per face relative to its unit centre: same-person cosine about 1 / (1 + 0.75^2).
+    static let noise: Float = 0.75
+
+    init(distribution: BenchSearchCommand.Distribution, dimensions: Int, size: Int, seed: UInt64) {
+        self.distribution = distribution
+        self.dimensions = dimensions
+        random = VectorSource(seed: seed)
+        guard distribution == .faces else { return }
+        let basis = (0..<Self.latentDimensions).map { _ in (0..<dimensions).map { _ in random.uniform() } }
+        centres = (0..<max(1, size / Self.facesPerIdentity)).map { _ in
+            var centre = [Float](repeating: 0, count: dimensions)
+            for row in basis {
+                let weight = random.uniform()
+                for index in centre.indices { centre[index] += weight * row[index] }
+            }
+            return Self.normalised(centre)
+        }
+    }
+
+    mutating func next(_ count: Int) -> [[Float]] {
+        (0..<count).map { _ in nextVector() }
+    }
+
+    /// Queries from a stream of their own (another seed), so they are never stored vectors.
+    func queries(_ count: Int) -> [[Float]] {
+        var copy = self
+        copy.random = VectorSource(seed: 0x5eed_0f_9e7)
+        return copy.next(count)
+    }
+
+    private mutating func nextVector() -> [Float] {
+        switch distribution {
+        case .uniform:
+            return random.unitVector(dimensions)
+        case .faces:
+            let draw = Int((random.uniform() + 1) / 2 * Float(centres.count))
+            let centre = centres[min(max(draw, 0), centres.count - 1)]
+            // Uniform noise of variance 1/3 per lane, scaled to `noise` in norm.
+            let scale = Self.noise * (3 / Float(dimensions)).squareRoot()
+            return Self.normalised(centre.map { $0 + scale * random.uniform() })
+        }
+    }
+
+    private static func normalised(_ vector: [Float]) -> [Float] {
+        let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return vector.map { $0 / norm }
     }
 }

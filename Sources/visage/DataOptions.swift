@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
+import VisageANN
 import VisageClustering
 import VisageCore
 import VisageImaging
 import VisageRecognition
 import VisageRouting
 import VisageSQLite
+import VisageSearch
 import VisageStorage
 
 /// Options of the commands that work on a data directory (serve, recluster, reindex,
@@ -42,6 +44,22 @@ struct DataOptions: ParsableArguments {
         return try SQLiteFaceStore(path: directory.appendingPathComponent("visage.sqlite").path)
     }
 
+    /// Where vector indexes are saved between runs: `vector-indexes/` beside the database.
+    var vectorIndexDirectory: URL {
+        resolvedDataDirectory.appendingPathComponent("vector-indexes", isDirectory: true)
+    }
+
+    /// The vector indexes the stores keep: `VISAGE_VECTOR_INDEX` (`auto`, `exact`, `hnsw`) and the
+    /// HNSW settings; graphs are saved in `vectorIndexDirectory`. Throws `invalid_configuration`.
+    func vectorIndexFactory() throws -> any VectorIndexFactory {
+        try VectorIndexConfiguration.factory(directory: vectorIndexDirectory)
+    }
+
+    /// The face database over `store`, with its indexes from `vectorIndexFactory()`.
+    func openFaceCollections(store: SQLiteFaceStore) throws -> SQLiteFaceCollections {
+        try SQLiteFaceCollections(store: store, indexFactory: try vectorIndexFactory())
+    }
+
     /// The recognition service over `store` (default: the data directory's database).
     func loadRecognition(threadsPerSession: Int = 1, store: (any FaceStore)? = nil) throws -> RecognitionService {
         let environment = ProcessInfo.processInfo.environment
@@ -50,7 +68,9 @@ struct DataOptions: ParsableArguments {
             packName: pack ?? environment["VISAGE_PACK"], modelDirectory: modelDirectory,
             threadsPerSession: threadsPerSession)
         let analyzer = try settings.loadAnalyzer()
-        return try RecognitionService(analyzer: analyzer, store: try store ?? openStore(), configuration: configuration)
+        return try RecognitionService(
+            analyzer: analyzer, store: try store ?? openStore(), configuration: configuration,
+            indexFactory: try vectorIndexFactory())
     }
 
     /// The service's settings from the environment (`VISAGE_MAX_SIDE`, image limits,

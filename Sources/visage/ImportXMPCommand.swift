@@ -54,6 +54,8 @@ struct ImportXMPCommand: ParsableCommand {
                 }
             }
         }
+        // The next start reads the graph back instead of building it (a no-op for small indexes).
+        try service.library.saveIndex()
         let info = try service.faceInfo()
         print(
             "imported \(files.count - failed.value) images: \(faces.value) faces, \(named.value) named by XMP; "

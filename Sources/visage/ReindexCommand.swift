@@ -18,6 +18,8 @@ struct ReindexCommand: ParsableCommand {
                 if total > 0 { FileHandle.standardError.write(Data("\rreindex \(done)/\(total)".utf8)) }
             }
             FileHandle.standardError.write(Data("\n".utf8))
+            // The next start reads the graph back instead of building it (a no-op for small indexes).
+            try service.library.saveIndex()
             print(
                 "re-embedded \(summary.faces) faces of \(summary.images) images with \(service.embeddingModel); "
                     + "\(summary.recluster.clustersAfter) people")

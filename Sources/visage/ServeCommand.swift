@@ -96,14 +96,16 @@ struct ServeCommand: AsyncParsableCommand {
         // vector indexes are read from the database, on a thread of their own.
         let data = data, startupLogger = logger
         let settling = BackgroundTask()
+        let indexes = IndexSaver()
         Thread.detachNewThread {
             do {
                 let recognition = try data.loadRecognition(store: store)
-                let faceDatabase = FaceDatabaseService(
-                    analyzer: recognition.analyzer,
-                    collections: try SQLiteFaceCollections(store: store))
+                let collections = try data.openFaceCollections(store: store)
+                let faceDatabase = FaceDatabaseService(analyzer: recognition.analyzer, collections: collections)
                 startupLogger.info(
                     "data in \(data.resolvedDataDirectory.path): \(recognition.indexedFaceCount) faces of \(recognition.embeddingModel); ready")
+                indexes.keep { try recognition.library.saveIndex() }
+                indexes.keep { try collections.saveIndexes() }
                 let references = ReferenceLibrary(
                     store: store, embeddingModel: recognition.embeddingModel,
                     scale: ServerServices.toleranceScale(for: recognition))
@@ -129,7 +131,28 @@ struct ServeCommand: AsyncParsableCommand {
         // runService handles SIGINT/SIGTERM: stops accepting, finishes in-flight requests, exits.
         try await app.runService()
         settling.cancel()
+        // The graphs go next to the database, so the next start reads them instead of building.
+        indexes.saveAll(logger: logger)
         try await fetcher.shutdown()
+    }
+}
+
+/// What saves the vector indexes at shutdown, registered once they are loaded.
+private final class IndexSaver: Sendable {
+    private let savers = Mutex<[@Sendable () throws -> Void]>([])
+
+    func keep(_ save: @escaping @Sendable () throws -> Void) {
+        savers.withLock { $0.append(save) }
+    }
+
+    func saveAll(logger: Logger) {
+        for save in savers.withLock({ $0 }) {
+            do {
+                try save()
+            } catch {
+                logger.warning("vector index not saved (it will be rebuilt at the next start): \(error)")
+            }
+        }
     }
 }
 

@@ -37,7 +37,7 @@ import VisageStorage
                 #expect(
                     try StoreSchema.migrator.appliedMigrations(db) == [
                         "v1", "v2-pinned-clusters", "v3-face-collections", "v4-api-keys", "v5-reference-faces", "v6-media-routing",
-                        "v7-ui-sessions", "v8-face-cover-index",
+                        "v7-ui-sessions", "v8-face-cover-index", "v9-vector-generations",
                     ])
                 // Covers come from the covering index, one seek per cluster, never from the face rows.
                 let plan = try Row.fetchAll(
@@ -48,6 +48,7 @@ import VisageStorage
                         """
                 ).map { $0["detail"] as String }
                 #expect(plan == ["SEARCH face USING COVERING INDEX face_cover (cluster_id=?)"], "\(plan)")
+                #expect(try db.tableExists("vector_generation"))
                 #expect(try db.indexes(on: "reference_face").map(\.columns).contains(["person_name", "is_active"]))
             }
             // Opening again migrates nothing twice.

@@ -641,8 +641,11 @@ class ReviewPage {
   tile(item) {
     const faces = item.error ? [el('span', { class: 'badge error' }, item.error.code)]
       : item.faces.length === 0 ? [el('span', { class: 'badge' }, 'no face')]
-        : item.faces.slice(0, 4).map((face) => el('span', { class: face.person_name ? 'badge match' : 'badge' },
-          face.person_name ?? (face.nearest_person ? `like ${face.nearest_person} (${face.distance.toFixed(2)})` : 'no match')));
+        : item.faces.slice(0, 4).map((face) => el('span', {
+          class: face.person_name ? 'badge match' : 'badge',
+          // The distance is seed 003's: a match is within the tolerance (0.6 by default).
+          title: face.nearest_person ? `Distance ${face.distance.toFixed(2)} to the closest reference` : null,
+        }, face.person_name ?? (face.nearest_person ? `no match (closest: ${face.nearest_person}, ${face.distance.toFixed(2)})` : 'no match')));
     return el('div', {
       class: 'card review-item', role: 'listitem', 'data-item': true, 'data-testid': 'review-item', 'data-file-path': item.file_path,
       'data-click-selects': 'true', 'aria-selected': 'false', tabindex: -1, title: item.file_path,
