@@ -14,6 +14,15 @@ OUT/clip/ is a CLIP model folder in Immich's layout (ViT-B-32__openai's names an
 
 (Immich's exporter fixes the batch at 1; --dynamic-batch makes it `batch_size` instead.)
 
+OUT/dinov2/ is DINOv2 as Hugging Face's Dinov2Model exports to ONNX (dinov2-small's sizes):
+
+    model.onnx                  `pixel_values` float [batch_size, 3, height, width]
+                                -> `last_hidden_state` [batch_size, 1 + patches, 384], `pooler_output` [batch_size, 384]
+    preprocessor_config.json    facebook/dinov2-small's: shortest edge 256, bicubic, centre crop 224, ImageNet mean/std
+
+Its patch tokens (14x14 pixels each) hold the patch's mean colour, the CLS token and
+`pooler_output` the image's.
+
 What they compute: the image encoder undoes the mean/std normalisation, averages each colour
 channel over the image and maps the mean colour (r, g, b in 0...1) onto four axes, red
 r - (g + b) / 2, green g - (r + b) / 2, blue b - (r + g) / 2 and yellow (r + g) / 2 - b, plus a
@@ -135,6 +144,44 @@ def text_encoder(vocabulary, dynamic):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION)
 
 
+# DINOv2 (Hugging Face's Dinov2Model exported by optimum, as onnx-community's dinov2-small):
+# `pixel_values` [batch, 3, H, W] -> `last_hidden_state` [batch, 1 + (H/14)(W/14), 384] and
+# `pooler_output` [batch, 384], ImageNet mean and std.
+DINO_HIDDEN = 384
+DINO_PATCH = 14
+IMAGENET_MEAN = [0.485, 0.456, 0.406]
+IMAGENET_STD = [0.229, 0.224, 0.225]
+
+
+def dinov2_encoder():
+    """Each 14x14 patch's token holds its mean colour (r, g, b in 0...1) in its first three
+    features and 1 in the fourth; the CLS token and `pooler_output` hold the mean over patches."""
+    pixels = helper.make_tensor_value_info("pixel_values", TensorProto.FLOAT, ["batch_size", 3, "height", "width"])
+    hidden = helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch_size", "sequence_length", DINO_HIDDEN])
+    pooled = helper.make_tensor_value_info("pooler_output", TensorProto.FLOAT, ["batch_size", DINO_HIDDEN])
+    weights = np.zeros((DINO_HIDDEN, 3, DINO_PATCH, DINO_PATCH), dtype=np.float32)
+    bias = np.zeros(DINO_HIDDEN, dtype=np.float32)
+    for channel in range(3):  # undo (x - mean) / std while averaging the patch
+        weights[channel, channel] = IMAGENET_STD[channel] / (DINO_PATCH * DINO_PATCH)
+        bias[channel] = IMAGENET_MEAN[channel]
+    bias[3] = 1
+    initializers = [
+        numpy_helper.from_array(weights, "patch_weights"), numpy_helper.from_array(bias, "patch_bias"),
+        numpy_helper.from_array(np.array([0, DINO_HIDDEN, -1], dtype=np.int64), "flat_shape"),
+    ]
+    nodes = [
+        helper.make_node("Conv", ["pixel_values", "patch_weights", "patch_bias"], ["patches_2d"],
+                         kernel_shape=[DINO_PATCH, DINO_PATCH], strides=[DINO_PATCH, DINO_PATCH]),
+        helper.make_node("Reshape", ["patches_2d", "flat_shape"], ["patches_flat"]),  # [N, 384, L]
+        helper.make_node("Transpose", ["patches_flat"], ["patches"], perm=[0, 2, 1]),  # [N, L, 384]
+        helper.make_node("ReduceMean", ["patches"], ["cls"], axes=[1], keepdims=1),
+        helper.make_node("Concat", ["cls", "patches"], ["last_hidden_state"], axis=1),
+        helper.make_node("ReduceMean", ["patches"], ["pooler_output"], axes=[1], keepdims=0),
+    ]
+    graph = helper.make_graph(nodes, "tiny_dinov2", [pixels], [hidden, pooled], initializers)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out", type=Path)
@@ -161,7 +208,14 @@ def main():
             "type": "BPE", "dropout": None, "unk_token": "<|endoftext|>", "continuing_subword_prefix": "",
             "end_of_word_suffix": "</w>", "fuse_unk": False, "vocab": vocabulary, "merges": clip_merges(args.vocab)}}
         (clip / "textual/tokenizer.json").write_text(json.dumps(tokenizer, ensure_ascii=False))
-    print(json.dumps({"clip": str(clip), "colour_token_ids": {c: vocabulary[c + "</w>"] for c in COLOURS}}))
+    dinov2 = args.out / "dinov2"
+    save(dinov2_encoder(), dinov2 / "model.onnx")
+    # Hugging Face's BitImageProcessor settings of facebook/dinov2-small (resample 3 = bicubic).
+    processor = {"crop_size": {"height": 224, "width": 224}, "do_center_crop": True, "do_normalize": True,
+                 "do_rescale": True, "do_resize": True, "image_mean": IMAGENET_MEAN, "image_std": IMAGENET_STD,
+                 "resample": 3, "rescale_factor": 1 / 255, "size": {"shortest_edge": 256}}
+    (dinov2 / "preprocessor_config.json").write_text(json.dumps(processor, indent=2) + "\n")
+    print(json.dumps({"clip": str(clip), "dinov2": str(dinov2), "colour_token_ids": {c: vocabulary[c + "</w>"] for c in COLOURS}}))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ enum TinyModels {
         /// The same models with a dynamic batch dimension (and Hugging Face's tokenizer.json
         /// instead of the gzip vocabulary).
         let clipDynamicBatch: URL
+        /// DINOv2 as Hugging Face's Dinov2Model exports it: `model.onnx`, `preprocessor_config.json`.
+        let dinov2: URL
     }
 
     /// The generated folders, or why they could not be made.
@@ -35,7 +37,8 @@ enum TinyModels {
         }
         return .success(
             Generated(
-                clip: out.appendingPathComponent("fixed/clip"), clipDynamicBatch: out.appendingPathComponent("dynamic/clip")))
+                clip: out.appendingPathComponent("fixed/clip"), clipDynamicBatch: out.appendingPathComponent("dynamic/clip"),
+                dinov2: out.appendingPathComponent("fixed/dinov2")))
     }()
 
     static var available: Bool {
