@@ -10,7 +10,8 @@ OUT/clip/ is a CLIP model folder in Immich's layout (ViT-B-32__openai's names an
     visual/preprocess_cfg.json  ViT-B-32__openai's: 224, bicubic, shortest, OpenAI's mean and std
     textual/model.onnx          `text` int32 [1, 77] -> `embedding` float [1, 512]
     textual/bpe_simple_vocab_16e6.txt.gz   the vocabulary, copied from --vocab
-    textual/tokenizer.json      the same merges and vocabulary in Hugging Face's format (--tokenizer)
+    textual/tokenizer.json      the same merges and vocabulary in Hugging Face's format (--tokenizer),
+    textual/tokenizer_config.json   with its pad token, `<|endoftext|>`, as openai/clip-vit-base-patch32's
 
 (Immich's exporter fixes the batch at 1; --dynamic-batch makes it `batch_size` instead.)
 
@@ -208,6 +209,12 @@ def main():
             "type": "BPE", "dropout": None, "unk_token": "<|endoftext|>", "continuing_subword_prefix": "",
             "end_of_word_suffix": "</w>", "fuse_unk": False, "vocab": vocabulary, "merges": clip_merges(args.vocab)}}
         (clip / "textual/tokenizer.json").write_text(json.dumps(tokenizer, ensure_ascii=False))
+        # openai/clip-vit-base-patch32's tokenizer_config.json pads with the end token, and Immich
+        # pads with the pad_token it names.
+        config = {"bos_token": "<|startoftext|>", "eos_token": "<|endoftext|>", "pad_token": "<|endoftext|>",
+                  "unk_token": "<|endoftext|>", "model_max_length": CONTEXT, "do_lower_case": True,
+                  "tokenizer_class": "CLIPTokenizer"}
+        (clip / "textual/tokenizer_config.json").write_text(json.dumps(config, indent=2) + "\n")
     dinov2 = args.out / "dinov2"
     save(dinov2_encoder(), dinov2 / "model.onnx")
     # Hugging Face's BitImageProcessor settings of facebook/dinov2-small (resample 3 = bicubic).

@@ -36,6 +36,9 @@ public final class CLIPModel: Sendable {
     let textInput: String, textOutput: String
     /// Token row length the text encoder takes (77 unless its input says otherwise).
     let contextLength: Int
+    /// The id rows are padded with: `textual/tokenizer_config.json`'s `pad_token` where the
+    /// folder has one (as Immich pads), else 0 (as OpenAI's `tokenize` pads).
+    let padding: Int
     /// Whether each encoder takes a batch larger than one (Immich's exports do not).
     let visualBatches: Bool, textualBatches: Bool
 
@@ -58,6 +61,14 @@ public final class CLIPModel: Sendable {
             throw VisageError(
                 .modelLoadFailed,
                 "the CLIP model \(folder.path) has neither textual/\(CLIPModelFiles.vocabularyName) nor textual/tokenizer.json")
+        }
+        if let token = try files.padToken() {
+            guard let id = self.tokenizer.id(of: token) else {
+                throw VisageError(.modelMismatch, "\(files.tokenizerConfig.path) pads with '\(token)', which CLIP's vocabulary lacks")
+            }
+            padding = id
+        } else {
+            padding = 0
         }
         visual = try InferenceSession(runtime: runtime, modelPath: files.visualModel.path, options: options)
         textual = try InferenceSession(runtime: runtime, modelPath: files.textualModel.path, options: options)
@@ -124,7 +135,7 @@ public final class CLIPModel: Sendable {
         let groups = textualBatches ? [texts[...]] : texts.indices.map { texts[$0...$0] }
         var vectors: [[Float]] = []
         for group in groups {
-            let ids = try tokenizer.tokenize(Array(group), contextLength: contextLength)
+            let ids = try tokenizer.tokenize(Array(group), contextLength: contextLength, padding: padding)
             let output = try textual.run(values: [textInput: .int64(ids)], outputNames: [textOutput])
             vectors += try rows(output[textOutput]?.floatTensor, count: group.count)
         }
@@ -161,6 +172,19 @@ public struct CLIPModelFiles: Sendable {
     public var vocabulary: URL { folder.appendingPathComponent("textual/\(Self.vocabularyName)") }
     /// Hugging Face's tokenizer file, which Immich's folders carry; its merges are CLIP's.
     public var huggingFaceTokenizer: URL { folder.appendingPathComponent("textual/tokenizer.json") }
+
+    /// Hugging Face's tokenizer settings, where Immich's exporter saved them.
+    public var tokenizerConfig: URL { folder.appendingPathComponent("textual/tokenizer_config.json") }
+
+    /// `pad_token` of `tokenizer_config.json` (a string, or an object with `content`), if any.
+    func padToken() throws -> String? {
+        guard let data = FileManager.default.contents(atPath: tokenizerConfig.path) else { return nil }
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw VisageError(.modelLoadFailed, "\(tokenizerConfig.path) is not a JSON object")
+        }
+        if let token = object["pad_token"] as? String { return token }
+        return (object["pad_token"] as? [String: Any])?["content"] as? String
+    }
 
     /// `model_load_failed` naming every required file that is missing.
     func requirePresent() throws {

@@ -141,21 +141,30 @@ public struct CLIPTokenizer: Sendable {
         return tokens
     }
 
-    /// One encoder input row: `<|startoftext|>`, the tokens, `<|endoftext|>`, padded with 0 to
-    /// `contextLength`; a longer text is cut so that `<|endoftext|>` stays last (OpenAI's
+    /// One encoder input row: `<|startoftext|>`, the tokens, `<|endoftext|>`, padded to
+    /// `contextLength` with `padding` (OpenAI's 0; Immich pads with its tokenizer_config.json's
+    /// `pad_token`, `<|endoftext|>` for OpenAI's models, which read the first end token either
+    /// way); a longer text is cut so that `<|endoftext|>` stays last (OpenAI's
     /// `tokenize(..., truncate=True)`).
-    public func tokenize(_ text: String, contextLength: Int = CLIPTokenizer.contextLength) -> [Int64] {
+    public func tokenize(_ text: String, contextLength: Int = CLIPTokenizer.contextLength, padding: Int = 0) -> [Int64] {
         var tokens = [startOfText] + encode(text) + [endOfText]
         if tokens.count > contextLength {
             tokens = Array(tokens.prefix(contextLength))
             tokens[contextLength - 1] = endOfText
         }
-        return tokens.map(Int64.init) + [Int64](repeating: 0, count: contextLength - tokens.count)
+        return tokens.map(Int64.init) + [Int64](repeating: Int64(padding), count: contextLength - tokens.count)
     }
 
     /// Rows for several texts: an [N, contextLength] tensor.
-    public func tokenize(_ texts: [String], contextLength: Int = CLIPTokenizer.contextLength) throws -> Int64Tensor {
-        try Int64Tensor(shape: [texts.count, contextLength], data: texts.flatMap { tokenize($0, contextLength: contextLength) })
+    public func tokenize(_ texts: [String], contextLength: Int = CLIPTokenizer.contextLength, padding: Int = 0) throws -> Int64Tensor {
+        try Int64Tensor(
+            shape: [texts.count, contextLength],
+            data: texts.flatMap { tokenize($0, contextLength: contextLength, padding: padding) })
+    }
+
+    /// The id of a token as the vocabulary spells it (`"<|endoftext|>"`, `"red</w>"`).
+    public func id(of token: String) -> Int? {
+        encoder[token]
     }
 
     /// BPE on one word's byte characters; the last symbol carries `</w>`.

@@ -141,6 +141,8 @@ import VisageInference
         let fixed = try Self.model(try Self.generated().clip)
         let dynamic = try Self.model(try Self.generated().clipDynamicBatch)
         #expect(dynamic.visualBatches && dynamic.textualBatches)
+        // Padding with tokenizer_config.json's pad token (the end token), as Immich pads, or with 0.
+        #expect(dynamic.padding == 49407 && fixed.padding == 0)
         let images = [Self.solid(200, 10, 10), Self.solid(10, 10, 200)]
         for (one, many) in zip(try fixed.embed(images: images), try dynamic.embed(images: images)) {
             #expect(zip(one, many).allSatisfy { abs($0 - $1) < 1e-5 })
@@ -151,6 +153,7 @@ import VisageInference
         for text in texts {
             #expect(fixed.tokenizer.tokenize(text) == dynamic.tokenizer.tokenize(text))
         }
+        #expect(dynamic.tokenizer.tokenize("a photo of a cat", padding: 49407).suffix(70).allSatisfy { $0 == 49407 })
         for (one, many) in zip(try fixed.embed(texts: texts), try dynamic.embed(texts: texts)) {
             #expect(zip(one, many).allSatisfy { abs($0 - $1) < 1e-5 })
         }
