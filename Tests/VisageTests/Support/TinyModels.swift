@@ -1,7 +1,7 @@
 import Foundation
 
-/// The tiny ONNX models of scripts/make_tiny_models.py, generated once per test process into a
-/// temporary folder. Python's `onnx` comes from .deps/onnx-py (scripts/install_onnx_py.sh, which
+/// The tiny ONNX models of scripts/make_tiny_models.py, generated once per test process into
+/// .build/tiny-models. Python's `onnx` comes from .deps/onnx-py (scripts/install_onnx_py.sh, which
 /// scripts/setup.sh runs; it is run here too when the folder is missing).
 enum TinyModels {
     struct Generated {
@@ -25,7 +25,9 @@ enum TinyModels {
                 return .failure(GenerationError(message: "Python onnx could not be installed into .deps/onnx-py: \(install.output)"))
             }
         }
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("visage-tiny-models-\(UUID().uuidString)")
+        // Made afresh once per test process, in .build so that runs do not pile up copies.
+        let out = root.appendingPathComponent(".build/tiny-models")
+        try? FileManager.default.removeItem(at: out)
         let vocabulary = CLI.shared.appendingPathComponent("models/clip/bpe_simple_vocab_16e6.txt.gz").path
         let script = root.appendingPathComponent("scripts/make_tiny_models.py").path
         for (folder, extra) in [("fixed", ["--tokenizer", "gz"]), ("dynamic", ["--dynamic-batch", "--tokenizer", "json"])] {
