@@ -15,8 +15,9 @@ public struct PersonDetection: Sendable, Equatable {
     }
 }
 
-/// People in an image, with NanoDet-m (OpenCV Zoo's `object_detection_nanodet_2022nov.onnx`,
-/// COCO's 80 classes; class 0 is `person`).
+/// People in an image, with NanoDet (OpenCV Zoo's `object_detection_nanodet_2022nov.onnx`, which
+/// its README calls NanoDet-Plus-m-1.5x 416 and shared/models/MODELS.md NanoDet-m; COCO's 80
+/// classes, class 0 is `person`).
 ///
 /// The model takes a 416x416 BGR image normalised with NanoDet's mean and std. For each stride
 /// (8, 16, 32) it returns class scores [1, N, 80] (sigmoid already applied) and box sides
