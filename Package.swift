@@ -63,6 +63,12 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]),
 
+        // Issue 14's models beside the face pipeline: the person detector (NanoDet), CLIP's image and
+        // text encoders with our own BPE tokenizer and Immich-layout model folders.
+        .target(
+            name: "VisageSemantic",
+            dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels"]),
+
         // Nearest-neighbour search over embeddings, behind a protocol (exact search today).
         .target(name: "VisageSearch", dependencies: ["VisageCore"]),
 
@@ -188,7 +194,7 @@ let package = Package(
                 "VisageFaces", "VisageSearch", "VisageANN", "VisageClustering", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageServer",
                 "VisageRecognition",
                 "visage", "visage-fuzz", "VisageInput", "VisageAccess", "VisagePeopleBench", "VisageReferences",
-                "VisageVideo", "VisageRouting",
+                "VisageVideo", "VisageRouting", "VisageSemantic",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

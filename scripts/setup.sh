@@ -9,6 +9,8 @@
 #   3. A newer libheif: the `pillow-heif` wheel from PyPI unpacked into .deps/heif. Visage uses
 #      only its libheif (dlopened from .deps/heif/pillow_heif.libs/libheif-*.so*) and only for
 #      HEIF files that Debian's libheif, through libvips, refuses (some iPhone photos).
+#      Also Python's `onnx` (pinned) into .deps/onnx-py (scripts/install_onnx_py.sh), with which
+#      scripts/make_tiny_models.py writes the tiny CLIP models the tests load.
 #   4. `swift build -c release` -> .build/release/visage
 #   5. The default model pack (VISAGE_PACK, else the manifest's default) into VISAGE_MODEL_DIR
 #      (default ~/.cache/visage/models), downloaded from upstream, or copied from
@@ -76,6 +78,9 @@ if ! { ls .deps/heif/pillow_heif.libs/libheif-*.so* >/dev/null 2>&1 \
     "pillow-heif==$HEIF_WHEEL_VERSION"
   rm -rf .deps/heif && mv .deps/heif.tmp .deps/heif
 fi
+
+# Python's onnx (pinned) for scripts/make_tiny_models.py: the tiny CLIP models the tests load.
+scripts/install_onnx_py.sh
 
 # 4. Build -------------------------------------------------------------------------------------
 say "building visage ($build_config)"

@@ -19,10 +19,14 @@ public struct ModelFile: Sendable, Equatable {
     public let home: String?
     /// Provenance remark for people (e.g. why there is no download URL).
     public let note: String?
+    /// The weights' licence, in words, where the manifest records it per file (the pack's
+    /// `license` covers the face models; files shared by every pack, such as the person detector,
+    /// carry their own).
+    public let license: String?
 
     public init(
         name: String, sha256: String?, size: Int64?, mirrorPath: String, url: URL?,
-        archives: [ArchiveMember] = [], home: String? = nil, note: String? = nil
+        archives: [ArchiveMember] = [], home: String? = nil, note: String? = nil, license: String? = nil
     ) {
         self.name = name
         self.sha256 = sha256?.lowercased()
@@ -32,6 +36,7 @@ public struct ModelFile: Sendable, Equatable {
         self.archives = archives
         self.home = home
         self.note = note
+        self.license = license
     }
 
     /// True when there is some way to download the file (a URL or an archive).

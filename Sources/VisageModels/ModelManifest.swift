@@ -123,9 +123,10 @@ public struct ModelManifest: Decodable, Sendable {
         let archives: [ArchiveMember]?
         let home: String?
         let note: String?
+        let license: String?
 
         enum CodingKeys: String, CodingKey {
-            case sha256, size, url, archives, home, note
+            case sha256, size, url, archives, home, note, license
             case mirrorPath = "mirror_path"
         }
     }
@@ -173,7 +174,7 @@ public struct ModelManifest: Decodable, Sendable {
                 sha256: try Self.checkedHash(raw.sha256, what: "file '\(name)'"),
                 size: raw.size, mirrorPath: raw.mirrorPath,
                 url: try raw.url.map { try Self.parseURL($0, what: "file '\(name)'") },
-                archives: members, home: raw.home, note: raw.note)
+                archives: members, home: raw.home, note: raw.note, license: raw.license)
         }
         self.files = files
 

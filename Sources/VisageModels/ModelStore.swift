@@ -45,9 +45,11 @@ public struct ModelStore: Sendable {
         missingFiles(of: pack).isEmpty
     }
 
-    /// The pack's file paths and specs, or `model_pack_not_installed` saying how to install it.
+    /// The pack's face file paths and specs, or `model_pack_not_installed` saying how to install
+    /// it. Only the face pipeline's files are required: the other roles' loaders check their own
+    /// files, so a directory fetched before a pack gained a role still serves faces.
     public func requireInstalled(_ pack: ModelPack) throws -> InstalledPack {
-        let missing = missingFiles(of: pack)
+        let missing = pack.faceFileNames.filter { !isPresent($0) }
         guard missing.isEmpty else {
             throw VisageError(
                 .modelPackNotInstalled,

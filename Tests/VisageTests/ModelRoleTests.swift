@@ -29,7 +29,7 @@ import VisageModels
     @Test func bundledPacksListTheirModelsByRole() throws {
         let manifest = try ModelManifest.bundled()
         let lite = try manifest.pack(named: "lite")
-        #expect(lite.models.map(\.role) == [.faceDetector, .faceEmbedder])
+        #expect(lite.models.map(\.role) == [.faceDetector, .faceEmbedder, .personDetector])
         let detector = try #require(lite.model(for: .faceDetector))
         #expect(detector.file == "face_detection_yunet_2023mar.onnx" && detector.decoder == "yunet")
         #expect(detector.name == "face_detection_yunet_2023mar")
@@ -42,8 +42,9 @@ import VisageModels
         #expect(lite.model(for: .faceAttributes) == nil && lite.model(for: .clipImageEncoder) == nil)
 
         let buffalo = try manifest.pack(named: "buffalo_s")
-        #expect(buffalo.models.map(\.role) == [.faceDetector, .faceEmbedder, .faceAttributes])
-        #expect(buffalo.fileNames == ["det_500m.onnx", "w600k_mbf.onnx", "genderage.onnx"])
+        #expect(buffalo.models.map(\.role) == [.faceDetector, .faceEmbedder, .faceAttributes, .personDetector])
+        #expect(buffalo.fileNames == ["det_500m.onnx", "w600k_mbf.onnx", "genderage.onnx", "object_detection_nanodet_2022nov.onnx"])
+        #expect(buffalo.faceFileNames == ["det_500m.onnx", "w600k_mbf.onnx", "genderage.onnx"])
         #expect(buffalo.model(for: .faceAttributes)?.decoder == "insightface_genderage")
         #expect(buffalo.attributes?.normalization == Normalization(colorOrder: .rgb, mean: 0, std: 1))
         // Raw names are stable: they are manifest keys.
@@ -118,7 +119,7 @@ import VisageModels
         let pack = try ModelManifest.bundled().pack(named: "buffalo_l")
         let faces = ModelRegistry(
             packName: pack.name,
-            models: pack.models.reversed().map {
+            models: pack.models.reversed().filter { $0.role != .personDetector }.map {
                 LoadedModel(spec: $0, executionProvider: "CPUExecutionProvider")
             })
         #expect(faces.models.map(\.role) == [.faceDetector, .faceEmbedder, .faceAttributes])
