@@ -133,11 +133,12 @@ import VisageImaging
             }
             // The client closed the connection: the server's next write failed and its handler
             // ended (a client that kept reading, or left the socket open, would keep it writing or
-            // blocked). What it managed to write is bounded by the loopback socket buffers (up to
-            // tens of MiB with Linux autotuning), far short of the 256 MiB it had to send.
+            // blocked). What it managed to write is the loopback socket buffers (tens of MiB with
+            // Linux autotuning) plus whatever it sent before the client got round to closing, which
+            // on a loaded machine has reached 180 MiB: far short of the 1 GiB it had to send.
             let finished = await server.waitForStreamsToEnd(timeout: .seconds(10))
             #expect(finished)
-            #expect(server.bytesStreamed("huge") < 128 << 20, "server wrote \(server.bytesStreamed("huge")) bytes")
+            #expect(server.bytesStreamed("huge") < 512 << 20, "server wrote \(server.bytesStreamed("huge")) bytes")
         }
     }
 
@@ -497,7 +498,7 @@ final class TestImageServer: @unchecked Sendable {
                 status: .ok, headers: [.contentType: "image/jpeg"],
                 body: .init(byteBuffer: ByteBuffer(string: "<html>an error page served as image/jpeg</html>")))
         }
-        // 256 MiB in 64 KiB chunks, no Content-Length.
+        // 1 GiB in 64 KiB chunks, no Content-Length.
         router.get("huge") { _, _ in
             Response(
                 status: .ok,
@@ -506,7 +507,7 @@ final class TestImageServer: @unchecked Sendable {
                     defer { self.streamClosed() }
                     try await writer.write(jpegHead)
                     let chunk = ByteBuffer(repeating: 0, count: 64 << 10)
-                    for _ in 0..<4096 {
+                    for _ in 0..<16384 {
                         try await writer.write(chunk)
                         self.wrote("huge", chunk.readableBytes)
                     }
