@@ -29,7 +29,7 @@ public struct AttributeEstimator: Sendable {
             let transform = SimilarityTransform(a: scale, b: 0, tx: Double(size) / 2 - centre.x * scale, ty: Double(size) / 2 - centre.y * scale)
             let crop = image.warped(by: transform, width: size, height: size)
             var data = [Float](repeating: 0, count: 3 * size * size)
-            layout.write(crop, into: &data, offset: 0, canvasWidth: size, canvasHeight: size)
+            layout.planar.write(crop, into: &data, offset: 0, canvasWidth: size, canvasHeight: size)
             let outputs = try session.run([inputName: try Tensor(shape: [1, 3, size, size], data: data)])
             guard let prediction = outputs.values.first?.data, prediction.count >= 3 else {
                 throw VisageError(.inferenceFailed, "the attribute model returned too few values")

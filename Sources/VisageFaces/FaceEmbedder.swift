@@ -66,8 +66,9 @@ public struct FaceEmbedder: Sendable {
     private func run(_ faces: [RGBImage]) throws -> [[Float]] {
         let side = template.size, plane = 3 * side * side
         var data = [Float](repeating: 0, count: faces.count * plane)
+        let pixels = layout.planar
         for (index, face) in faces.enumerated() {
-            layout.write(face, into: &data, offset: index * plane, canvasWidth: side, canvasHeight: side)
+            pixels.write(face, into: &data, offset: index * plane, canvasWidth: side, canvasHeight: side)
         }
         let outputs = try session.run([inputName: try Tensor(shape: [faces.count, 3, side, side], data: data)])
         guard let output = outputs.values.first, output.data.count == faces.count * dimensions else {

@@ -125,15 +125,9 @@ public struct CLIPImagePreprocessor: Sendable {
     public func batch(_ images: [RGBImage]) throws -> Tensor {
         let size = config.size, plane = size * size
         var data = [Float](repeating: 0, count: images.count * 3 * plane)
+        let pixels = PlanarPixels(unitMean: config.mean, std: config.std)
         for (index, image) in images.enumerated() {
-            let square = prepared(image)
-            let base = index * 3 * plane
-            for channel in 0..<3 {
-                let scale = 1 / (255 * config.std[channel]), shift = -config.mean[channel] / config.std[channel]
-                for pixel in 0..<plane {
-                    data[base + channel * plane + pixel] = Float(square.pixels[pixel * 3 + channel]) * scale + shift
-                }
-            }
+            pixels.write(prepared(image), into: &data, offset: index * 3 * plane, canvasWidth: size, canvasHeight: size)
         }
         return try Tensor(shape: [images.count, 3, size, size], data: data)
     }

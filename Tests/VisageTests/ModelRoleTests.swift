@@ -144,14 +144,14 @@ import VisageModels
     }
 
     @Test func perChannelNormalizationPadsAndWritesEachChannel() throws {
-        let layout = Normalization(colorOrder: .bgr, channelMean: [10, 20, 30], channelStd: [1, 2, 5])
+        let layout = Normalization(colorOrder: .bgr, channelMean: [10, 20, 30], channelStd: [1, 2, 5]).planar
         var canvas = layout.blankCanvas(width: 2, height: 1)
         #expect(canvas == [-10, -10, -10, -10, -6, -6])
         let pixel = RGBImage(width: 1, height: 1, pixels: [100, 60, 40])  // r, g, b
         layout.write(pixel, into: &canvas, offset: 0, canvasWidth: 2, canvasHeight: 1)
         #expect(canvas == [30, -10, 20, -10, 14, -6], "b, g, r: (40 - 10) / 1, (60 - 20) / 2, (100 - 30) / 5")
         // One value for all channels, as every face model has: one fill.
-        #expect(Normalization(colorOrder: .rgb, mean: 127.5, std: 127.5).blankCanvas(width: 1, height: 2) == [Float](repeating: -1, count: 6))
+        #expect(Normalization(colorOrder: .rgb, mean: 127.5, std: 127.5).planar.blankCanvas(width: 1, height: 2) == [Float](repeating: -1, count: 6))
     }
 
     @Test func faceAnalyzerReportsItsModelsThroughTheRegistry() {
