@@ -4,6 +4,9 @@
 #                                         127.0.0.1:PORT (default: a free port), wait until it
 #                                         answers, and print its URL (postgres://visage@...).
 #   scripts/postgres.sh stop DIR          stop it (fast shutdown); DIR stays.
+# With VISAGE_PG_OWNER_PID=PID, start also leaves a watcher that stops the server and removes DIR
+# once that process exits, however it exits: the tests pass their own pid, so a killed test run
+# leaves no server behind.
 # PostgreSQL refuses to run as root, and CI runs as root: then the server runs as the system
 # user `visage-pg` (created if missing), which owns DIR. Authentication is `trust` on the
 # loopback address only: fit for tests, not for a deployment. Durability is off (fsync) for speed.
@@ -40,6 +43,11 @@ case "$action" in
     as_owner "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/postgres.log" --wait --timeout=60 \
       -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories= -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
       start >/dev/null || { cat "$dir/postgres.log" >&2; exit 1; }
+    if [ -n "${VISAGE_PG_OWNER_PID:-}" ]; then
+      owner=$VISAGE_PG_OWNER_PID
+      setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; "$2" stop "$3"; rm -rf "$3"' \
+        watcher "$owner" "$root/scripts/postgres.sh" "$dir" </dev/null >/dev/null 2>&1 &
+    fi
     echo "postgres://visage@127.0.0.1:$port/postgres"
     ;;
   stop)
