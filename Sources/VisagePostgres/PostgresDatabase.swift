@@ -59,7 +59,7 @@ public final class PostgresDatabase: @unchecked Sendable {
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    /// `isolation`: `BEGIN`'s modes (`REPEATABLE READ READ ONLY` for reads that must agree).
+    /// `isolation`: `BEGIN`'s modes (`ISOLATION LEVEL REPEATABLE READ READ ONLY` for reads that must agree).
     func transaction<T>(isolation: String = "", _ body: (PostgresSession) throws -> T) throws -> T {
         try withSession { session in
             try session.execute("BEGIN \(unescaped: isolation)")

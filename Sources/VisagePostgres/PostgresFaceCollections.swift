@@ -70,7 +70,7 @@ public final class PostgresFaceCollections: FaceCollectionStore, Sendable {
 
     public func image(collection: String, imageID: String) throws -> (image: CollectionImage, faces: [CollectionFace])? {
         let collection = try CollectionName.validated(collection)
-        return try database.transaction(isolation: "REPEATABLE READ READ ONLY") { session in
+        return try database.transaction(isolation: "ISOLATION LEVEL REPEATABLE READ READ ONLY") { session in
             let rows = try session.fetch(
                 """
                 SELECT id, file, width, height, added_at FROM collection_image

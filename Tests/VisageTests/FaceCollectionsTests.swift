@@ -35,6 +35,10 @@ import VisageStorage
         // Another model's faces are never compared with these.
         #expect(try collections.search(collection: "c", model: "other", queries: [up], minSimilarity: -1, limit: 10) == [[]])
 
+        let stored = try #require(try collections.image(collection: "c", imageID: "b"))
+        #expect(stored.image.file == "b.jpg" && stored.image.width == 100 && stored.faces.map(\.embedding) == [north, up])
+        #expect(stored.faces.allSatisfy { $0.imageRowID == stored.image.id && $0.embeddingModel == "m" && $0.confidence == 0.9 })
+        #expect(try collections.image(collection: "c", imageID: "nope") == nil)
         #expect(try collections.deleteImage(collection: "c", imageID: "b") == 2)
         #expect(try collections.deleteImage(collection: "c", imageID: "b") == nil)
         #expect(collections.faceCount(collection: "c", model: "m") == 1)
