@@ -6,10 +6,8 @@ import VisageCore
 /// VisageSQLite's `StoreErrors` does: clients see the same codes whatever database is behind
 /// the API. `VisageError`s pass through unchanged.
 enum PostgresErrors {
-    /// SQLSTATEs the stores tell apart.
-    static let uniqueViolation = "23505"
+    /// The SQLSTATE of a row that points at a missing one (a session's unknown key).
     static let foreignKeyViolation = "23503"
-    static let checkViolation = "23514"
 
     /// `refusals`: the error to throw instead for a server error of that SQLSTATE (a constraint
     /// the statement relies on to refuse a caller's mistake).
