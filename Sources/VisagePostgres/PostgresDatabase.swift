@@ -68,7 +68,7 @@ public final class PostgresDatabase: @unchecked Sendable {
                 try session.execute("COMMIT")
                 return result
             } catch {
-                try? session.execute("ROLLBACK")
+                _ = try? session.execute("ROLLBACK")
                 throw error
             }
         }

@@ -46,7 +46,7 @@ extension PostgresStore: KeyStore {
     }
 
     public func recordKeyUse(id: String, at date: Date) throws {
-        try database.withSession { session in
+        _ = try database.withSession { session in
             try session.execute("UPDATE api_key SET last_used_at = greatest(created_at, \(date)) WHERE id = \(id)")
         }
     }

@@ -45,7 +45,7 @@ enum PostgresSchema {
                         "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))")
                     try session.execute("COMMIT")
                 } catch {
-                    try? session.execute("ROLLBACK")
+                    _ = try? session.execute("ROLLBACK")
                     throw error
                 }
             }

@@ -31,7 +31,7 @@ extension PostgresStore: SessionStore {
     }
 
     public func deleteSession(id: String) throws {
-        try database.withSession { try $0.execute("DELETE FROM ui_session WHERE id = \(id)") }
+        _ = try database.withSession { try $0.execute("DELETE FROM ui_session WHERE id = \(id)") }
     }
 
     public func deleteSessions(expiredBefore date: Date) throws -> Int {
