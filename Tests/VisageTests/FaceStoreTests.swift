@@ -4,7 +4,7 @@ import VisageCore
 import VisageSearch
 import VisageStorage
 
-/// The `FaceStore` protocol's contract, run against every backend in `StoreBackend.all`.
+/// The `FaceStore` protocol's contract, run against every backend in `StoreBackend.withFaceStore`.
 @Suite struct FaceStoreTests {
     static let model = "test_embedder_8d"
 
@@ -33,7 +33,7 @@ import VisageStorage
 
     // MARK: Summaries
 
-    @Test(arguments: StoreBackend.all) func coversCountsAndSummaries(backend: StoreBackend) throws {
+    @Test(arguments: StoreBackend.withFaceStore) func coversCountsAndSummaries(backend: StoreBackend) throws {
         let database = try backend.makeDatabase()
         defer { database.remove() }
         let store = try database.faces()
@@ -78,7 +78,7 @@ import VisageStorage
 
     // MARK: Saving analyses
 
-    @Test(arguments: StoreBackend.all) func saveAnalysisRoundTrips(backend: StoreBackend) throws {
+    @Test(arguments: StoreBackend.withFaceStore) func saveAnalysisRoundTrips(backend: StoreBackend) throws {
         let database = try backend.makeDatabase()
         defer { database.remove() }
         let store = try database.faces()
@@ -110,7 +110,7 @@ import VisageStorage
         #expect(try store.face(id: first.id)?.embedding == full.embedding)
     }
 
-    @Test(arguments: StoreBackend.all) func reanalysisKeepsIdentityOnMovedFaces(backend: StoreBackend) throws {
+    @Test(arguments: StoreBackend.withFaceStore) func reanalysisKeepsIdentityOnMovedFaces(backend: StoreBackend) throws {
         let database = try backend.makeDatabase()
         defer { database.remove() }
         let store = try database.faces()
@@ -153,7 +153,7 @@ import VisageStorage
         #expect(second.updatedClusterIDs == [cluster.id])
     }
 
-    @Test(arguments: StoreBackend.all) func droppedFaceIsDeletedAndItsClusterUpdated(backend: StoreBackend) throws {
+    @Test(arguments: StoreBackend.withFaceStore) func droppedFaceIsDeletedAndItsClusterUpdated(backend: StoreBackend) throws {
         let database = try backend.makeDatabase()
         defer { database.remove() }
         let store = try database.faces()
@@ -179,7 +179,7 @@ import VisageStorage
         #expect(try store.faces(inCluster: cluster.id).map(\.id) == [keep])
     }
 
-    @Test(arguments: StoreBackend.all) func embeddingsOfAModelKeepOneLength(backend: StoreBackend) throws {
+    @Test(arguments: StoreBackend.withFaceStore) func embeddingsOfAModelKeepOneLength(backend: StoreBackend) throws {
         let database = try backend.makeDatabase()
         defer { database.remove() }
         let store = try database.faces()
@@ -198,7 +198,7 @@ import VisageStorage
 
     // MARK: Clusters
 
-    @Test(arguments: StoreBackend.all) func crossModelAssignmentIsRefused(backend: StoreBackend) throws {
+    @Test(arguments: StoreBackend.withFaceStore) func crossModelAssignmentIsRefused(backend: StoreBackend) throws {
         let database = try backend.makeDatabase()
         defer { database.remove() }
         let store = try database.faces()
@@ -218,7 +218,7 @@ import VisageStorage
         #expect(noFace?.code == "face_not_found")
     }
 
-    @Test(arguments: StoreBackend.all) func reanalysisWithAnotherModelLeavesTheCluster(backend: StoreBackend) throws {
+    @Test(arguments: StoreBackend.withFaceStore) func reanalysisWithAnotherModelLeavesTheCluster(backend: StoreBackend) throws {
         let database = try backend.makeDatabase()
         defer { database.remove() }
         let store = try database.faces()
@@ -233,7 +233,7 @@ import VisageStorage
         #expect(try store.cluster(id: cluster.id)?.centroid == nil)
     }
 
-    @Test(arguments: StoreBackend.all) func moveBetweenClustersUpdatesBoth(backend: StoreBackend) throws {
+    @Test(arguments: StoreBackend.withFaceStore) func moveBetweenClustersUpdatesBoth(backend: StoreBackend) throws {
         let database = try backend.makeDatabase()
         defer { database.remove() }
         let store = try database.faces()
@@ -250,7 +250,7 @@ import VisageStorage
         #expect(first.id.wholeMatch(of: /cluster_[0-9a-f]{12}/) != nil)
     }
 
-    @Test(arguments: StoreBackend.all) func renameCountsClustersAndFaces(backend: StoreBackend) throws {
+    @Test(arguments: StoreBackend.withFaceStore) func renameCountsClustersAndFaces(backend: StoreBackend) throws {
         let database = try backend.makeDatabase()
         defer { database.remove() }
         let store = try database.faces()
@@ -282,7 +282,7 @@ import VisageStorage
 
     // MARK: Constraints
 
-    @Test(arguments: StoreBackend.all) func latestDecisionWins(backend: StoreBackend) throws {
+    @Test(arguments: StoreBackend.withFaceStore) func latestDecisionWins(backend: StoreBackend) throws {
         let database = try backend.makeDatabase()
         defer { database.remove() }
         let store = try database.faces()
@@ -312,7 +312,7 @@ import VisageStorage
 
     // MARK: Deletion
 
-    @Test(arguments: StoreBackend.all) func deletingAnImageUpdatesItsClusters(backend: StoreBackend) throws {
+    @Test(arguments: StoreBackend.withFaceStore) func deletingAnImageUpdatesItsClusters(backend: StoreBackend) throws {
         let database = try backend.makeDatabase()
         defer { database.remove() }
         let store = try database.faces()
@@ -332,7 +332,7 @@ import VisageStorage
 
     // MARK: Transactions
 
-    @Test(arguments: StoreBackend.all) func aFailedTransactionLeavesNothingBehind(backend: StoreBackend) throws {
+    @Test(arguments: StoreBackend.withFaceStore) func aFailedTransactionLeavesNothingBehind(backend: StoreBackend) throws {
         struct Interrupted: Error {}
         let database = try backend.makeDatabase()
         defer { database.remove() }
@@ -362,7 +362,7 @@ import VisageStorage
         #expect(try store.faces(imageID: "img").map(\.embedding) == kept.faces.map(\.embedding))
     }
 
-    @Test(arguments: StoreBackend.all) func reopeningKeepsEverything(backend: StoreBackend) throws {
+    @Test(arguments: StoreBackend.withFaceStore) func reopeningKeepsEverything(backend: StoreBackend) throws {
         let database = try backend.makeDatabase()
         defer { database.remove() }
         do {
@@ -397,7 +397,7 @@ import VisageStorage
 
     // MARK: Vector index
 
-    @Test(arguments: StoreBackend.all) func libraryIndexIsBuiltFromStoredFaces(backend: StoreBackend) throws {
+    @Test(arguments: StoreBackend.withFaceStore) func libraryIndexIsBuiltFromStoredFaces(backend: StoreBackend) throws {
         let database = try backend.makeDatabase()
         defer { database.remove() }
         let store = try database.faces()
@@ -417,7 +417,7 @@ import VisageStorage
 
     /// The index changes only once the transaction commits: a write that throws leaves the store
     /// and the index as they were, and one that commits applies its changes in order.
-    @Test(arguments: StoreBackend.all) func libraryIndexFollowsOnlyCommits(backend: StoreBackend) throws {
+    @Test(arguments: StoreBackend.withFaceStore) func libraryIndexFollowsOnlyCommits(backend: StoreBackend) throws {
         struct Interrupted: Error {}
         let database = try backend.makeDatabase()
         defer { database.remove() }

@@ -92,6 +92,32 @@ import VisageStorage
         #expect(!stored.hash.contains(String(secret.suffix(KeyMaterial.secretLength))))
     }
 
+    @Test(arguments: StoreBackend.all) func sessionsRoundTripAndAreSweptWhenExpired(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let key = Self.stored("aaaaaaaaaaaa")
+        try database.keys().insertKey(key)
+        let start = key.createdAt
+        func session(_ id: String, lasting seconds: TimeInterval) -> StoredSession {
+            StoredSession(id: id, keyID: key.id, hash: String(repeating: "cd", count: 32), createdAt: start, expiresAt: start + seconds)
+        }
+        try database.keys().insertSession(session("short0000000", lasting: 60))
+        try database.keys().insertSession(session("long00000000", lasting: 3600))
+        let store = try database.keys()
+        #expect(try store.session(id: "short0000000") == session("short0000000", lasting: 60))
+        #expect(try store.session(id: "none00000000") == nil)
+        let duplicate = #expect(throws: VisageError.self) { try store.insertSession(session("long00000000", lasting: 10)) }
+        #expect(duplicate?.code == "store_failed")
+        let orphan = StoredSession(
+            id: "orphan000000", keyID: "nosuchkey000", hash: String(repeating: "cd", count: 32), createdAt: start, expiresAt: start + 60)
+        #expect(#expect(throws: VisageError.self) { try store.insertSession(orphan) }?.message.contains("no API key") == true)
+        #expect(try store.deleteSessions(expiredBefore: start + 61) == 1)
+        #expect(try store.session(id: "short0000000") == nil && store.session(id: "long00000000") != nil)
+        try store.deleteSession(id: "long00000000")
+        try store.deleteSession(id: "long00000000")
+        #expect(try store.session(id: "long00000000") == nil)
+    }
+
     /// Key names follow openapi.json's CreateApiKeyRequest: at most 100 scalars as sent, one
     /// that is not a space, no Cc control character; stored trimmed.
     @Test func keyNamesFollowTheDocumentedRules() throws {

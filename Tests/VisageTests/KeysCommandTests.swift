@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VisagePostgres
 
 /// `visage keys` and the loopback rule of `visage serve`, run as a user would.
 @Suite struct KeysCommandTests {
@@ -39,5 +40,30 @@ import Testing
             timeout: 60)
         #expect(serve.status == 1)
         #expect(serve.stderr.contains("[invalid_configuration]: refusing to serve on 0.0.0.0 without API keys"), "\(serve.stderr)")
+    }
+
+    /// With `VISAGE_DATABASE_URL` naming PostgreSQL, `visage keys` keeps keys there (nothing in the
+    /// data directory); a command that needs the people store refuses rather than quietly using a
+    /// local file, and a malformed URL is refused with its reason.
+    @Test func keysLiveInPostgreSQLWhenTheURLNamesIt() throws {
+        let (url, drop) = try TestPostgres.makeDatabase()
+        defer { drop() }
+        let data = TestServices.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: data) }
+        // The tests' server has no password, so the redacted URL is the whole URL.
+        let environment = ["VISAGE_DATABASE_URL": url.redacted]
+        let created = CLI.run(["keys", "create", "--name", "ci", "--scope", "admin", "--data", data.path], environment: environment)
+        #expect(created.status == 0, "\(created.stderr)")
+        let id = try #require(created.jsonLines.first?["id"] as? String)
+        #expect(CLI.run(["keys", "list", "--data", data.path], environment: environment).jsonLines.map { $0["id"] as? String } == [id])
+        #expect(try PostgresStore(url: url).key(id: id)?.name == "ci")
+        #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("visage.sqlite").path))
+
+        let serve = CLI.run(["serve", "--port", "0", "--data", data.path, "--model-dir", CLI.modelDirectory], environment: environment, timeout: 60)
+        #expect(serve.status == 1 && serve.stderr.contains("[invalid_configuration]: VISAGE_DATABASE_URL names PostgreSQL"), "\(serve.stderr)")
+        let malformed = CLI.run(["keys", "list", "--data", data.path], environment: ["VISAGE_DATABASE_URL": "postgres://localhost"])
+        #expect(
+            malformed.status != 0 && malformed.stderr.contains("[invalid_configuration]: VISAGE_DATABASE_URL: the URL names no user"),
+            "\(malformed.stderr)")
     }
 }

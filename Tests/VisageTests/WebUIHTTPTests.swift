@@ -138,8 +138,10 @@ import VisageStorage
         }
     }
 
-    @Test func sessionsExpire() throws {
-        let store = try SQLiteFaceStore.inMemory()
+    @Test(arguments: StoreBackend.all) func sessionsExpire(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let store = try database.keys()
         let keys = KeyService(store: store)
         let sessions = SessionService(store: store, keys: keys, lifetime: 60)
         let key = try keys.create(name: "browser", scopes: [.review], creator: nil).key

@@ -44,25 +44,28 @@ enum TestServices {
     static let fetcher = ImageFetcher(policy: InputPolicy())
 
     /// Services over `store` (a fresh in-memory one by default). Its keys guard the API, which is
-    /// open while it holds none, as on a loopback server.
+    /// open while it holds none, as on a loopback server. `collections` and `keys` put the face
+    /// database, or the keys and sessions, in another backend's store.
     static func make(
-        store: SQLiteFaceStore? = nil, annotatedDirectory: URL? = nil, fetcher: ImageFetcher = fetcher,
+        store: SQLiteFaceStore? = nil, collections: (any FaceCollectionStore)? = nil, keys keyStore: (any KeyStore & SessionStore)? = nil,
+        annotatedDirectory: URL? = nil, fetcher: ImageFetcher = fetcher,
         extraction: ExtractionSettings = ExtractionSettings(),
         concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
         settling: SettlingPolicy = .off, reviewTrash: URL = temporaryDirectory().appendingPathComponent("trash")
     ) throws -> ServerServices {
         let store = try store ?? SQLiteFaceStore.inMemory()
-        let keys = KeyService(store: store)
+        let keyStore = keyStore ?? store
+        let keys = KeyService(store: keyStore)
         let recognition = try RecognitionService(
             analyzer: analyzer, store: store,
             configuration: RecognitionConfiguration(annotatedImagesDirectory: annotatedDirectory, settling: settling))
-        let faceDatabase = FaceDatabaseService(analyzer: analyzer, collections: try SQLiteFaceCollections(store: store))
+        let faceDatabase = FaceDatabaseService(analyzer: analyzer, collections: try collections ?? SQLiteFaceCollections(store: store))
         let references = ReferenceLibrary(
             store: store, embeddingModel: analyzer.embeddingModelName, scale: ServerServices.toleranceScale(for: recognition))
         return ServerServices(
             recognition: recognition, faceDatabase: faceDatabase, references: references, routingStore: store,
             reviewTrash: ReviewTrash(folder: reviewTrash.path), runtime: runtime, fetcher: fetcher,
-            access: AccessControl(keys: keys, sessions: SessionService(store: store, keys: keys), openWithoutKeys: true), extraction: extraction,
+            access: AccessControl(keys: keys, sessions: SessionService(store: keyStore, keys: keys), openWithoutKeys: true), extraction: extraction,
             concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics)
     }
 

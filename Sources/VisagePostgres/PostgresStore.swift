@@ -1,0 +1,19 @@
+import Foundation
+import VisageCore
+
+/// The PostgreSQL backend's stores over one database: API keys (`KeyStore`) and web UI sessions
+/// (`SessionStore`) so far; the face database is `PostgresFaceCollections` over the same
+/// `PostgresDatabase`. Many processes may share the database: every rule the stores keep is a
+/// constraint or a single statement, never a read-then-write in the process.
+public final class PostgresStore: Sendable {
+    public let database: PostgresDatabase
+
+    public init(database: PostgresDatabase) {
+        self.database = database
+    }
+
+    /// Connects to `url` and migrates the schema.
+    public convenience init(url: PostgresURL) throws {
+        self.init(database: try PostgresDatabase(url: url))
+    }
+}
