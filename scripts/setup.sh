@@ -46,12 +46,18 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+sudo_cmd=""
+[ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
-  sudo_cmd=""
-  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# chromedriver talks to Chromium at `localhost`; every Debian install names it in /etc/hosts, but a
+# bare root (debootstrap, some containers) has no /etc/hosts at all.
+if [ "$with_browser" = 1 ] && ! getent hosts localhost >/dev/null; then
+  say "naming localhost in /etc/hosts (chromedriver needs it)"
+  printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' | $sudo_cmd tee -a /etc/hosts >/dev/null
 fi
 
 # 2. ONNX Runtime ------------------------------------------------------------------------------
