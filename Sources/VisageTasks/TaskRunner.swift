@@ -112,18 +112,26 @@ public final class TaskRunner {
         return Prominence.mostProminent(candidates, width: fullWidth, height: fullHeight).map { people[$0] }
     }
 
-    /// The most prominent face in `context`, nil when there is none.
+    /// The most prominent face in `context`, nil when there is none. Inside a person, the faces
+    /// whose centre is in the person's box compete in that box (its centre, not the image's), so
+    /// that the person's own face wins over a neighbour's that the box happens to reach.
     func prominentFace(_ context: FaceContext) throws -> AnalyzedFace? {
         var candidates = try detectedFaces()
+        var frame = BoundingBox(x: 0, y: 0, width: fullWidth, height: fullHeight)
         if context == .prominentPerson, let person = try prominentPerson() {
-            let area = person.box
+            frame = person.box
             candidates = candidates.filter {
                 let centre = $0.detection.box.center
-                return centre.x >= area.x && centre.x <= area.maxX && centre.y >= area.y && centre.y <= area.maxY
+                return centre.x >= frame.x && centre.x <= frame.maxX && centre.y >= frame.y && centre.y <= frame.maxY
             }
         }
-        let scored = candidates.map { Prominence.Candidate(box: $0.detection.box, confidence: $0.detection.confidence) }
-        return Prominence.mostProminent(scored, width: fullWidth, height: fullHeight).map { candidates[$0] }
+        let scored = candidates.map {
+            let box = $0.detection.box
+            return Prominence.Candidate(
+                box: BoundingBox(x: box.x - frame.x, y: box.y - frame.y, width: box.width, height: box.height),
+                confidence: $0.detection.confidence)
+        }
+        return Prominence.mostProminent(scored, width: frame.width, height: frame.height).map { candidates[$0] }
     }
 
     private func detectedPersons() throws -> [PersonDetection] {

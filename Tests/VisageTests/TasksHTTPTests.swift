@@ -38,11 +38,13 @@ struct TasksHTTPTests {
                             Support.task("person_bbox", "detect_bounding_box", target: "prominent_person"),
                             Support.task("face_bbox_from_person", "detect_bounding_box", target: "prominent_face", faceContext: "prominent_person"),
                             Support.task("face_embedding", "embed_clip_vit_b_32", target: "prominent_face", faceContext: "prominent_person"),
+                            Support.task("face_anywhere", "detect_bounding_box", target: "prominent_face", faceContext: "whole_image"),
                         ])
                     #expect(status == .ok, "\(json)")
                     #expect(json["image_url"] as? String == url)
                     let results = Support.results(json)
-                    #expect(Set(results.keys) == ["whole_image_embedding", "person_bbox", "face_bbox_from_person", "face_embedding"])
+                    #expect(
+                        Set(results.keys) == ["whole_image_embedding", "person_bbox", "face_bbox_from_person", "face_embedding", "face_anywhere"])
                     for (id, result) in results {
                         #expect(result["status"] as? String == "success", "\(id): \(result)")
                         #expect(result["error_message"] is NSNull, "\(id)")
@@ -55,6 +57,10 @@ struct TasksHTTPTests {
                     #expect(results["person_bbox"]?["cropped_image_base64"] is NSNull)
                     #expect(person.count == 4 && face.count == 4)
                     #expect(Self.centre(of: face, isIn: person), "\(face) in \(person)")
+                    // The prominent person is Biden (left of centre), so the face in that person is
+                    // his; the image's most prominent face is Obama's, right of centre.
+                    let anywhere = try #require(Support.box(results["face_anywhere"]?["data"]))
+                    #expect(face[0] < 1000 && anywhere[0] > 1000, "in the person \(face), anywhere \(anywhere)")
                     let embedding = try #require(results["face_embedding"])
                     #expect(Support.box(embedding["cropped_image_bbox"]) == face)
                     let decoded = try ImageDecoder().decode(.bytes(photo))
