@@ -70,6 +70,12 @@ let package = Package(
             name: "VisageSemantic",
             dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels"]),
 
+        // Seed 001's task API without HTTP: operations and their targets, prominence, the runner
+        // that detects people and faces once per image and reuses them for every task.
+        .target(
+            name: "VisageTasks",
+            dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces", "VisageSemantic"]),
+
         // Nearest-neighbour search over embeddings, behind a protocol (exact search today).
         .target(name: "VisageSearch", dependencies: ["VisageCore"]),
 
@@ -151,7 +157,7 @@ let package = Package(
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
                 "VisageRecognition", "VisageStorage", "VisageXMP", "VisageInput", "VisageAccess", "VisageClustering",
-                "VisageReferences", "VisageVideo", "VisageRouting", "VisageWebUI",
+                "VisageReferences", "VisageVideo", "VisageRouting", "VisageWebUI", "VisageSemantic", "VisageTasks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // `URI`, which Hummingbird does not re-export: the query readers take one.
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -184,6 +190,7 @@ let package = Package(
                 "VisageModels", "VisageFaces", "VisageSearch", "VisageANN", "VisageServer",
                 "VisageRecognition", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageXMP", "VisageInput",
                 "VisageAccess", "VisagePeopleBench", "VisageClustering", "VisageReferences", "VisageVideo", "VisageRouting",
+                "VisageSemantic", "VisageTasks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -204,7 +211,7 @@ let package = Package(
                 "VisageFaces", "VisageSearch", "VisageANN", "VisageClustering", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageXMP",
                 "VisageServer", "VisageRecognition",
                 "visage", "visage-fuzz", "VisageInput", "VisageAccess", "VisagePeopleBench", "VisageReferences",
-                "VisageVideo", "VisageRouting", "VisageSemantic",
+                "VisageVideo", "VisageRouting", "VisageSemantic", "VisageTasks",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

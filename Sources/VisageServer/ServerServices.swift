@@ -9,6 +9,7 @@ import VisageRecognition
 import VisageReferences
 import VisageRouting
 import VisageStorage
+import VisageTasks
 import VisageVideo
 import VisageWebUI
 
@@ -39,6 +40,8 @@ public struct ServerServices: Sendable {
     /// What `GET /metrics` emits: the registry swift-metrics was bootstrapped with (`visage
     /// serve` does it before anything records), plus the gauges read at each scrape.
     public let metrics: PrometheusCollectorRegistry
+    /// Seed 001's task API's models (the face analyzer's, the person detector, CLIP, DINOv2).
+    public let taskModels: TaskModels
     let executor: BlockingExecutor
     let images: ImageLoader
     let concurrentJobs: Int
@@ -59,8 +62,10 @@ public struct ServerServices: Sendable {
         routingStore: any RoutingStore, reviewTrash: ReviewTrash, runtime: OnnxRuntime, fetcher: ImageFetcher, access: AccessControl,
         extraction: ExtractionSettings = ExtractionSettings(),
         concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
-        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), videoSampler: VideoFrameSampler = VideoFrameSampler()
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), videoSampler: VideoFrameSampler = VideoFrameSampler(),
+        taskModels: TaskModels? = nil
     ) {
+        self.taskModels = taskModels ?? TaskModels.facesOnly(recognition.analyzer)
         self.videoSampler = videoSampler
         mediaRouter = MediaRouter(
             store: routingStore, checker: MediaChecker(analyzer: recognition.analyzer, library: references), sampler: videoSampler,
@@ -131,6 +136,10 @@ public struct ServerServices: Sendable {
 
     var statusRoutes: StatusRoutes {
         StatusRoutes(recognition: recognition, routing: mediaRouter.store, executor: executor)
+    }
+
+    var taskRoutes: TaskRoutes {
+        TaskRoutes(models: taskModels, images: images, executor: executor)
     }
 
     var keyRoutes: KeyRoutes {

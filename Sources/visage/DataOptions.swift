@@ -3,13 +3,17 @@ import Foundation
 import VisageANN
 import VisageClustering
 import VisageCore
+import VisageFaces
 import VisageImaging
+import VisageInference
+import VisageModels
 import VisagePostgres
 import VisageRecognition
 import VisageRouting
 import VisageSQLite
 import VisageSearch
 import VisageStorage
+import VisageTasks
 
 /// Options of the commands that work on a data directory (serve, recluster, reindex,
 /// import-xmp): where the face database lives and which models to use.
@@ -96,6 +100,19 @@ struct DataOptions: ParsableArguments {
         return try RecognitionService(
             analyzer: analyzer, store: try store ?? openStore(), configuration: configuration,
             indexFactory: try vectorIndexFactory())
+    }
+
+    /// Seed 001's models beside `analyzer`'s: its pack's person detector and the CLIP and DINOv2
+    /// folders of the model directory (`VISAGE_CLIP_MODEL`, `VISAGE_DINOV2_MODEL` name other
+    /// folders); what is missing is reported by the tasks that need it, not at startup.
+    func loadTaskModels(analyzer: FaceAnalyzer, threadsPerSession: Int = 1) throws -> TaskModels {
+        let environment = ProcessInfo.processInfo.environment
+        let store = modelDirectory.map { ModelStore(directory: URL(fileURLWithPath: $0)) } ?? ModelStore.fromEnvironment()
+        let folder = { (key: String) in environment[key].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) } }
+        return TaskModels.load(
+            faces: analyzer, store: store, runtime: try OnnxRuntime.load(),
+            options: SessionOptions(intraOpThreads: threadsPerSession, device: InferenceDevice.fromEnvironment()),
+            clipFolder: folder("VISAGE_CLIP_MODEL"), dinov2Folder: folder("VISAGE_DINOV2_MODEL"))
     }
 
     /// The service's settings from the environment (`VISAGE_MAX_SIDE`, image limits,

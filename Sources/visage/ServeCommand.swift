@@ -113,7 +113,8 @@ struct ServeCommand: AsyncParsableCommand {
                     recognition: recognition, faceDatabase: faceDatabase, references: references,
                     routingStore: store, reviewTrash: data.reviewTrash, runtime: try OnnxRuntime.load(),
                     fetcher: fetcher, access: access, extraction: extraction, concurrentJobs: jobs,
-                    maxQueued: queued, metrics: metrics, videoSampler: videoSampler)
+                    maxQueued: queued, metrics: metrics, videoSampler: videoSampler,
+                    taskModels: try data.loadTaskModels(analyzer: recognition.analyzer))
                 // Moves a crash left half done are finished or undone before any new one starts.
                 let recovery = try services.mediaRouter.recover()
                 if !recovery.isEmpty {

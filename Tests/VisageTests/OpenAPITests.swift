@@ -9,7 +9,8 @@ import Testing
 /// The published API description (`GET /openapi.json`, from Resources/openapi.json) and the
 /// reference (docs/API.md) stay in step with the routes the router registers.
 @Suite struct OpenAPITests {
-    /// Every route registered in VisageApplication.swift, PeopleRoutes.swift, FaceDatabaseRoutes.swift and KeyRoutes.swift, written as
+    /// Every route registered in VisageApplication.swift and the features' route files (TaskRoutes.swift's with the seed's
+    /// trailing slash), written as
     /// OpenAPI paths. A new route must be added here, to openapi.json and to docs/API.md.
     static let routes: [(method: String, path: String)] = [
         ("GET", "/health"),
@@ -70,6 +71,9 @@ import Testing
         ("POST", "/keys"),
         ("GET", "/keys"),
         ("DELETE", "/keys/{key_id}"),
+        ("POST", "/analyze_image/"),
+        ("POST", "/analyze_image_upload/"),
+        ("GET", "/available_operations/"),
     ]
 
     static let httpMethods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]

@@ -27,6 +27,11 @@ enum RouteScopes {
 
         "POST /faces/detect": .scope(.extract),
         "POST /extract-faces": .scope(.extract),
+        // Seed 001's task API analyses an image and stores nothing, as detection does; the list
+        // of operations tells what this server can run, so it needs the same key.
+        "POST /analyze_image": .scope(.extract),
+        "POST /analyze_image_upload": .scope(.extract),
+        "GET /available_operations": .scope(.extract),
 
         "POST /faces/recognize": .scope(.facesWrite),
         "POST /faces/clusters/{cluster_id}/name": .scope(.facesWrite),

@@ -29,7 +29,8 @@ public enum VisageApplication {
         return (app, startup)
     }
 
-    /// Every feature's routes over `services`. Seed 004's route answers errors in its own shape.
+    /// Every feature's routes over `services`. Seed 004's route and seed 001's
+    /// answer errors in their own shapes.
     static func router(services: ServerServices, allowedOrigins: String?) -> Router<VisageRequestContext> {
         router(allowedOrigins: allowedOrigins) { router in
             router.add(middleware: DeadlineMiddleware(seconds: services.extraction.requestTimeout))
@@ -43,6 +44,7 @@ public enum VisageApplication {
             router.mount(services.routingRoutes, access: access)
             router.mount(services.reviewRoutes, access: access)
             router.mount(services.statusRoutes, access: access)
+            router.mount(services.taskRoutes, errors: .detail, access: access)
             router.mount(services.keyRoutes, access: access)
             router.mount(services.metricsRoutes, access: access)
             router.mount(SessionRoutes(access: access), access: access)

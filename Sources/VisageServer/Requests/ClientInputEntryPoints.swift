@@ -30,6 +30,8 @@ package enum ClientInputEntryPoints {
         decode(FaceDatabaseAddBody.self)
         decode(FaceDatabaseSearchBody.self)
         decode(FaceSearchBody.self)
+        decode(AnalyzeImageBody.self)
+        decode(AnalyzeUploadBody.self)
     }
 
     /// The JSON bodies read by `Request.decodeJSON`, and what their routes check before any work.

@@ -14,6 +14,7 @@ import VisageReferences
 import VisageRouting
 import VisageSQLite
 import VisageStorage
+import VisageTasks
 
 @testable import VisageServer
 
@@ -51,7 +52,8 @@ enum TestServices {
         annotatedDirectory: URL? = nil, fetcher: ImageFetcher = fetcher,
         extraction: ExtractionSettings = ExtractionSettings(),
         concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
-        settling: SettlingPolicy = .off, reviewTrash: URL = temporaryDirectory().appendingPathComponent("trash")
+        settling: SettlingPolicy = .off, reviewTrash: URL = temporaryDirectory().appendingPathComponent("trash"),
+        taskModels: TaskModels? = nil
     ) throws -> ServerServices {
         let store = try store ?? SQLiteFaceStore.inMemory()
         let keyStore = keyStore ?? store
@@ -66,7 +68,7 @@ enum TestServices {
             recognition: recognition, faceDatabase: faceDatabase, references: references, routingStore: store,
             reviewTrash: ReviewTrash(folder: reviewTrash.path), runtime: runtime, fetcher: fetcher,
             access: AccessControl(keys: keys, sessions: SessionService(store: keyStore, keys: keys), openWithoutKeys: true), extraction: extraction,
-            concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics)
+            concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics, taskModels: taskModels)
     }
 
     /// A new empty directory under the system's temporary directory.

@@ -1,0 +1,135 @@
+import Foundation
+import VisageCore
+import VisageFaces
+import VisageInference
+import VisageModels
+import VisageSemantic
+
+/// A model the task API may use: loaded, or missing with the sentence that says what to install.
+public enum TaskModelSlot<Model: Sendable>: Sendable {
+    case loaded(Model)
+    case missing(String)
+
+    public var model: Model? {
+        if case .loaded(let model) = self { return model }
+        return nil
+    }
+}
+
+/// Everything seed 001's operations run on, loaded once by `visage serve`. A model that is not
+/// installed is not a startup failure: its operations answer an `error` naming what to fetch, and
+/// `GET /available_operations/` lists them as unavailable.
+public struct TaskModels: Sendable {
+    /// Immich's folder name for CLIP ViT-B/32 (the seed's `embed_clip_vit_b_32`).
+    public static let clipFolderName = "ViT-B-32__openai"
+    /// Hugging Face's dinov2-small exported to ONNX (`model.onnx`, `preprocessor_config.json`).
+    public static let dinov2FolderName = "dinov2-small"
+
+    public let faces: FaceAnalyzer
+    public let persons: TaskModelSlot<PersonDetector>
+    public let clip: TaskModelSlot<CLIPModel>
+    public let dinov2: TaskModelSlot<DINOv2Model>
+    /// How many times each detector ran: one request runs each at most once.
+    public let counter = DetectionCounter()
+
+    public init(
+        faces: FaceAnalyzer, persons: TaskModelSlot<PersonDetector>, clip: TaskModelSlot<CLIPModel>,
+        dinov2: TaskModelSlot<DINOv2Model>
+    ) {
+        self.faces = faces
+        self.persons = persons
+        self.clip = clip
+        self.dinov2 = dinov2
+    }
+
+    /// Only the face models: what a server built without `load` (a test, an embedding) runs.
+    public static func facesOnly(_ faces: FaceAnalyzer) -> TaskModels {
+        let why = "this server was started without the task models (only the face models are loaded)"
+        return TaskModels(faces: faces, persons: .missing(why), clip: .missing(why), dinov2: .missing(why))
+    }
+
+    /// Loads what `store` has: the pack's person detector, and the CLIP and DINOv2 folders
+    /// (`clipFolder`, `dinov2Folder`; by default `ViT-B-32__openai` and `dinov2-small` in the model
+    /// directory).
+    public static func load(
+        faces: FaceAnalyzer, store: ModelStore, runtime: OnnxRuntime, options: SessionOptions, clipFolder: URL? = nil,
+        dinov2Folder: URL? = nil
+    ) -> TaskModels {
+        let pack = faces.pack
+        let persons: TaskModelSlot<PersonDetector>
+        if let spec = pack.personDetector {
+            persons = slot(
+                missing: "the person detector (\(spec.file)) is not installed: run `visage models fetch \(pack.name)`",
+                exists: FileManager.default.fileExists(atPath: store.path(for: spec.file).path)
+            ) { try PersonDetector(spec: spec, store: store, runtime: runtime, options: options) }
+        } else {
+            persons = .missing("pack '\(pack.name)' has no person detector: run `visage models fetch lite` and serve the lite pack")
+        }
+        let clipFolder = clipFolder ?? store.directory.appendingPathComponent(clipFolderName)
+        let clip = slot(
+            missing: "the CLIP model is not installed: put Immich's \(clipFolderName) pack (huggingface.co/immich-app/\(clipFolderName): "
+                + "visual/ and textual/) in \(clipFolder.path)",
+            exists: FileManager.default.fileExists(atPath: clipFolder.path)
+        ) { try CLIPModel(folder: clipFolder, runtime: runtime, options: options) }
+        let dinov2Folder = dinov2Folder ?? store.directory.appendingPathComponent(dinov2FolderName)
+        let dinov2 = slot(
+            missing: "the DINOv2 model is not installed: put the \(dinov2FolderName) pack (onnx-community/dinov2-small: "
+                + "model.onnx and preprocessor_config.json) in \(dinov2Folder.path)",
+            exists: FileManager.default.fileExists(atPath: dinov2Folder.path)
+        ) { try DINOv2Model(folder: dinov2Folder, runtime: runtime, options: options) }
+        return TaskModels(faces: faces, persons: persons, clip: clip, dinov2: dinov2)
+    }
+
+    /// A model whose files are there but do not load is reported with the loader's reason.
+    private static func slot<Model>(missing: String, exists: Bool, load: () throws -> Model) -> TaskModelSlot<Model> {
+        guard exists else { return .missing(missing) }
+        do {
+            return .loaded(try load())
+        } catch let error as VisageError {
+            return .missing("the model is installed but does not load: \(error.message)")
+        } catch {
+            return .missing("the model is installed but does not load: \(error)")
+        }
+    }
+
+    /// Why `model` cannot be used, nil when it can.
+    public func unavailability(of model: TaskModel) -> String? {
+        switch model {
+        case .faces: return nil
+        case .personDetector: if case .missing(let why) = persons { return why }
+        case .clip: if case .missing(let why) = clip { return why }
+        case .dinov2: if case .missing(let why) = dinov2 { return why }
+        case .classifier:
+            return "classify is not available yet: this server has no trained collection classifiers (training is not built yet)"
+        case .captioner:
+            return "describe_image is not available yet: no image-captioning model is installed (captioning is not built yet)"
+        }
+        return nil
+    }
+
+    /// Why `operation` cannot run at all, nil when it can (for some target).
+    public func unavailability(of operation: TaskOperation) -> String? {
+        operation.model.flatMap { unavailability(of: $0) }
+    }
+}
+
+/// Counts detector runs (person, face): what the tests and the benchmark check reuse with.
+public final class DetectionCounter: Sendable {
+    private let lock = NSLock()
+    nonisolated(unsafe) private var counts: [TaskModel: Int] = [:]
+
+    public init() {}
+
+    func record(_ model: TaskModel) {
+        lock.lock()
+        defer { lock.unlock() }
+        counts[model, default: 0] += 1
+    }
+
+    /// Runs of `model`'s detector so far (`.personDetector` or `.faces`).
+    public func runs(of model: TaskModel) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return counts[model] ?? 0
+    }
+}
