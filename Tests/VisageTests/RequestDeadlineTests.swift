@@ -54,9 +54,9 @@ import VisageCore
     }
 
     /// A `visage serve` process with `REQUEST_TIMEOUT=1` and one worker, given a batch that takes
-    /// many seconds: the 408 comes at the deadline plus a small margin (4 s, for a loaded machine
-    /// running the rest of the suite; alone it is a few milliseconds after parsing the body),
-    /// while the batch goes on in the background.
+    /// most of a minute: the 408 comes at the deadline plus a margin (9 s, for a loaded machine
+    /// running the rest of the suite, where 5.7 s has been seen; alone it is a few milliseconds
+    /// after parsing the body), while the batch goes on in the background.
     @Test func aRealServerAnswers408NearTheDeadline() async throws {
         let data = TestServices.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: data) }
@@ -64,17 +64,17 @@ import VisageCore
         defer { server.kill() }
         try await server.waitUntilHealthy()
         // A crowd of about thirty faces in a small file (110 kB): each takes the one worker a
-        // while, and the body (3 MB) parses in well under the deadline, which starts when the
+        // while, and the body (9 MB) parses in well under the deadline, which starts when the
         // request arrives.
         let crowd = CLI.testdata.appendingPathComponent("faces_group/pytorch_retinaface_test.jpg")
         let base64 = try Data(contentsOf: crowd).base64EncodedString()
-        let images = Array(repeating: ["image_base64": base64], count: 20)
+        let images = Array(repeating: ["image_base64": base64], count: 60)
         let started = ContinuousClock.now
         let (status, json) = try await server.request("POST", "/extract-faces", ["images": images])
         let elapsed = ContinuousClock.now - started
         #expect(status == 408, "\(json)")
         #expect(json["code"] as? String == "request_timeout")
-        #expect(elapsed < .seconds(5), "answered after \(elapsed) with REQUEST_TIMEOUT=1")
+        #expect(elapsed < .seconds(10), "answered after \(elapsed) with REQUEST_TIMEOUT=1")
     }
 
     @Test func everyImageRouteAnswers408AtTheDeadline() async throws {
