@@ -75,6 +75,9 @@ let package = Package(
         .target(
             name: "VisageTasks",
             dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces", "VisageSemantic"]),
+        // Seed 000's semantic image search: CLIP embeddings stored per image and model, searched by
+        // text or by an example image through the store's vector index.
+        .target(name: "VisageImageSearch", dependencies: ["VisageCore", "VisageImaging", "VisageSemantic", "VisageStorage"]),
 
         // Nearest-neighbour search over embeddings, behind a protocol (exact search today).
         .target(name: "VisageSearch", dependencies: ["VisageCore"]),
@@ -158,6 +161,7 @@ let package = Package(
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
                 "VisageRecognition", "VisageStorage", "VisageXMP", "VisageInput", "VisageAccess", "VisageClustering",
                 "VisageReferences", "VisageVideo", "VisageRouting", "VisageWebUI", "VisageSemantic", "VisageTasks",
+                "VisageImageSearch",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // `URI`, which Hummingbird does not re-export: the query readers take one.
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -190,7 +194,7 @@ let package = Package(
                 "VisageModels", "VisageFaces", "VisageSearch", "VisageANN", "VisageServer",
                 "VisageRecognition", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageXMP", "VisageInput",
                 "VisageAccess", "VisagePeopleBench", "VisageClustering", "VisageReferences", "VisageVideo", "VisageRouting",
-                "VisageSemantic", "VisageTasks",
+                "VisageSemantic", "VisageTasks", "VisageImageSearch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -211,7 +215,7 @@ let package = Package(
                 "VisageFaces", "VisageSearch", "VisageANN", "VisageClustering", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageXMP",
                 "VisageServer", "VisageRecognition",
                 "visage", "visage-fuzz", "VisageInput", "VisageAccess", "VisagePeopleBench", "VisageReferences",
-                "VisageVideo", "VisageRouting", "VisageSemantic", "VisageTasks",
+                "VisageVideo", "VisageRouting", "VisageSemantic", "VisageTasks", "VisageImageSearch",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -14,9 +14,10 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.rawValue = rawValue
     }
 
-    /// Recognition results, people, faces, crops, suggestions (seed 000, read side).
+    /// Recognition results, people, faces, crops, suggestions, image search (seed 000, read side).
     public static let facesRead = Scope("faces:read")
-    /// Recognise (it stores faces), name, rename, correct, merge, split, delete faces and images.
+    /// Recognise (it stores faces), encode images for search (it stores embeddings), name, rename,
+    /// correct, merge, split, delete faces and images.
     public static let facesWrite = Scope("faces:write")
     /// Search the face database, list collections, read a collection image (seed 002).
     public static let facedbRead = Scope("facedb:read")

@@ -167,6 +167,9 @@ extension ErrorCode {
     public static let invalidCharacters = ErrorCode("invalid_characters", 400)
     public static let requestTooLarge = ErrorCode("request_too_large", 413)
     public static let modelsNotReady = ErrorCode("models_not_ready", 503)
+    /// An optional feature's model (CLIP, the captioner) is not installed on this server: the
+    /// message names what to fetch. The server works otherwise.
+    public static let modelNotInstalled = ErrorCode("model_not_installed", 503)
     /// Every worker is busy and the queue of waiting requests is full (`VISAGE_MAX_QUEUE`).
     public static let serverBusy = ErrorCode("server_busy", 503)
     /// Anything that is not a `VisageError`; its description is logged, never sent.
@@ -193,7 +196,7 @@ extension ErrorCode {
         faceNotDetected, referenceNotFound, invalidSettings, routingNotConfigured, routingFailed,
         unauthorized, forbiddenScope, csrfFailed, invalidScope, keyNotFound,
         notFound, methodNotAllowed, httpError, invalidJson, invalidRequest, invalidMultipart, textTooLong, invalidCharacters,
-        requestTooLarge, modelsNotReady, serverBusy, internalError,
+        requestTooLarge, modelsNotReady, modelNotInstalled, serverBusy, internalError,
     ]
 
     /// The code with this raw value, if it is one of `all`.

@@ -14,6 +14,7 @@ enum StoreSchema {
         migrator.registerMigration("v7-ui-sessions", migrate: addUISessions)
         migrator.registerMigration("v8-face-cover-index", migrate: addFaceCoverIndex)
         migrator.registerMigration("v9-vector-generations", migrate: addVectorGenerations)
+        migrator.registerMigration("v10-image-embeddings", migrate: addImageEmbeddings)
         return migrator
     }
 
@@ -264,6 +265,51 @@ enum StoreSchema {
                     CREATE TRIGGER \(source)_vector_insert AFTER INSERT ON \(source) BEGIN \(bump) END;
                     CREATE TRIGGER \(source)_vector_delete AFTER DELETE ON \(source) BEGIN \(bump) END;
                     CREATE TRIGGER \(source)_vector_update AFTER UPDATE OF embedding, embedding_model ON \(source) BEGIN \(bump) END;
+                    """)
+        }
+    }
+
+    /// Seed 000's image embeddings: one per image and model, the vector's length checked against
+    /// its `dimensions`. `vector_generation` gains the table as a source: its CHECK lists the
+    /// sources, so the table is rebuilt (SQLite can't alter a CHECK), with its rows and the same
+    /// database id, and the triggers that write to it are made again around the rebuild.
+    private static func addImageEmbeddings(_ db: Database) throws {
+        try db.create(table: "image_embedding") { table in
+            table.autoIncrementedPrimaryKey("id")
+            table.column("image_id", .text).notNull().check(sql: "length(image_id) BETWEEN 1 AND 1024")
+            table.column("model", .text).notNull().check(sql: "length(model) > 0")
+            table.column("image_path", .text)
+            table.column("dimensions", .integer).notNull().check(sql: "dimensions > 0")
+            table.column("embedding", .blob).notNull().check(sql: "length(embedding) = 4 * dimensions")
+            table.column("encoded_at", .datetime).notNull()
+            table.uniqueKey(["image_id", "model"])
+        }
+        try db.create(index: "image_embedding_by_model", on: "image_embedding", columns: ["model"])
+
+        let sources = ["face", "collection_face", "image_embedding"]
+        for source in sources.dropLast() {
+            for change in ["insert", "delete", "update"] { try db.execute(sql: "DROP TRIGGER \(source)_vector_\(change)") }
+        }
+        try db.create(table: "vector_generation_rebuilt") { table in
+            table.primaryKey("source", .text).check(sql: "source IN ('face', 'collection_face', 'image_embedding')")
+            table.column("database_id", .text).notNull().check(sql: "length(database_id) = 32")
+            table.column("generation", .integer).notNull().check(sql: "generation >= 0")
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO vector_generation_rebuilt SELECT source, database_id, generation FROM vector_generation;
+                INSERT INTO vector_generation_rebuilt SELECT 'image_embedding', database_id, 0 FROM vector_generation LIMIT 1;
+                DROP TABLE vector_generation;
+                ALTER TABLE vector_generation_rebuilt RENAME TO vector_generation;
+                """)
+        let columns = ["face": "embedding, embedding_model", "collection_face": "embedding, embedding_model", "image_embedding": "embedding, model"]
+        for source in sources {
+            let bump = "UPDATE vector_generation SET generation = generation + 1 WHERE source = '\(source)';"
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER \(source)_vector_insert AFTER INSERT ON \(source) BEGIN \(bump) END;
+                    CREATE TRIGGER \(source)_vector_delete AFTER DELETE ON \(source) BEGIN \(bump) END;
+                    CREATE TRIGGER \(source)_vector_update AFTER UPDATE OF \(columns[source]!) ON \(source) BEGIN \(bump) END;
                     """)
         }
     }

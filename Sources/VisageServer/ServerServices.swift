@@ -2,6 +2,7 @@ import Foundation
 import Prometheus
 import VisageAccess
 import VisageFaces
+import VisageImageSearch
 import VisageImaging
 import VisageInference
 import VisageInput
@@ -42,6 +43,8 @@ public struct ServerServices: Sendable {
     public let metrics: PrometheusCollectorRegistry
     /// Seed 001's task API's models (the face analyzer's, the person detector, CLIP, DINOv2).
     public let taskModels: TaskModels
+    /// Seed 000's image embeddings and their search (CLIP, from `taskModels`).
+    public let imageSearch: ImageSearchService
     let executor: BlockingExecutor
     let images: ImageLoader
     let concurrentJobs: Int
@@ -59,13 +62,16 @@ public struct ServerServices: Sendable {
     /// (`visage serve`: the data directory's `trash`).
     public init(
         recognition: RecognitionService, faceDatabase: FaceDatabaseService, references: ReferenceLibrary,
-        routingStore: any RoutingStore, reviewTrash: ReviewTrash, runtime: OnnxRuntime, fetcher: ImageFetcher, access: AccessControl,
+        routingStore: any RoutingStore, imageEmbeddings: any ImageEmbeddingStore, reviewTrash: ReviewTrash, runtime: OnnxRuntime,
+        fetcher: ImageFetcher, access: AccessControl,
         extraction: ExtractionSettings = ExtractionSettings(),
         concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), videoSampler: VideoFrameSampler = VideoFrameSampler(),
         taskModels: TaskModels? = nil
     ) {
-        self.taskModels = taskModels ?? TaskModels.facesOnly(recognition.analyzer)
+        let taskModels = taskModels ?? TaskModels.facesOnly(recognition.analyzer)
+        self.taskModels = taskModels
+        imageSearch = ImageSearchService(encoder: taskModels.clipEncoder, store: imageEmbeddings)
         self.videoSampler = videoSampler
         mediaRouter = MediaRouter(
             store: routingStore, checker: MediaChecker(analyzer: recognition.analyzer, library: references), sampler: videoSampler,
@@ -98,7 +104,7 @@ public struct ServerServices: Sendable {
     // MARK: Feature routes
 
     var healthRoutes: HealthRoutes {
-        HealthRoutes(status: ServiceStatus(analyzer: analyzer, runtime: runtime, recognition: recognition))
+        HealthRoutes(status: ServiceStatus(analyzer: analyzer, runtime: runtime, recognition: recognition, taskModels: taskModels))
     }
 
     var detectionRoutes: DetectionRoutes {
@@ -140,6 +146,10 @@ public struct ServerServices: Sendable {
 
     var taskRoutes: TaskRoutes {
         TaskRoutes(models: taskModels, images: images, executor: executor)
+    }
+
+    var imageSearchRoutes: ImageSearchRoutes {
+        ImageSearchRoutes(search: imageSearch, images: images, executor: executor)
     }
 
     var keyRoutes: KeyRoutes {

@@ -92,6 +92,14 @@ public struct TaskModels: Sendable {
         }
     }
 
+    /// CLIP for seed 000's image search: the model, or 503 `model_not_installed` with the reason.
+    public var clipEncoder: Result<CLIPModel, VisageError> {
+        switch clip {
+        case .loaded(let model): return .success(model)
+        case .missing(let why): return .failure(VisageError(.modelNotInstalled, why))
+        }
+    }
+
     /// Why `model` cannot be used, nil when it can.
     public func unavailability(of model: TaskModel) -> String? {
         switch model {

@@ -89,6 +89,11 @@ struct DataOptions: ParsableArguments {
         try SQLiteFaceCollections(store: store, indexFactory: try vectorIndexFactory())
     }
 
+    /// Seed 000's image embeddings in `store`, with indexes from the same factory.
+    func openImageEmbeddings(store: SQLiteFaceStore) throws -> SQLiteImageEmbeddings {
+        try SQLiteImageEmbeddings(store: store, indexFactory: try vectorIndexFactory())
+    }
+
     /// The recognition service over `store` (default: the data directory's database).
     func loadRecognition(threadsPerSession: Int = 1, store: (any FaceStore)? = nil) throws -> RecognitionService {
         let environment = ProcessInfo.processInfo.environment

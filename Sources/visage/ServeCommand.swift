@@ -106,12 +106,14 @@ struct ServeCommand: AsyncParsableCommand {
                     "data in \(data.resolvedDataDirectory.path): \(recognition.indexedFaceCount) faces of \(recognition.embeddingModel); ready")
                 indexes.keep { try recognition.library.saveIndex() }
                 indexes.keep { try collections.saveIndexes() }
+                let imageEmbeddings = try data.openImageEmbeddings(store: store)
+                indexes.keep { try imageEmbeddings.saveIndexes() }
                 let references = ReferenceLibrary(
                     store: store, embeddingModel: recognition.embeddingModel,
                     scale: ServerServices.toleranceScale(for: recognition))
                 let services = ServerServices(
                     recognition: recognition, faceDatabase: faceDatabase, references: references,
-                    routingStore: store, reviewTrash: data.reviewTrash, runtime: try OnnxRuntime.load(),
+                    routingStore: store, imageEmbeddings: imageEmbeddings, reviewTrash: data.reviewTrash, runtime: try OnnxRuntime.load(),
                     fetcher: fetcher, access: access, extraction: extraction, concurrentJobs: jobs,
                     maxQueued: queued, metrics: metrics, videoSampler: videoSampler,
                     taskModels: try data.loadTaskModels(analyzer: recognition.analyzer))

@@ -51,6 +51,10 @@ enum RouteScopes {
         "GET /faces/clusters/{cluster_id}/faces": .scope(.facesRead),
         "GET /faces/{face_id}/crop": .scope(.facesRead),
         "GET /images/{image_id}": .scope(.facesRead),
+        // Seed 000's image search: encoding stores an embedding in the library, searching reads it.
+        "POST /images/encode": .scope(.facesWrite),
+        "POST /search": .scope(.facesRead),
+        "POST /search/similar": .scope(.facesRead),
         // Re-derives every person from scratch: a whole-library job, not an edit.
         "POST /faces/recluster": .scope(.admin),
 

@@ -53,7 +53,7 @@ enum TestServices {
         extraction: ExtractionSettings = ExtractionSettings(),
         concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
         settling: SettlingPolicy = .off, reviewTrash: URL = temporaryDirectory().appendingPathComponent("trash"),
-        taskModels: TaskModels? = nil
+        taskModels: TaskModels? = nil, imageEmbeddings: (any ImageEmbeddingStore)? = nil
     ) throws -> ServerServices {
         let store = try store ?? SQLiteFaceStore.inMemory()
         let keyStore = keyStore ?? store
@@ -66,6 +66,7 @@ enum TestServices {
             store: store, embeddingModel: analyzer.embeddingModelName, scale: ServerServices.toleranceScale(for: recognition))
         return ServerServices(
             recognition: recognition, faceDatabase: faceDatabase, references: references, routingStore: store,
+            imageEmbeddings: try imageEmbeddings ?? SQLiteImageEmbeddings(store: store),
             reviewTrash: ReviewTrash(folder: reviewTrash.path), runtime: runtime, fetcher: fetcher,
             access: AccessControl(keys: keys, sessions: SessionService(store: keyStore, keys: keys), openWithoutKeys: true), extraction: extraction,
             concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics, taskModels: taskModels)

@@ -4,6 +4,7 @@ import VisageFaces
 import VisageImaging
 import VisageInference
 import VisageRecognition
+import VisageTasks
 
 /// `GET /health` and `GET /ready`: liveness in the seeds' shapes, from what is loaded.
 struct HealthRoutes: FeatureRoutes {
@@ -25,6 +26,8 @@ struct ServiceStatus: Sendable {
     /// Whose thresholds (the model's, with `VISAGE_CLUSTER_*` applied) and background pass are
     /// reported.
     let recognition: RecognitionService
+    /// The models beside the face pack (CLIP, for `models_loaded.clip`).
+    let taskModels: TaskModels
 }
 
 /// `clustering` in `GET /health`: the thresholds in use, so an operator can see an override took,
@@ -167,7 +170,10 @@ struct HealthResponse: ResponseEncodable {
             "visage": ServerServices.visageVersion, "onnxruntime": service.runtime.version,
             "libvips": ImageDecoder.libraryVersion,
         ]
-        modelsLoaded = analyzer.models.modelsLoaded
+        var loaded = analyzer.models.modelsLoaded
+        // CLIP is loaded from its own folder, not from the face pack.
+        loaded["clip"] = service.taskModels.clip.model != nil
+        modelsLoaded = loaded
         modelsUsed = analyzer.modelsUsed
         faceDetectionModel = [modelsUsed["face_embedding"], modelsUsed["face_detection"]].compactMap { $0 }.joined(separator: " + ")
         clustering = ClusteringSettings(service.recognition.clusteringParameters, settling: service.recognition.settlingStatus)
