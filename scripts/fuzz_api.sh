@@ -59,6 +59,11 @@ cp ../shared/testdata/faces_group/*.jpg "$work/photos/" 2>/dev/null || true
 # The default pack, as setup installs it (a no-op when it is there; VISAGE_MODEL_DIR and
 # VISAGE_MODEL_MIRROR are honoured as everywhere).
 "$bin" models fetch >/dev/null
+# The tiny CLIP and DINOv2 of the tests (scripts/make_tiny_models.py), so that the routes that
+# need them are fuzzed for real rather than answering 503 model_not_installed.
+[ -d .deps/onnx-py/onnx ] || bash scripts/install_onnx_py.sh >/dev/null
+PYTHONPATH=.deps/onnx-py python3 scripts/make_tiny_models.py "$work/models" --vocab ../shared/models/clip/bpe_simple_vocab_16e6.txt.gz >/dev/null
+export VISAGE_CLIP_MODEL=$work/models/clip VISAGE_DINOV2_MODEL=$work/models/dinov2
 key=$("$bin" keys create --name fuzz-api --scope faces:read faces:write facedb:read facedb:write extract review admin metrics \
   | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')
 

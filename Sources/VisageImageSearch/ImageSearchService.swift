@@ -9,8 +9,8 @@ import VisageStorage
 /// (`POST /search/similar`). Embeddings are stored under the CLIP model's name, so a library
 /// encoded by one model is never searched with another's vectors.
 public struct ImageSearchService: Sendable {
-    /// A text query longer than this is refused: CLIP reads 77 tokens at most, and a query is a
-    /// sentence, not a document.
+    /// A text query longer than this (in Unicode scalars, as JSON Schema's `maxLength` counts) is
+    /// refused: CLIP reads 77 tokens at most, and a query is a sentence, not a document.
     public static let maxQueryLength = 1000
     public static let maxLimit = 1000
 
@@ -39,7 +39,7 @@ public struct ImageSearchService: Sendable {
     /// The stored images best described by `query`.
     public func search(text query: String, limit: Int, minScore: Float?) throws -> [ImageMatch] {
         let trimmed = query.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, query.count <= Self.maxQueryLength else {
+        guard !trimmed.isEmpty, query.unicodeScalars.count <= Self.maxQueryLength else {
             throw VisageError(.invalidRequest, "query must be a non-empty sentence of at most \(Self.maxQueryLength) characters")
         }
         let clip = try encoder.get()

@@ -9,6 +9,6 @@ struct Visage: AsyncParsableCommand {
             AnalyzeCommand.self, ServeCommand.self, ImportXMPCommand.self, ReclusterCommand.self, ReindexCommand.self,
             ModelsCommand.self, KeysCommand.self, ReferencesCommand.self, CheckCommand.self, RouteCommand.self, WatchCommand.self,
             ReviewCommand.self, BenchCommand.self, BenchSearchCommand.self, BenchFaceDatabaseCommand.self, BenchPeopleCommand.self,
-            BenchRoutingCommand.self, BenchLibraryCommand.self,
+            BenchRoutingCommand.self, BenchLibraryCommand.self, BenchTasksCommand.self,
         ])
 }

@@ -31,8 +31,19 @@ class VisageServer:
             folder.mkdir(parents=True)
         self.env = dict(os.environ, VISAGE_DATA_DIR=str(self.data), VISAGE_INPUT_ROOTS=f"{self.photos}:{self.testdata}",
                         VISAGE_ALLOW_URLS="0", VISAGE_PEOPLE_SETTLE_SECONDS="0")
+        self.tiny_models()
         self.process = None
         self.base = None
+
+    def tiny_models(self):
+        """The tests' tiny CLIP (scripts/make_tiny_models.py: it embeds an image's mean colour and
+        colour words onto the same axes), so text and similar-image search run for real."""
+        root = Path(__file__).resolve().parents[2]
+        models = self.work / "models"
+        subprocess.run(["python3", str(root / "scripts" / "make_tiny_models.py"), str(models), "--vocab",
+                        str(Path(os.environ["VISAGE_MODEL_MIRROR"]) / "clip" / "bpe_simple_vocab_16e6.txt.gz")],
+                       env=dict(os.environ, PYTHONPATH=str(root / ".deps" / "onnx-py")), check=True, stdout=subprocess.DEVNULL)
+        self.env["VISAGE_CLIP_MODEL"] = str(models / "clip")
 
     def start(self, prepare=None):
         """Starts `visage serve`; `prepare(self)` runs first, on the data folder (the benchmark

@@ -766,11 +766,30 @@ class SearchPage {
         can('facedb:read') ? collection : null,
         el('button', { type: 'submit', class: 'primary', id: 'search-faces' }, 'Search')),
       this.results,
-      el('section', { class: 'card stack', 'aria-labelledby': 'semantic-title' },
-        el('h2', { id: 'semantic-title' }, 'Search photos by text or by example'),
-        el('input', { id: 'text-search', type: 'search', placeholder: 'a dog on a beach', disabled: !clip, 'aria-label': 'Describe the photo' }),
-        el('p', { class: clip ? 'muted' : 'muted unavailable', id: 'semantic-status' },
-          clip ? 'Text and similar-image search use the CLIP models.' : 'Unavailable: this server has no CLIP models installed (visage models fetch with a pack that has them).')));
+      this.semanticSection(clip));
+  }
+
+  /// Text and similar-image search over the images encoded with POST /images/encode.
+  semanticSection(clip) {
+    const query = el('input', { id: 'text-search', type: 'search', placeholder: 'a dog on a beach', disabled: !clip, 'aria-label': 'Describe the photo' });
+    const example = el('input', { id: 'similar-file', type: 'file', accept: 'image/*', disabled: !clip, 'aria-label': 'A photo to find similar ones to' });
+    this.semanticResults = el('ol', { id: 'semantic-results', class: 'plain', 'aria-live': 'polite' });
+    const show = (answer) => this.showImageMatches(answer.results);
+    return el('section', { class: 'card stack', 'aria-labelledby': 'semantic-title' },
+      el('h2', { id: 'semantic-title' }, 'Search photos by text or by example'),
+      el('form', { class: 'stack', onsubmit: (event) => { event.preventDefault(); if (query.value.trim()) run(async () => show(await api('POST', '/search', { query: query.value, limit: 24 }))); } },
+        query, el('button', { type: 'submit', id: 'text-search-go', disabled: !clip }, 'Search by text')),
+      el('form', { class: 'stack', onsubmit: (event) => { event.preventDefault(); if (example.files[0]) run(async () => { const data = new FormData(); data.append('file', example.files[0], example.files[0].name); data.append('limit', '24'); show(await api('POST', '/search/similar', data)); }); } },
+        el('label', { for: 'similar-file' }, 'Photos like this one'), example, el('button', { type: 'submit', id: 'similar-search-go', disabled: !clip }, 'Find similar')),
+      el('p', { class: clip ? 'muted' : 'muted unavailable', id: 'semantic-status' },
+        clip ? 'Searches the photos encoded for search (POST /images/encode) with the CLIP models.' : 'Unavailable: this server has no CLIP models installed (put ViT-B-32__openai in the model directory).'),
+      this.semanticResults);
+  }
+
+  showImageMatches(results) {
+    this.semanticResults.replaceChildren(...(results.length === 0 ? [el('li', { class: 'muted' }, 'No encoded photo matches.')] : results.map((match) =>
+      el('li', { 'data-testid': 'image-match', 'data-image-id': match.image_id },
+        el('strong', {}, match.image_id), ` · ${percent(match.score)} · `, el('span', { class: 'muted' }, match.image_path ?? 'no path')))));
   }
 
   async searchFaces(file, collection) {
