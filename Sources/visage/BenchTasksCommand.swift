@@ -36,11 +36,11 @@ struct BenchTasksCommand: ParsableCommand {
         print("image: \(path) (\(decoded.header.width)x\(decoded.header.height)), \(threads) threads, \(repeats) runs each, p50")
         for (name, tasks) in Self.operations where tasks.allSatisfy({ models.unavailability(of: TaskOperation(rawValue: $0.type)!) == nil }) {
             let seconds = time { _ = TaskRunner(models: models, decoded: decoded).run(tasks) }
-            print(String(format: "  %-44@ %8.1f ms", name as NSString, seconds * 1000))
+            Self.report(name, seconds)
         }
         if let clip = models.clip.model {
             let seconds = time { _ = try? clip.embed(texts: ["a photo of two men in suits shaking hands"]) }
-            print(String(format: "  %-44@ %8.1f ms", "CLIP text encoder (one sentence)" as NSString, seconds * 1000))
+            Self.report("CLIP text encoder (one sentence)", seconds)
         }
         let seedRequest = Self.seedRequest.filter { models.unavailability(of: TaskOperation(rawValue: $0.type)!) == nil }
         let together = time { _ = TaskRunner(models: models, decoded: decoded).run(seedRequest) }
@@ -49,6 +49,10 @@ struct BenchTasksCommand: ParsableCommand {
             String(
                 format: "seed request, %d tasks: one request %.1f ms, one request per task %.1f ms: %.2fx faster together",
                 seedRequest.count, together * 1000, alone * 1000, alone / together))
+    }
+
+    private static func report(_ name: String, _ seconds: Double) {
+        print("  " + name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%9.1f ms", seconds * 1000))
     }
 
     /// The p50 of `repeats` runs of `work`, after one warm-up run.
