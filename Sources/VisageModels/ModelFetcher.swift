@@ -40,16 +40,25 @@ public struct ModelFetcher: Sendable {
     /// hash are left alone, so a second fetch is a no-op.
     public func fetch(packNamed name: String) async throws -> [FetchedFile] {
         let pack = try manifest.pack(named: name)
+        return try await fetch(try pack.fileNames.map { try manifest.file(named: $0) })
+    }
+
+    /// Makes every file of the model folder present and correct, in its layout under the model
+    /// directory (`<folder>/visual/model.onnx`, ...).
+    public func fetch(folderNamed name: String) async throws -> [FetchedFile] {
+        try await fetch(try manifest.folder(named: name).files)
+    }
+
+    private func fetch(_ specs: [ModelFile]) async throws -> [FetchedFile] {
         try createDirectory()
         var lock = try ModelLock.load(from: store)
         var results: [String: FetchedFile] = [:]
         var toFetch: [ModelFile] = []
 
-        for fileName in pack.fileNames {
-            let spec = try manifest.file(named: fileName)
+        for spec in specs {
             if let present = try checkPresent(spec, lock: &lock) {
-                results[fileName] = present
-                emit(.alreadyPresent(file: fileName))
+                results[spec.name] = present
+                emit(.alreadyPresent(file: spec.name))
             } else {
                 toFetch.append(spec)
             }
@@ -68,7 +77,7 @@ public struct ModelFetcher: Sendable {
                 }
             }
         }
-        return pack.fileNames.compactMap { results[$0] }
+        return specs.compactMap { results[$0.name] }
     }
 
     // MARK: - Already installed
@@ -344,8 +353,13 @@ public struct ModelFetcher: Sendable {
         }
     }
 
+    /// Beside the file's final place (a folder's file in its subfolder, made here), so the rename
+    /// stays on one file system.
     private func temporaryURL(for name: String) -> URL {
-        store.directory.appendingPathComponent(".\(name).partial-\(UUID().uuidString)")
+        let destination = store.path(for: name)
+        let folder = destination.deletingLastPathComponent()
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent(".\(destination.lastPathComponent).partial-\(UUID().uuidString)")
     }
 
     private func createDirectory() throws {

@@ -14,6 +14,8 @@ public struct ModelManifest: Decodable, Sendable {
     public let packs: [String: ModelPack]
     public let files: [String: ModelFile]
     public let archives: [String: ModelArchive]
+    /// Models that are folders (CLIP, DINOv2, captioners), by the folder's name.
+    public let folders: [String: ModelFolder]
 
     /// Pack names, sorted, default first.
     public var packNames: [String] {
@@ -93,6 +95,17 @@ public struct ModelManifest: Decodable, Sendable {
         return pack
     }
 
+    /// The model folder called `name`, or `model_pack_unknown` naming the packs and folders there are.
+    public func folder(named name: String) throws -> ModelFolder {
+        guard let folder = folders[name] else {
+            throw VisageError(
+                .modelPackUnknown,
+                "there is no model pack or folder '\(name)': packs are \(packNames.joined(separator: ", ")); "
+                    + "folders are \(folders.keys.sorted().joined(separator: ", ")) (see `visage models list`)")
+        }
+        return folder
+    }
+
     /// The manifest entry for a file a pack names (always present: decoding checks it).
     public func file(named name: String) throws -> ModelFile {
         guard let file = files[name] else {
@@ -106,6 +119,22 @@ public struct ModelManifest: Decodable, Sendable {
     private enum CodingKeys: String, CodingKey {
         case schema, packs, files, archives
         case defaultPack = "default_pack"
+        case folders = "model_folders"
+    }
+
+    private struct RawFolder: Decodable {
+        let kind: ModelFolderKind
+        let description: String
+        let license: String
+        let home: String?
+        /// Keyed by the file's path inside the folder.
+        let files: [String: RawFolderFile]
+    }
+
+    private struct RawFolderFile: Decodable {
+        let url: String?
+        let sha256: String?
+        let size: Int64?
     }
 
     private struct RawPack: Decodable {
@@ -199,6 +228,25 @@ public struct ModelManifest: Decodable, Sendable {
             packs[name] = pack
         }
         self.packs = packs
+
+        let rawFolders = try container.decodeIfPresent([String: RawFolder].self, forKey: .folders) ?? [:]
+        var folders: [String: ModelFolder] = [:]
+        for (name, raw) in rawFolders {
+            guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."), packs[name] == nil else {
+                throw VisageError(.modelManifestInvalid, "model folder name '\(name)' must be a plain name that is not also a pack's")
+            }
+            let files = try raw.files.keys.sorted().map { path in
+                let file = raw.files[path]!
+                let installed = try ModelFolder.checkedPath(path, folder: name)
+                return ModelFile(
+                    name: installed, sha256: try Self.checkedHash(file.sha256, what: "file '\(installed)'"), size: file.size,
+                    mirrorPath: installed, url: try file.url.map { try Self.parseURL($0, what: "file '\(installed)'") },
+                    home: raw.home, license: raw.license)
+            }
+            folders[name] = ModelFolder(
+                name: name, kind: raw.kind, description: raw.description, license: raw.license, home: raw.home, files: files)
+        }
+        self.folders = folders
         guard packs[defaultPack] != nil else {
             throw VisageError(.modelManifestInvalid, "default_pack '\(defaultPack)' is not one of the manifest's packs")
         }

@@ -67,14 +67,14 @@ public struct TaskModels: Sendable {
         }
         let clipFolder = clipFolder ?? store.directory.appendingPathComponent(clipFolderName)
         let clip = slot(
-            missing: "the CLIP model is not installed: put Immich's \(clipFolderName) pack (huggingface.co/immich-app/\(clipFolderName): "
-                + "visual/ and textual/) in \(clipFolder.path)",
+            missing: "the CLIP model is not installed: run `visage models fetch \(clipFolder.lastPathComponent)`, or put Immich's export "
+                + "(visual/ and textual/, huggingface.co/immich-app/\(clipFolderName)) in \(clipFolder.path)",
             exists: FileManager.default.fileExists(atPath: clipFolder.path)
         ) { try CLIPModel(folder: clipFolder, runtime: runtime, options: options) }
         let dinov2Folder = dinov2Folder ?? store.directory.appendingPathComponent(dinov2FolderName)
         let dinov2 = slot(
-            missing: "the DINOv2 model is not installed: put the \(dinov2FolderName) pack (onnx-community/dinov2-small: "
-                + "model.onnx and preprocessor_config.json) in \(dinov2Folder.path)",
+            missing: "the DINOv2 model is not installed: run `visage models fetch \(dinov2FolderName)`, or put a Hugging Face export "
+                + "(model.onnx and preprocessor_config.json, huggingface.co/onnx-community/dinov2-small) in \(dinov2Folder.path)",
             exists: FileManager.default.fileExists(atPath: dinov2Folder.path)
         ) { try DINOv2Model(folder: dinov2Folder, runtime: runtime, options: options) }
         return TaskModels(faces: faces, persons: persons, clip: clip, dinov2: dinov2)

@@ -109,11 +109,15 @@ struct DataOptions: ParsableArguments {
 
     /// Seed 001's models beside `analyzer`'s: its pack's person detector and the CLIP and DINOv2
     /// folders of the model directory (`VISAGE_CLIP_MODEL`, `VISAGE_DINOV2_MODEL` name other
-    /// folders); what is missing is reported by the tasks that need it, not at startup.
+    /// folders: a path, or a folder's name in the model directory); what is missing is reported by the tasks that need it, not at startup.
     func loadTaskModels(analyzer: FaceAnalyzer, threadsPerSession: Int = 1) throws -> TaskModels {
         let environment = ProcessInfo.processInfo.environment
         let store = modelDirectory.map { ModelStore(directory: URL(fileURLWithPath: $0)) } ?? ModelStore.fromEnvironment()
-        let folder = { (key: String) in environment[key].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) } }
+        // A path, or the name of a folder in the model directory (`VISAGE_CLIP_MODEL=ViT-L-14__openai`).
+        let folder = { (key: String) -> URL? in
+            guard let value = environment[key], !value.isEmpty else { return nil }
+            return value.contains("/") ? URL(fileURLWithPath: value) : store.directory.appendingPathComponent(value)
+        }
         return TaskModels.load(
             faces: analyzer, store: store, runtime: try OnnxRuntime.load(),
             options: SessionOptions(intraOpThreads: threadsPerSession, device: InferenceDevice.fromEnvironment()),

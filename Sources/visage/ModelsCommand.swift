@@ -52,6 +52,17 @@ extension ModelsCommand {
                         + formatBytes(bytes).padded(to: 8) + "  " + pack.description)
                 print("  " + "".padded(to: width) + "  licence: " + pack.license)
             }
+            let folderWidth = max(6, manifest.folders.keys.map(\.count).max() ?? 6)
+            if !manifest.folders.isEmpty { print("  " + "FOLDER".padded(to: folderWidth) + "  KIND       INSTALLED  DESCRIPTION") }
+            for name in manifest.folders.keys.sorted() {
+                guard let folder = manifest.folders[name] else { continue }
+                let present = folder.files.filter { FileManager.default.fileExists(atPath: store.path(for: $0.name).path) }.count
+                let installed = present == folder.files.count ? "yes" : (present > 0 ? "partly" : "no")
+                print(
+                    "  " + name.padded(to: folderWidth) + "  " + folder.kind.rawValue.padded(to: 9) + "  " + installed.padded(to: 9) + "  "
+                        + folder.description)
+                print("  " + "".padded(to: folderWidth) + "  licence: " + folder.license)
+            }
             if manifest.packs[defaultName] == nil {
                 print("\(ModelManifest.packEnvironmentKey)=\(defaultName) names no pack; unset it to use '\(manifest.defaultPack)'.")
             } else if defaultName != manifest.defaultPack {
@@ -76,7 +87,7 @@ extension ModelsCommand {
         @Option(help: "Seconds a download may stay idle before it fails.")
         var timeout: Double = 30
 
-        @Argument(help: "Packs to fetch (see `visage models list`).")
+        @Argument(help: "Packs or model folders (CLIP, DINOv2, captioners) to fetch (see `visage models list`).")
         var packs: [String] = []
 
         func run() async throws {
@@ -86,7 +97,7 @@ extension ModelsCommand {
             do {
                 manifest = try ModelManifest.bundled()
                 names = packs.isEmpty ? [try manifest.resolvePack(named: nil).name] : packs
-                for name in names { _ = try manifest.pack(named: name) }
+                for name in names where manifest.packs[name] == nil { _ = try manifest.folder(named: name) }
             } catch { exitWithError(error) }
 
             let mirrorURL =
@@ -97,15 +108,18 @@ extension ModelsCommand {
                 store: store, manifest: manifest, mirror: mirrorURL, timeout: timeout,
                 progress: { reporter.report($0) })
             for name in names {
+                let what = manifest.packs[name] != nil ? "pack" : "model folder"
                 if let mirrorURL {
-                    print("Fetching pack '\(name)' into \(store.directory.path) from mirror \(mirrorURL.path)")
+                    print("Fetching \(what) '\(name)' into \(store.directory.path) from mirror \(mirrorURL.path)")
                 } else {
-                    print("Fetching pack '\(name)' into \(store.directory.path)")
+                    print("Fetching \(what) '\(name)' into \(store.directory.path)")
                 }
                 do {
-                    let files = try await fetcher.fetch(packNamed: name)
+                    let files = try await manifest.packs[name] != nil ? fetcher.fetch(packNamed: name) : fetcher.fetch(folderNamed: name)
                     let written = files.filter(\.wasInstalled).count
-                    print("Pack '\(name)' is ready (\(written) file\(written == 1 ? "" : "s") installed, \(files.count - written) already present).")
+                    print(
+                        "\(what.prefix(1).uppercased() + what.dropFirst()) '\(name)' is ready (\(written) file\(written == 1 ? "" : "s") installed, \(files.count - written) already present)."
+                    )
                 } catch {
                     reporter.endLine()
                     exitWithError(error)
@@ -142,7 +156,7 @@ extension ModelsCommand {
                 let fetcher = ModelFetcher(store: store, manifest: manifest, mirror: nil)
                 print("Model directory: \(store.directory.path)")
                 for name in names {
-                    let checks = try fetcher.verify(packNamed: name)
+                    let checks = try manifest.packs[name] != nil ? fetcher.verify(packNamed: name) : fetcher.verify(folderNamed: name)
                     let packOK = checks.allSatisfy(\.ok)
                     allOK = allOK && packOK
                     print("Pack '\(name)': \(packOK ? "ok" : "FAILED")")
