@@ -9,7 +9,7 @@ import VisageStorage
 /// search sees every committed write at once.
 public final class PostgresFaceCollections: FaceCollectionStore, Sendable {
     let database: PostgresDatabase
-    private let vectorIndexes = PostgresVectorIndexes()
+    private let vectorIndexes = PostgresVectorIndexes(table: "collection_face")
 
     public init(store: PostgresStore) {
         database = store.database

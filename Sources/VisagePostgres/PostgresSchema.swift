@@ -15,6 +15,7 @@ enum PostgresSchema {
     static let migrations: [Migration] = [
         Migration(version: 1, name: "api-keys-and-sessions", statements: keysAndSessions),
         Migration(version: 2, name: "face-collections", statements: faceCollections),
+        Migration(version: 3, name: "image-embeddings", statements: imageEmbeddings),
     ]
 
     /// Applies the missing migrations, each in its own transaction, under an advisory lock so
@@ -118,5 +119,22 @@ enum PostgresSchema {
         """,
         "CREATE INDEX collection_face_image ON collection_face(image_row_id)",
         "CREATE INDEX collection_face_scope ON collection_face(collection, embedding_model, dimensions)",
+    ]
+
+    /// Seed 000's image embeddings, as SQLite's v10: one per image and model, in an unsized
+    /// `vector` with its `dimensions` (HNSW indexes per dimension, as for collection faces).
+    private static let imageEmbeddings = [
+        """
+        CREATE TABLE image_embedding (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            image_id text NOT NULL CHECK (length(image_id) BETWEEN 1 AND 1024),
+            model text NOT NULL CHECK (length(model) > 0),
+            image_path text,
+            embedding vector NOT NULL,
+            dimensions integer NOT NULL CHECK (dimensions > 0 AND dimensions = vector_dims(embedding)),
+            encoded_at timestamptz NOT NULL,
+            UNIQUE (image_id, model))
+        """,
+        "CREATE INDEX image_embedding_scope ON image_embedding(model, dimensions)",
     ]
 }

@@ -2,10 +2,12 @@ import Foundation
 import PostgresNIO
 import VisageCore
 
-/// pgvector's HNSW indexes over `collection_face`: one partial index per embedding dimension
-/// (an index needs a fixed size, and models differ), cosine distance, made when the first face of
-/// a dimension is stored.
+/// pgvector's HNSW indexes over a table of embeddings (`collection_face`, `image_embedding`): one
+/// partial index per embedding dimension (an index needs a fixed size, and models differ), cosine
+/// distance, made when the first row of a dimension is stored.
 final class PostgresVectorIndexes: @unchecked Sendable {
+    /// The table, with an `embedding vector` and a `dimensions integer` column.
+    let table: String
     // @unchecked: `committed` is only touched under `lock`.
     /// pgvector's HNSW limit for `vector`; larger embeddings are searched by an exact scan.
     static let maxIndexedDimensions = 2000
@@ -16,11 +18,15 @@ final class PostgresVectorIndexes: @unchecked Sendable {
     private var committed: Set<Int> = []
     private let lock = NSLock()
 
+    init(table: String) {
+        self.table = table
+    }
+
     /// Makes the index for `dimensions` unless it exists, in the caller's transaction. Under an
     /// advisory lock: two processes creating the same index at once would collide in the catalogue.
     func ensure(dimensions: Int, in session: PostgresSession) throws {
         guard dimensions <= Self.maxIndexedDimensions, !lock.withLock({ committed.contains(dimensions) }) else { return }
-        let name = "collection_face_hnsw_\(dimensions)"
+        let name = "\(table)_hnsw_\(dimensions)"
         try session.execute("SELECT pg_advisory_xact_lock(hashtextextended(\("index/\(name)"), 0))")
         // No row: no index; true: made by this transaction; false: committed before it.
         let ours = try session.fetch(
@@ -31,7 +37,7 @@ final class PostgresVectorIndexes: @unchecked Sendable {
         }
         try session.execute(
             """
-            CREATE INDEX \(unescaped: name) ON collection_face
+            CREATE INDEX \(unescaped: name) ON \(unescaped: table)
             USING hnsw ((embedding::vector(\(unescaped: String(dimensions)))) vector_cosine_ops)
             WHERE dimensions = \(unescaped: String(dimensions))
             """)

@@ -14,7 +14,8 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    /// Every backend: the suites of the key, session and face-collection stores run on these.
+    /// Every backend: the suites of the key, session, face-collection and image-embedding stores
+    /// run on these.
     static let all: [StoreBackend] = [.sqlite, .postgres]
     /// The backends with a recognition `FaceStore` (PostgreSQL's is still to come: issue 15).
     static let withFaceStore: [StoreBackend] = [.sqlite]
@@ -27,7 +28,9 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
         return TestDatabase(
             open: {
                 let store = try SQLiteFaceStore(path: path)
-                return TestDatabase.Stores(faces: { store }, collections: try SQLiteFaceCollections(store: store), keys: store)
+                return TestDatabase.Stores(
+                    faces: { store }, collections: try SQLiteFaceCollections(store: store), keys: store,
+                    images: try SQLiteImageEmbeddings(store: store))
             },
             remove: { try? FileManager.default.removeItem(at: folder) })
     }
@@ -40,7 +43,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
                 let store = try PostgresStore(url: url)
                 return TestDatabase.Stores(
                     faces: { throw VisageError(.storeFailed, "the PostgreSQL backend has no FaceStore yet") },
-                    collections: PostgresFaceCollections(store: store), keys: store)
+                    collections: PostgresFaceCollections(store: store), keys: store, images: PostgresImageEmbeddings(store: store))
             },
             remove: drop)
     }
@@ -52,6 +55,7 @@ struct TestDatabase {
         let faces: () throws -> any FaceStore
         let collections: any FaceCollectionStore
         let keys: any KeyStore & SessionStore
+        let images: any ImageEmbeddingStore
     }
 
     let open: () throws -> Stores
@@ -60,4 +64,5 @@ struct TestDatabase {
     func faces() throws -> any FaceStore { try open().faces() }
     func collections() throws -> any FaceCollectionStore { try open().collections }
     func keys() throws -> any KeyStore & SessionStore { try open().keys }
+    func images() throws -> any ImageEmbeddingStore { try open().images }
 }
