@@ -353,6 +353,32 @@ import VisageStorage
         #expect(try rebuilt.search(collection: "two", model: "m8", queries: [probe.embedding], minSimilarity: 0.99, limit: 5)[0].isEmpty)
     }
 
+    @Test func imageEmbeddingIndexesAreReadBackUntilTheFileChanges() throws {
+        let folder = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("visage.sqlite").path
+        let factory = CountingFactory(directory: folder.appendingPathComponent("vector-indexes"))
+        var random = SeededRandom(seed: 19)
+        let vectors = (0..<40).map { _ in random.unitVector(8) }
+        let images = try SQLiteImageEmbeddings(store: try SQLiteFaceStore(path: path), indexFactory: factory)
+        for (index, vector) in vectors.enumerated() {
+            try images.store(ImageEmbedding(imageID: "i\(index)", imagePath: nil, model: index < 30 ? "clip-a" : "clip-b", vector: vector))
+        }
+        try images.saveIndexes()
+
+        let reopened = try SQLiteImageEmbeddings(store: try SQLiteFaceStore(path: path), indexFactory: factory)
+        #expect(factory.loaded == 2)
+        #expect(reopened.embeddingCount(model: "clip-a") == 30 && reopened.embeddingCount(model: "clip-b") == 10)
+        #expect(try reopened.search(model: "clip-a", query: vectors[7], minScore: 0.99, limit: 3, excluding: nil).map(\.imageID) == ["i7"])
+
+        // Replacing one embedding makes the saved graphs stale: rebuilt, with the new vector.
+        try reopened.store(ImageEmbedding(imageID: "i7", imagePath: nil, model: "clip-a", vector: vectors[35]))
+        let rebuilt = try SQLiteImageEmbeddings(store: try SQLiteFaceStore(path: path), indexFactory: factory)
+        #expect(factory.loaded == 2 && rebuilt.embeddingCount(model: "clip-a") == 30)
+        #expect(try rebuilt.search(model: "clip-a", query: vectors[7], minScore: 0.99, limit: 3, excluding: nil).isEmpty)
+        #expect(try rebuilt.search(model: "clip-a", query: vectors[35], minScore: 0.99, limit: 3, excluding: nil).map(\.imageID) == ["i7"])
+    }
+
     /// The people path end to end: the same photos recognised with the HNSW index from the first
     /// face and with the exact scan make the same people.
     @Test func recognitionMakesTheSamePeopleAsTheExactScan() throws {
