@@ -98,7 +98,8 @@ public struct ServerServices: Sendable {
     // MARK: Feature routes
 
     var healthRoutes: HealthRoutes {
-        HealthRoutes(status: ServiceStatus(analyzer: analyzer, runtime: runtime, recognition: recognition))
+        HealthRoutes(
+            status: ServiceStatus(analyzer: analyzer, runtime: runtime, recognition: recognition, otherModels: taskModels.loadedModels))
     }
 
     var detectionRoutes: DetectionRoutes {
@@ -140,6 +141,10 @@ public struct ServerServices: Sendable {
 
     var taskRoutes: TaskRoutes {
         TaskRoutes(models: taskModels, images: images, executor: executor)
+    }
+
+    var captionRoutes: CaptionRoutes {
+        CaptionRoutes(captioner: taskModels.captioner, images: images, executor: executor)
     }
 
     var keyRoutes: KeyRoutes {

@@ -128,7 +128,7 @@ import VisageModels
                 "pack": "buffalo_l", "face_detection": "det_10g", "face_embedding": "w600k_r50",
                 "face_attributes": "genderage",
             ])
-        #expect(faces.modelsLoaded == ["face": true, "clip": false, "caption": false])
+        #expect(faces.modelsLoaded == ["face": true, "clip": false, "blip": false])
         #expect(faces.model(for: .faceEmbedder)?.device == "cpu")
         #expect(faces.model(for: .faceEmbedder)?.preprocessing?.inputSize == InputSize(width: 112, height: 112))
 
@@ -138,7 +138,7 @@ import VisageModels
                 executionProvider: "CUDAExecutionProvider")
         }
         let both = ModelRegistry(packName: pack.name, models: faces.models + clip)
-        #expect(both.modelsLoaded == ["face": true, "clip": true, "caption": false])
+        #expect(both.modelsLoaded == ["face": true, "clip": true, "blip": false])
         #expect(both.model(for: .clipTextEncoder)?.device == "cuda")
         #expect(both.modelsUsed["clip_text"] == "clip_text_encoder")
     }

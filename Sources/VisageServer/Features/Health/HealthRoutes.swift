@@ -3,6 +3,7 @@ import VisageClustering
 import VisageFaces
 import VisageImaging
 import VisageInference
+import VisageModels
 import VisageRecognition
 
 /// `GET /health` and `GET /ready`: liveness in the seeds' shapes, from what is loaded.
@@ -25,6 +26,8 @@ struct ServiceStatus: Sendable {
     /// Whose thresholds (the model's, with `VISAGE_CLUSTER_*` applied) and background pass are
     /// reported.
     let recognition: RecognitionService
+    /// Models loaded beside the face pack (the captioner) that `models_loaded` counts.
+    var otherModels: [LoadedModel] = []
 }
 
 /// `clustering` in `GET /health`: the thresholds in use, so an operator can see an override took,
@@ -167,7 +170,7 @@ struct HealthResponse: ResponseEncodable {
             "visage": ServerServices.visageVersion, "onnxruntime": service.runtime.version,
             "libvips": ImageDecoder.libraryVersion,
         ]
-        modelsLoaded = analyzer.models.modelsLoaded
+        modelsLoaded = analyzer.models.adding(service.otherModels).modelsLoaded
         modelsUsed = analyzer.modelsUsed
         faceDetectionModel = [modelsUsed["face_embedding"], modelsUsed["face_detection"]].compactMap { $0 }.joined(separator: " + ")
         clustering = ClusteringSettings(service.recognition.clusteringParameters, settling: service.recognition.settlingStatus)
