@@ -74,6 +74,7 @@ import Testing
         ("POST", "/analyze_image/"),
         ("POST", "/analyze_image_upload/"),
         ("GET", "/available_operations/"),
+        ("POST", "/images/caption"),
     ]
 
     static let httpMethods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
