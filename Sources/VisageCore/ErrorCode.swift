@@ -69,6 +69,9 @@ extension ErrorCode {
 
     public static let modelPackUnknown = ErrorCode("model_pack_unknown", 500)
     public static let modelPackNotInstalled = ErrorCode("model_pack_not_installed", 500)
+    /// An optional model a route needs (the captioner) is not installed: the server cannot serve
+    /// that route until it is, and the message names what to download.
+    public static let modelNotInstalled = ErrorCode("model_not_installed", 503)
     public static let modelManifestInvalid = ErrorCode("model_manifest_invalid", 500)
     public static let modelLockInvalid = ErrorCode("model_lock_invalid", 500)
     public static let modelDownloadFailed = ErrorCode("model_download_failed", 500)
@@ -179,7 +182,7 @@ extension ErrorCode {
         urlInvalid, urlSchemeNotAllowed, urlNotAllowed, urlTooManyRedirects, urlUnreachable, urlHttpError, urlTimeout,
         videoUnreadable, videoTooLarge, videoTimeout, videoToolsUnavailable,
         xmpUnreadable, xmpMalformed, xmpTooLarge,
-        modelPackUnknown, modelPackNotInstalled, modelManifestInvalid, modelLockInvalid, modelDownloadFailed,
+        modelPackUnknown, modelPackNotInstalled, modelNotInstalled, modelManifestInvalid, modelLockInvalid, modelDownloadFailed,
         modelDownloadUnavailable, modelChecksumMismatch, modelMirrorMissingFile, modelInstallFailed, modelLoadFailed,
         modelMismatch, ortLibraryNotFound, ortIncompatible, ortError, cudaUnavailable, invalidTensor, inferenceFailed,
         analysisFailed, noFaces,

@@ -121,7 +121,7 @@ struct CaptionHTTPTests {
         try await app.test(.router) { client in
             let base64 = try Support.solidPNG(10, 20, 230).base64EncodedString()
             let (status, json) = try await HTTPJSON.call(client, .post, "/images/caption", ["image_id": "x", "image_base64": base64])
-            #expect(status == .internalServerError && Self.code(json) == "model_pack_not_installed", "\(json)")
+            #expect(status == .serviceUnavailable && Self.code(json) == "model_not_installed", "\(json)")
             let message = (json["error"] as? [String: Any])?["message"] as? String ?? ""
             #expect(message.contains("Xenova/vit-gpt2-image-captioning") && message.contains("decoder_model_merged.onnx"), "\(message)")
 

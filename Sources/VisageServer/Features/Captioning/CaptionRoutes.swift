@@ -6,7 +6,7 @@ import VisageTasks
 
 /// Seed 000's `POST /images/caption`: a description of the whole image by the task API's
 /// captioner (`TaskModels.captioner`). Nothing is stored. Without a captioner installed the route
-/// answers `model_pack_not_installed` with the sentence that names what to download.
+/// answers 503 `model_not_installed` with the sentence that names what to download.
 struct CaptionRoutes: FeatureRoutes {
     let captioner: TaskModelSlot<ImageCaptioner>
     let images: ImageLoader
@@ -17,7 +17,7 @@ struct CaptionRoutes: FeatureRoutes {
         routes.post("images/caption") { request, _ in
             let body = try await images.read(CaptionBody.self, from: request)
             guard let captioner = captioner.model else {
-                throw VisageError(.modelPackNotInstalled, Self.missingMessage(captioner))
+                throw VisageError(.modelNotInstalled, Self.missingMessage(captioner))
             }
             let described = try await images.withDecoded(body.image, on: executor) { decoded in
                 try captioner.describe(decoded.image)
