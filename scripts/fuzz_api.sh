@@ -59,6 +59,15 @@ cp ../shared/testdata/faces_group/*.jpg "$work/photos/" 2>/dev/null || true
 # The default pack, as setup installs it (a no-op when it is there; VISAGE_MODEL_DIR and
 # VISAGE_MODEL_MIRROR are honoured as everywhere).
 "$bin" models fetch >/dev/null
+# POST /images/caption needs an image captioner; without one every request is rightly 503
+# model_not_installed, which schemathesis counts as a server error. Serve the tiny captioner of
+# scripts/make_tiny_models.py then, so the route is fuzzed through its whole path.
+model_dir=${VISAGE_MODEL_DIR:-$("$bin" models list 2>/dev/null | sed -n 's/^Model directory: //p')}
+if [ -z "${VISAGE_CAPTION_MODEL:-}" ] && [ ! -d "${model_dir:-/nonexistent}/vit-gpt2-image-captioning" ]; then
+  PYTHONPATH="$PWD/.deps/onnx-py" python3 scripts/make_tiny_models.py "$work/tiny" >/dev/null \
+    || { echo "no captioner installed and the tiny one could not be made (scripts/install_onnx_py.sh)" >&2; exit 1; }
+  export VISAGE_CAPTION_MODEL=$work/tiny/captioner
+fi
 key=$("$bin" keys create --name fuzz-api --scope faces:read faces:write facedb:read facedb:write extract review admin metrics \
   | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')
 
