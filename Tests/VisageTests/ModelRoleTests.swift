@@ -141,6 +141,18 @@ import VisageModels
         #expect(both.modelsLoaded == ["face": true, "clip": true, "blip": false])
         #expect(both.model(for: .clipTextEncoder)?.device == "cuda")
         #expect(both.modelsUsed["clip_text"] == "clip_text_encoder")
+
+        // The captioner joins from outside the pack; seed 000 calls the capability `blip`. A role
+        // the registry holds keeps its model.
+        let caption = [ModelRole.captionEncoder, .captionDecoder, .faceEmbedder].map {
+            LoadedModel(
+                spec: ModelSpec(role: $0, file: "captioner/\($0.rawValue).onnx", decoder: "vit-gpt2", preprocessing: nil),
+                executionProvider: "CPUExecutionProvider")
+        }
+        let captioned = faces.adding(caption)
+        #expect(captioned.modelsLoaded == ["face": true, "clip": false, "blip": true])
+        #expect(captioned.model(for: .faceEmbedder)?.name == "w600k_r50")
+        #expect(faces.adding(Array(caption.prefix(1))).modelsLoaded["blip"] == false)
     }
 
     @Test func perChannelNormalizationPadsAndWritesEachChannel() throws {
