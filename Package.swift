@@ -70,11 +70,19 @@ let package = Package(
             name: "VisageSemantic",
             dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels"]),
 
+        // Image captioning (issue 14): a ViT encoder and a merged GPT-2 decoder with its key/value
+        // cache, our own greedy and beam search, GPT-2's byte-level decoding.
+        .target(
+            name: "VisageCaptioning",
+            dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageSemantic"]),
+
         // Seed 001's task API without HTTP: operations and their targets, prominence, the runner
         // that detects people and faces once per image and reuses them for every task.
         .target(
             name: "VisageTasks",
-            dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces", "VisageSemantic"]),
+            dependencies: [
+                "VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces", "VisageSemantic", "VisageCaptioning",
+            ]),
         // Seed 000's semantic image search: CLIP embeddings stored per image and model, searched by
         // text or by an example image through the store's vector index.
         .target(name: "VisageImageSearch", dependencies: ["VisageCore", "VisageImaging", "VisageSemantic", "VisageStorage"]),
@@ -161,7 +169,7 @@ let package = Package(
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
                 "VisageRecognition", "VisageStorage", "VisageXMP", "VisageInput", "VisageAccess", "VisageClustering",
                 "VisageReferences", "VisageVideo", "VisageRouting", "VisageWebUI", "VisageSemantic", "VisageTasks",
-                "VisageImageSearch",
+                "VisageImageSearch", "VisageCaptioning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // `URI`, which Hummingbird does not re-export: the query readers take one.
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -194,7 +202,7 @@ let package = Package(
                 "VisageModels", "VisageFaces", "VisageSearch", "VisageANN", "VisageServer",
                 "VisageRecognition", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageXMP", "VisageInput",
                 "VisageAccess", "VisagePeopleBench", "VisageClustering", "VisageReferences", "VisageVideo", "VisageRouting",
-                "VisageSemantic", "VisageTasks", "VisageImageSearch",
+                "VisageSemantic", "VisageTasks", "VisageImageSearch", "VisageCaptioning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -215,7 +223,7 @@ let package = Package(
                 "VisageFaces", "VisageSearch", "VisageANN", "VisageClustering", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageXMP",
                 "VisageServer", "VisageRecognition",
                 "visage", "visage-fuzz", "VisageInput", "VisageAccess", "VisagePeopleBench", "VisageReferences",
-                "VisageVideo", "VisageRouting", "VisageSemantic", "VisageTasks", "VisageImageSearch",
+                "VisageVideo", "VisageRouting", "VisageSemantic", "VisageTasks", "VisageImageSearch", "VisageCaptioning",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -59,11 +59,18 @@ cp ../shared/testdata/faces_group/*.jpg "$work/photos/" 2>/dev/null || true
 # The default pack, as setup installs it (a no-op when it is there; VISAGE_MODEL_DIR and
 # VISAGE_MODEL_MIRROR are honoured as everywhere).
 "$bin" models fetch >/dev/null
-# The tiny CLIP and DINOv2 of the tests (scripts/make_tiny_models.py), so that the routes that
-# need them are fuzzed for real rather than answering 503 model_not_installed.
+# The tests' tiny CLIP, DINOv2 and captioner (scripts/make_tiny_models.py), so that the routes
+# that need them are fuzzed through their whole path rather than answering 503
+# model_not_installed (which schemathesis counts as a server error). A real captioner in the
+# model directory is used where there is one.
 [ -d .deps/onnx-py/onnx ] || bash scripts/install_onnx_py.sh >/dev/null
-PYTHONPATH=.deps/onnx-py python3 scripts/make_tiny_models.py "$work/models" --vocab ../shared/models/clip/bpe_simple_vocab_16e6.txt.gz >/dev/null
+PYTHONPATH="$PWD/.deps/onnx-py" python3 scripts/make_tiny_models.py "$work/models" --vocab ../shared/models/clip/bpe_simple_vocab_16e6.txt.gz >/dev/null \
+  || { echo "the tiny test models could not be made (scripts/install_onnx_py.sh)" >&2; exit 1; }
 export VISAGE_CLIP_MODEL=$work/models/clip VISAGE_DINOV2_MODEL=$work/models/dinov2
+model_dir=${VISAGE_MODEL_DIR:-$("$bin" models list 2>/dev/null | sed -n 's/^Model directory: //p')}
+if [ -z "${VISAGE_CAPTION_MODEL:-}" ] && [ ! -d "${model_dir:-/nonexistent}/vit-gpt2-image-captioning" ]; then
+  export VISAGE_CAPTION_MODEL=$work/models/captioner
+fi
 key=$("$bin" keys create --name fuzz-api --scope faces:read faces:write facedb:read facedb:write extract review admin metrics \
   | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')
 

@@ -24,6 +24,9 @@ OUT/dinov2/ is DINOv2 as Hugging Face's Dinov2Model exports to ONNX (dinov2-smal
 Its patch tokens (14x14 pixels each) hold the patch's mean colour, the CLS token and
 `pooler_output` the image's.
 
+OUT/captioner/ and OUT/captioner-beam/ are image captioners in Xenova/vit-gpt2-image-captioning's
+layout (ViT encoder, merged GPT-2 decoder with its key/value cache): see tiny_captioner.py.
+
 What they compute: the image encoder undoes the mean/std normalisation, averages each colour
 channel over the image and maps the mean colour (r, g, b in 0...1) onto four axes, red
 r - (g + b) / 2, green g - (r + b) / 2, blue b - (r + g) / 2 and yellow (r + g) / 2 - b, plus a
@@ -44,6 +47,8 @@ from pathlib import Path
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+import tiny_captioner
 
 OPSET = 13
 IR_VERSION = 8
@@ -222,7 +227,9 @@ def main():
                  "do_rescale": True, "do_resize": True, "image_mean": IMAGENET_MEAN, "image_std": IMAGENET_STD,
                  "resample": 3, "rescale_factor": 1 / 255, "size": {"shortest_edge": 256}}
     (dinov2 / "preprocessor_config.json").write_text(json.dumps(processor, indent=2) + "\n")
-    print(json.dumps({"clip": str(clip), "dinov2": str(dinov2), "colour_token_ids": {c: vocabulary[c + "</w>"] for c in COLOURS}}))
+    captioners = tiny_captioner.write_all(args.out, save)
+    print(json.dumps({"clip": str(clip), "dinov2": str(dinov2), "colour_token_ids": {c: vocabulary[c + "</w>"] for c in COLOURS},
+                      **captioners}))
 
 
 if __name__ == "__main__":

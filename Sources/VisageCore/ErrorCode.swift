@@ -167,8 +167,9 @@ extension ErrorCode {
     public static let invalidCharacters = ErrorCode("invalid_characters", 400)
     public static let requestTooLarge = ErrorCode("request_too_large", 413)
     public static let modelsNotReady = ErrorCode("models_not_ready", 503)
-    /// An optional feature's model (CLIP, the captioner) is not installed on this server: the
-    /// message names what to fetch. The server works otherwise.
+    /// An optional feature's model (CLIP, the captioner) is not installed on this server: its
+    /// routes can't be served until it is, and the message names what to fetch. The server works
+    /// otherwise.
     public static let modelNotInstalled = ErrorCode("model_not_installed", 503)
     /// Every worker is busy and the queue of waiting requests is full (`VISAGE_MAX_QUEUE`).
     public static let serverBusy = ErrorCode("server_busy", 503)

@@ -8,6 +8,8 @@ enum InputStorage {
     case half([UInt16])
     case int64([Int64])
     case int32([Int32])
+    /// ONNX stores a bool as one byte, 0 or 1.
+    case bool([UInt8])
 
     init(_ value: TensorValue, for info: TensorInfo) throws {
         switch (value, info.elementType) {
@@ -15,10 +17,11 @@ enum InputStorage {
         case (.float(let tensor), .float16): self = .half(try Float16Conversion.halfBits(tensor.data))
         case (.int64(let tensor), .int64): self = .int64(tensor.data)
         case (.int64(let tensor), .int32): self = .int32(try Self.narrowed(tensor.data, input: info.name))
+        case (.bool(let tensor), .bool): self = .bool(tensor.data.map { $0 ? 1 : 0 })
         case (_, .other(let type)):
             throw VisageError(
                 .inferenceFailed,
-                "input '\(info.name)' has ONNX element type \(type); only float, float16, int32 and int64 inputs are supported")
+                "input '\(info.name)' has ONNX element type \(type); only float, float16, int32, int64 and bool inputs are supported")
         default:
             throw VisageError(
                 .inferenceFailed,
@@ -33,6 +36,7 @@ enum InputStorage {
         case .half: return ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16
         case .int64: return ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64
         case .int32: return ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32
+        case .bool: return ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL
         }
     }
 
@@ -42,6 +46,7 @@ enum InputStorage {
         case .half(let values): return values.count * MemoryLayout<UInt16>.stride
         case .int64(let values): return values.count * MemoryLayout<Int64>.stride
         case .int32(let values): return values.count * MemoryLayout<Int32>.stride
+        case .bool(let values): return values.count
         }
     }
 
@@ -74,6 +79,7 @@ enum InputStorage {
         case .half(let values): return try values.withUnsafeBytes { try body(UnsafeMutableRawPointer(mutating: $0.baseAddress!)) }
         case .int64(let values): return try values.withUnsafeBytes { try body(UnsafeMutableRawPointer(mutating: $0.baseAddress!)) }
         case .int32(let values): return try values.withUnsafeBytes { try body(UnsafeMutableRawPointer(mutating: $0.baseAddress!)) }
+        case .bool(let values): return try values.withUnsafeBytes { try body(UnsafeMutableRawPointer(mutating: $0.baseAddress!)) }
         }
     }
 }

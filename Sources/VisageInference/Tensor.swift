@@ -49,7 +49,9 @@ public enum TensorElementType: Sendable, Equatable {
     case float, float16, int64
     /// Fed from and read into `Int64Tensor` (some text encoders take int32 token ids).
     case int32
-    /// Any other ONNX element type, by its ONNXTensorElementDataType value (e.g. 9 = bool).
+    /// Fed from `BoolTensor` (a merged decoder's `use_cache_branch`).
+    case bool
+    /// Any other ONNX element type, by its ONNXTensorElementDataType value (e.g. 11 = double).
     case other(Int32)
 
     init(_ onnx: ONNXTensorElementDataType) {
@@ -58,6 +60,7 @@ public enum TensorElementType: Sendable, Equatable {
         case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16: self = .float16
         case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: self = .int64
         case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32: self = .int32
+        case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL: self = .bool
         default: self = .other(Int32(truncatingIfNeeded: onnx.rawValue))
         }
     }

@@ -20,7 +20,9 @@ public struct LoadedModel: Sendable, Equatable {
 /// What a feature can do when its models are loaded, as `/health`'s `models_loaded` reports it.
 /// Person detection and DINOv2 join this list when their features define their `/health` keys.
 public enum ModelCapability: String, Sendable, CaseIterable {
-    case face, clip, caption
+    case face, clip
+    /// Seed 000 names captioning after the model it used (BLIP-2); the key is kept for its clients.
+    case caption = "blip"
 
     /// The roles that must all be loaded for the capability to work (attributes are optional).
     public var requiredRoles: [ModelRole] {
@@ -43,6 +45,12 @@ public struct ModelRegistry: Sendable, Equatable {
     public init(packName: String, models: [LoadedModel]) {
         self.packName = packName
         self.models = models.sorted { $0.role < $1.role }
+    }
+
+    /// This registry with `more` models (the task API's captioner beside the face pack), a role
+    /// already held keeping its model.
+    public func adding(_ more: [LoadedModel]) -> ModelRegistry {
+        ModelRegistry(packName: packName, models: models + more.filter { model(for: $0.role) == nil })
     }
 
     public func model(for role: ModelRole) -> LoadedModel? {

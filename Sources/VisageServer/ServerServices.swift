@@ -104,7 +104,8 @@ public struct ServerServices: Sendable {
     // MARK: Feature routes
 
     var healthRoutes: HealthRoutes {
-        HealthRoutes(status: ServiceStatus(analyzer: analyzer, runtime: runtime, recognition: recognition, taskModels: taskModels))
+        HealthRoutes(
+            status: ServiceStatus(analyzer: analyzer, runtime: runtime, recognition: recognition, otherModels: taskModels.loadedModels))
     }
 
     var detectionRoutes: DetectionRoutes {
@@ -150,6 +151,10 @@ public struct ServerServices: Sendable {
 
     var imageSearchRoutes: ImageSearchRoutes {
         ImageSearchRoutes(search: imageSearch, images: images, executor: executor)
+    }
+
+    var captionRoutes: CaptionRoutes {
+        CaptionRoutes(captioner: taskModels.captioner, images: images, executor: executor)
     }
 
     var keyRoutes: KeyRoutes {

@@ -1,4 +1,5 @@
 import Foundation
+import VisageCaptioning
 import VisageCore
 import VisageFaces
 import VisageInference
@@ -24,36 +25,44 @@ public struct TaskModels: Sendable {
     public static let clipFolderName = "ViT-B-32__openai"
     /// Hugging Face's dinov2-small exported to ONNX (`model.onnx`, `preprocessor_config.json`).
     public static let dinov2FolderName = "dinov2-small"
+    /// Xenova's ONNX export of nlpconnect/vit-gpt2-image-captioning (`onnx/encoder_model.onnx`,
+    /// `onnx/decoder_model_merged.onnx`, the configs and `vocab.json`).
+    public static let captionerFolderName = "vit-gpt2-image-captioning"
 
     public let faces: FaceAnalyzer
     public let persons: TaskModelSlot<PersonDetector>
     public let clip: TaskModelSlot<CLIPModel>
     public let dinov2: TaskModelSlot<DINOv2Model>
+    public let captioner: TaskModelSlot<ImageCaptioner>
     /// How many times each detector ran: one request runs each at most once.
     public let counter = DetectionCounter()
 
     public init(
         faces: FaceAnalyzer, persons: TaskModelSlot<PersonDetector>, clip: TaskModelSlot<CLIPModel>,
-        dinov2: TaskModelSlot<DINOv2Model>
+        dinov2: TaskModelSlot<DINOv2Model>, captioner: TaskModelSlot<ImageCaptioner> = .missing(notLoaded)
     ) {
         self.faces = faces
         self.persons = persons
         self.clip = clip
         self.dinov2 = dinov2
+        self.captioner = captioner
     }
+
+    /// Why a model is missing from a server built without `load`.
+    public static let notLoaded = "this server was started without the task models (only the face models are loaded)"
 
     /// Only the face models: what a server built without `load` (a test, an embedding) runs.
     public static func facesOnly(_ faces: FaceAnalyzer) -> TaskModels {
-        let why = "this server was started without the task models (only the face models are loaded)"
-        return TaskModels(faces: faces, persons: .missing(why), clip: .missing(why), dinov2: .missing(why))
+        let why = notLoaded
+        return TaskModels(faces: faces, persons: .missing(why), clip: .missing(why), dinov2: .missing(why), captioner: .missing(why))
     }
 
-    /// Loads what `store` has: the pack's person detector, and the CLIP and DINOv2 folders
-    /// (`clipFolder`, `dinov2Folder`; by default `ViT-B-32__openai` and `dinov2-small` in the model
-    /// directory).
+    /// Loads what `store` has: the pack's person detector, and the CLIP, DINOv2 and captioner
+    /// folders (`clipFolder`, `dinov2Folder`, `captionerFolder`; by default `ViT-B-32__openai`,
+    /// `dinov2-small` and `vit-gpt2-image-captioning` in the model directory).
     public static func load(
         faces: FaceAnalyzer, store: ModelStore, runtime: OnnxRuntime, options: SessionOptions, clipFolder: URL? = nil,
-        dinov2Folder: URL? = nil
+        dinov2Folder: URL? = nil, captionerFolder: URL? = nil
     ) -> TaskModels {
         let pack = faces.pack
         let persons: TaskModelSlot<PersonDetector>
@@ -77,7 +86,35 @@ public struct TaskModels: Sendable {
                 + "(model.onnx and preprocessor_config.json, huggingface.co/onnx-community/dinov2-small) in \(dinov2Folder.path)",
             exists: FileManager.default.fileExists(atPath: dinov2Folder.path)
         ) { try DINOv2Model(folder: dinov2Folder, runtime: runtime, options: options) }
-        return TaskModels(faces: faces, persons: persons, clip: clip, dinov2: dinov2)
+        let captionerFolder = captionerFolder ?? store.directory.appendingPathComponent(captionerFolderName)
+        let captioner = slot(
+            missing: "no image-captioning model is installed: run `visage models fetch \(captionerFolderName)`, or put Xenova's export "
+                + "(huggingface.co/Xenova/\(captionerFolderName): onnx/encoder_model.onnx, onnx/decoder_model_merged.onnx, "
+                + "config.json, generation_config.json, preprocessor_config.json, vocab.json) in \(captionerFolder.path)",
+            exists: FileManager.default.fileExists(atPath: captionerFolder.path)
+        ) { try ImageCaptioner(folder: captionerFolder, runtime: runtime, options: options) }
+        return TaskModels(faces: faces, persons: persons, clip: clip, dinov2: dinov2, captioner: captioner)
+    }
+
+    /// The loaded task models that `/health`'s `models_loaded` counts (today the captioner's
+    /// two roles), to add to the face analyzer's registry.
+    public var loadedModels: [LoadedModel] {
+        var loaded: [LoadedModel] = []
+        if let clip = clip.model {
+            loaded += [(ModelRole.clipImageEncoder, "visual/model.onnx"), (.clipTextEncoder, "textual/model.onnx")].map {
+                LoadedModel(
+                    spec: ModelSpec(role: $0.0, file: "\(clip.name)/\($0.1)", decoder: "clip", preprocessing: nil),
+                    executionProvider: clip.executionProvider)
+            }
+        }
+        if let captioner = captioner.model {
+            loaded += [(ModelRole.captionEncoder, ImageCaptioner.encoderFile), (.captionDecoder, ImageCaptioner.decoderFile)].map {
+                LoadedModel(
+                    spec: ModelSpec(role: $0.0, file: "\(captioner.name)/\($0.1)", decoder: "vit-gpt2", preprocessing: nil),
+                    executionProvider: captioner.executionProvider)
+            }
+        }
+        return loaded
     }
 
     /// A model whose files are there but do not load is reported with the loader's reason.
@@ -109,8 +146,7 @@ public struct TaskModels: Sendable {
         case .dinov2: if case .missing(let why) = dinov2 { return why }
         case .classifier:
             return "classify is not available yet: this server has no trained collection classifiers (training is not built yet)"
-        case .captioner:
-            return "describe_image is not available yet: no image-captioning model is installed (captioning is not built yet)"
+        case .captioner: if case .missing(let why) = captioner { return why }
         }
         return nil
     }

@@ -4,16 +4,18 @@ public struct TaskResult: Sendable, Equatable, Encodable {
         case success, error, skipped
     }
 
-    /// The operation's answer: a box, an embedding, or nothing.
+    /// The operation's answer: a box, an embedding, a description, or nothing.
     public enum Payload: Sendable, Equatable, Encodable {
         case box(PixelBox)
         case vector([Float])
+        case text(String)
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
             switch self {
             case .box(let box): try container.encode(box)
             case .vector(let vector): try container.encode(vector)
+            case .text(let text): try container.encode(text)
             }
         }
     }

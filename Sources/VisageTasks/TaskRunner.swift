@@ -1,4 +1,5 @@
 import Foundation
+import VisageCaptioning
 import VisageCore
 import VisageFaces
 import VisageImaging
@@ -13,6 +14,9 @@ public final class TaskRunner {
     private var persons: Result<[PersonDetection], VisageError>?
     private var faces: Result<[AnalyzedFace], VisageError>?
     private var crops: [PixelBox: ImageCrop] = [:]
+
+    /// Seed 001's default `max_length` for `describe_image`.
+    public static let defaultMaxLength = 50
 
     public init(models: TaskModels, decoded: DecodedImage) {
         self.models = models
@@ -54,8 +58,14 @@ public final class TaskRunner {
             let aligned = decoded.image.aligned(landmarks, to: .arcFace112)
             let vector = try models.faces.embed(alignedFaces: [aligned])[0]
             return .success(.vector(vector), crop: try crop(pixelBox(face.detection.box)))
-        case .classify, .describeImage:
-            // Unavailable above until their models exist; nothing else reaches here.
+        case .describeImage:
+            let captioner = models.captioner.model!
+            var options = captioner.defaults
+            options.maxLength = task.maxLength ?? TaskRunner.defaultMaxLength
+            let (image, crop) = try region(plan.target, plan.faceContext)
+            return .success(.text(try captioner.caption(image, options: try options.validated()).text), crop: crop)
+        case .classify:
+            // Unavailable above until its model exists; nothing else reaches here.
             return .error(models.unavailability(of: plan.operation) ?? "\(plan.operation.rawValue) is not available")
         }
     }

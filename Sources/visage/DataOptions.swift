@@ -107,9 +107,10 @@ struct DataOptions: ParsableArguments {
             indexFactory: try vectorIndexFactory())
     }
 
-    /// Seed 001's models beside `analyzer`'s: its pack's person detector and the CLIP and DINOv2
-    /// folders of the model directory (`VISAGE_CLIP_MODEL`, `VISAGE_DINOV2_MODEL` name other
-    /// folders: a path, or a folder's name in the model directory); what is missing is reported by the tasks that need it, not at startup.
+    /// Seed 001's models beside `analyzer`'s: its pack's person detector and the CLIP, DINOv2 and
+    /// captioner folders of the model directory (`VISAGE_CLIP_MODEL`, `VISAGE_DINOV2_MODEL`,
+    /// `VISAGE_CAPTION_MODEL` name other folders: a path, or a folder's name in the model
+    /// directory); what is missing is reported by the tasks that need it, not at startup.
     func loadTaskModels(analyzer: FaceAnalyzer, threadsPerSession: Int = 1) throws -> TaskModels {
         let environment = ProcessInfo.processInfo.environment
         let store = modelDirectory.map { ModelStore(directory: URL(fileURLWithPath: $0)) } ?? ModelStore.fromEnvironment()
@@ -121,7 +122,8 @@ struct DataOptions: ParsableArguments {
         return TaskModels.load(
             faces: analyzer, store: store, runtime: try OnnxRuntime.load(),
             options: SessionOptions(intraOpThreads: threadsPerSession, device: InferenceDevice.fromEnvironment()),
-            clipFolder: folder("VISAGE_CLIP_MODEL"), dinov2Folder: folder("VISAGE_DINOV2_MODEL"))
+            clipFolder: folder("VISAGE_CLIP_MODEL"), dinov2Folder: folder("VISAGE_DINOV2_MODEL"),
+            captionerFolder: folder("VISAGE_CAPTION_MODEL"))
     }
 
     /// The service's settings from the environment (`VISAGE_MAX_SIDE`, image limits,

@@ -128,7 +128,7 @@ import VisageModels
                 "pack": "buffalo_l", "face_detection": "det_10g", "face_embedding": "w600k_r50",
                 "face_attributes": "genderage",
             ])
-        #expect(faces.modelsLoaded == ["face": true, "clip": false, "caption": false])
+        #expect(faces.modelsLoaded == ["face": true, "clip": false, "blip": false])
         #expect(faces.model(for: .faceEmbedder)?.device == "cpu")
         #expect(faces.model(for: .faceEmbedder)?.preprocessing?.inputSize == InputSize(width: 112, height: 112))
 
@@ -138,9 +138,21 @@ import VisageModels
                 executionProvider: "CUDAExecutionProvider")
         }
         let both = ModelRegistry(packName: pack.name, models: faces.models + clip)
-        #expect(both.modelsLoaded == ["face": true, "clip": true, "caption": false])
+        #expect(both.modelsLoaded == ["face": true, "clip": true, "blip": false])
         #expect(both.model(for: .clipTextEncoder)?.device == "cuda")
         #expect(both.modelsUsed["clip_text"] == "clip_text_encoder")
+
+        // The captioner joins from outside the pack; seed 000 calls the capability `blip`. A role
+        // the registry holds keeps its model.
+        let caption = [ModelRole.captionEncoder, .captionDecoder, .faceEmbedder].map {
+            LoadedModel(
+                spec: ModelSpec(role: $0, file: "captioner/\($0.rawValue).onnx", decoder: "vit-gpt2", preprocessing: nil),
+                executionProvider: "CPUExecutionProvider")
+        }
+        let captioned = faces.adding(caption)
+        #expect(captioned.modelsLoaded == ["face": true, "clip": false, "blip": true])
+        #expect(captioned.model(for: .faceEmbedder)?.name == "w600k_r50")
+        #expect(faces.adding(Array(caption.prefix(1))).modelsLoaded["blip"] == false)
     }
 
     @Test func perChannelNormalizationPadsAndWritesEachChannel() throws {

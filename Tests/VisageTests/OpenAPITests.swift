@@ -77,6 +77,7 @@ import Testing
         ("POST", "/images/encode"),
         ("POST", "/search"),
         ("POST", "/search/similar"),
+        ("POST", "/images/caption"),
     ]
 
     static let httpMethods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]

@@ -103,8 +103,8 @@ struct TasksHTTPTests {
                 tasks.append(Support.task("\(operation.rawValue)/\(target.rawValue)", operation.rawValue, target: target.rawValue))
             }
         }
-        // detect: 2 targets, CLIP and DINOv2: 3 each, embed_face: 1.
-        #expect(tasks.count == 9)
+        // detect: 2 targets, CLIP, DINOv2 and describe_image: 3 each, embed_face: 1.
+        #expect(tasks.count == 12)
         let tasksJSON = Support.json(tasks), taskCount = tasks.count
         let app = VisageApplication.build(services: try TestServices.make(taskModels: models))
         try await app.test(.router) { client in
@@ -114,6 +114,7 @@ struct TasksHTTPTests {
             #expect(results.count == taskCount)
             let decoded = try ImageDecoder().decode(.bytes(photo))
             let clip = try #require(models.clip.model), dinov2 = try #require(models.dinov2.model)
+            let captioner = try #require(models.captioner.model)
             for (id, result) in results {
                 #expect(result["status"] as? String == "success", "\(id): \(result)")
                 let cropped = !id.hasPrefix("detect_bounding_box") && !id.hasSuffix("whole_image")
@@ -123,11 +124,18 @@ struct TasksHTTPTests {
                 let data = Support.vector(result["data"])
                 if id.hasPrefix("embed_clip") { #expect(cosine(try clip.embed(images: [region])[0], data) > 0.9999, "\(id)") }
                 if id.hasPrefix("embed_dino") { #expect(cosine(try dinov2.embed(region), data) > 0.9999, "\(id)") }
+                if id.hasPrefix("describe_image") {
+                    var options = captioner.defaults
+                    options.maxLength = TaskRunner.defaultMaxLength
+                    #expect(result["data"] as? String == (try captioner.caption(region, options: options).text), "\(id)")
+                }
             }
             // The portrait's person holds its face, and the face tasks all used the one face.
             let face = Support.box(results["detect_bounding_box/prominent_face"]?["data"])
             #expect(face != nil)
-            for id in ["embed_clip_vit_b_32/prominent_face", "embed_dino_v2/prominent_face", "embed_face/prominent_face"] {
+            for id in [
+                "embed_clip_vit_b_32/prominent_face", "embed_dino_v2/prominent_face", "embed_face/prominent_face", "describe_image/prominent_face",
+            ] {
                 #expect(Support.box(results[id]?["cropped_image_bbox"]) == face, "\(id)")
             }
             #expect(
@@ -276,7 +284,9 @@ struct TasksHTTPTests {
             #expect(message("clip").contains("ViT-B-32__openai") && message("clip").contains("not installed"))
             #expect(message("dino").contains("dinov2-small") && message("dino").contains("not installed"))
             #expect(message("person").contains("visage models fetch lite"))
-            #expect(message("classify").contains("not available yet") && message("describe").contains("not available yet"))
+            #expect(message("classify").contains("not available yet"))
+            #expect(
+                message("describe").contains("vit-gpt2-image-captioning") && message("describe").contains("no image-captioning model is installed"))
             #expect(results["face"]?["status"] as? String == "success" && Support.box(results["face"]?["data"]) != nil)
 
             let (listed, operations) = try await HTTPJSON.call(client, .get, "/available_operations/")

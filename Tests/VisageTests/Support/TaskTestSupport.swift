@@ -24,7 +24,7 @@ enum TaskTestSupport {
         let generated = tiny ? try TinyModels.generated.get() : nil
         return TaskModels.load(
             faces: TestServices.analyzer, store: store, runtime: TestServices.runtime, options: options,
-            clipFolder: generated?.clip, dinov2Folder: generated?.dinov2)
+            clipFolder: generated?.clip, dinov2Folder: generated?.dinov2, captionerFolder: generated?.captioner)
     }
 
     static func testdata(_ relative: String) throws -> Data {
@@ -66,8 +66,11 @@ enum TaskTestSupport {
     }
 
     /// A task as the seed writes one.
-    static func task(_ id: String, _ type: String, target: String? = nil, faceContext: String? = nil) -> [String: Any] {
+    static func task(
+        _ id: String, _ type: String, target: String? = nil, faceContext: String? = nil, maxLength: Any? = nil
+    ) -> [String: Any] {
         var params: [String: Any] = [:]
+        if let maxLength { params["max_length"] = maxLength }
         if let target { params["target"] = target }
         if let faceContext { params["face_context"] = faceContext }
         return ["operation_id": id, "type": type, "params": params]

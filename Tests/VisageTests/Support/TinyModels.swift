@@ -13,6 +13,10 @@ enum TinyModels {
         let clipDynamicBatch: URL
         /// DINOv2 as Hugging Face's Dinov2Model exports it: `model.onnx`, `preprocessor_config.json`.
         let dinov2: URL
+        /// An image captioner in Xenova/vit-gpt2-image-captioning's layout that spells the image's
+        /// dominant colour ("a red square"), and one on which greedy and beam search disagree.
+        let captioner: URL
+        let captionerBeam: URL
     }
 
     /// The generated folders, or why they could not be made.
@@ -40,7 +44,8 @@ enum TinyModels {
         return .success(
             Generated(
                 clip: out.appendingPathComponent("fixed/clip"), clipDynamicBatch: out.appendingPathComponent("dynamic/clip"),
-                dinov2: out.appendingPathComponent("fixed/dinov2")))
+                dinov2: out.appendingPathComponent("fixed/dinov2"), captioner: out.appendingPathComponent("fixed/captioner"),
+                captionerBeam: out.appendingPathComponent("fixed/captioner-beam")))
     }()
 
     static var available: Bool {

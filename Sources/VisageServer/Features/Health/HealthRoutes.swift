@@ -3,6 +3,7 @@ import VisageClustering
 import VisageFaces
 import VisageImaging
 import VisageInference
+import VisageModels
 import VisageRecognition
 import VisageTasks
 
@@ -26,8 +27,8 @@ struct ServiceStatus: Sendable {
     /// Whose thresholds (the model's, with `VISAGE_CLUSTER_*` applied) and background pass are
     /// reported.
     let recognition: RecognitionService
-    /// The models beside the face pack (CLIP, for `models_loaded.clip`).
-    let taskModels: TaskModels
+    /// Models loaded beside the face pack (the captioner) that `models_loaded` counts.
+    var otherModels: [LoadedModel] = []
 }
 
 /// `clustering` in `GET /health`: the thresholds in use, so an operator can see an override took,
@@ -170,10 +171,7 @@ struct HealthResponse: ResponseEncodable {
             "visage": ServerServices.visageVersion, "onnxruntime": service.runtime.version,
             "libvips": ImageDecoder.libraryVersion,
         ]
-        var loaded = analyzer.models.modelsLoaded
-        // CLIP is loaded from its own folder, not from the face pack.
-        loaded["clip"] = service.taskModels.clip.model != nil
-        modelsLoaded = loaded
+        modelsLoaded = analyzer.models.adding(service.otherModels).modelsLoaded
         modelsUsed = analyzer.modelsUsed
         faceDetectionModel = [modelsUsed["face_embedding"], modelsUsed["face_detection"]].compactMap { $0 }.joined(separator: " + ")
         clustering = ClusteringSettings(service.recognition.clusteringParameters, settling: service.recognition.settlingStatus)
