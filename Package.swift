@@ -70,11 +70,18 @@ let package = Package(
             name: "VisageSemantic",
             dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels"]),
 
+        // Issue 14's collection classifiers without models or storage: feature vectors, our own
+        // logistic regression, the held-out split, metrics and the versioning rules.
+        .target(name: "VisageClassifiers", dependencies: ["VisageCore"]),
+
         // Seed 001's task API without HTTP: operations and their targets, prominence, the runner
         // that detects people and faces once per image and reuses them for every task.
         .target(
             name: "VisageTasks",
-            dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces", "VisageSemantic"]),
+            dependencies: [
+                "VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces", "VisageSemantic", "VisageStorage",
+                "VisageClassifiers",
+            ]),
 
         // Nearest-neighbour search over embeddings, behind a protocol (exact search today).
         .target(name: "VisageSearch", dependencies: ["VisageCore"]),
@@ -158,6 +165,7 @@ let package = Package(
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
                 "VisageRecognition", "VisageStorage", "VisageXMP", "VisageInput", "VisageAccess", "VisageClustering",
                 "VisageReferences", "VisageVideo", "VisageRouting", "VisageWebUI", "VisageSemantic", "VisageTasks",
+                "VisageClassifiers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // `URI`, which Hummingbird does not re-export: the query readers take one.
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -190,7 +198,7 @@ let package = Package(
                 "VisageModels", "VisageFaces", "VisageSearch", "VisageANN", "VisageServer",
                 "VisageRecognition", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageXMP", "VisageInput",
                 "VisageAccess", "VisagePeopleBench", "VisageClustering", "VisageReferences", "VisageVideo", "VisageRouting",
-                "VisageSemantic", "VisageTasks",
+                "VisageSemantic", "VisageTasks", "VisageClassifiers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -211,7 +219,7 @@ let package = Package(
                 "VisageFaces", "VisageSearch", "VisageANN", "VisageClustering", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageXMP",
                 "VisageServer", "VisageRecognition",
                 "visage", "visage-fuzz", "VisageInput", "VisageAccess", "VisagePeopleBench", "VisageReferences",
-                "VisageVideo", "VisageRouting", "VisageSemantic", "VisageTasks",
+                "VisageVideo", "VisageRouting", "VisageSemantic", "VisageTasks", "VisageClassifiers",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

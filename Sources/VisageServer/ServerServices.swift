@@ -1,6 +1,7 @@
 import Foundation
 import Prometheus
 import VisageAccess
+import VisageClassifiers
 import VisageFaces
 import VisageImaging
 import VisageInference
@@ -40,8 +41,14 @@ public struct ServerServices: Sendable {
     /// What `GET /metrics` emits: the registry swift-metrics was bootstrapped with (`visage
     /// serve` does it before anything records), plus the gauges read at each scrape.
     public let metrics: PrometheusCollectorRegistry
-    /// Seed 001's task API's models (the face analyzer's, the person detector, CLIP, DINOv2).
+    /// Seed 001's task API's models (the face analyzer's, the person detector, CLIP, DINOv2),
+    /// and the collection classifiers `classify` uses.
     public let taskModels: TaskModels
+    /// Issue 14's collection classifiers.
+    public let classifiers: ClassifierLibrary
+    /// Stored image embeddings, for training examples given by `image_id`; nil until the server
+    /// stores them (seed 000's `/images/encode`).
+    let storedEmbeddings: (any StoredEmbeddingLookup)?
     let executor: BlockingExecutor
     let images: ImageLoader
     let concurrentJobs: Int
@@ -59,13 +66,18 @@ public struct ServerServices: Sendable {
     /// (`visage serve`: the data directory's `trash`).
     public init(
         recognition: RecognitionService, faceDatabase: FaceDatabaseService, references: ReferenceLibrary,
-        routingStore: any RoutingStore, reviewTrash: ReviewTrash, runtime: OnnxRuntime, fetcher: ImageFetcher, access: AccessControl,
+        routingStore: any RoutingStore, classifierStore: any ClassifierStore, reviewTrash: ReviewTrash, runtime: OnnxRuntime, fetcher: ImageFetcher,
+        access: AccessControl,
         extraction: ExtractionSettings = ExtractionSettings(),
         concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), videoSampler: VideoFrameSampler = VideoFrameSampler(),
-        taskModels: TaskModels? = nil
+        taskModels: TaskModels? = nil, storedEmbeddings: (any StoredEmbeddingLookup)? = nil
     ) {
-        self.taskModels = taskModels ?? TaskModels.facesOnly(recognition.analyzer)
+        classifiers = ClassifierLibrary(store: classifierStore)
+        var taskModels = taskModels ?? TaskModels.facesOnly(recognition.analyzer)
+        taskModels.classifiers = classifiers
+        self.taskModels = taskModels
+        self.storedEmbeddings = storedEmbeddings
         self.videoSampler = videoSampler
         mediaRouter = MediaRouter(
             store: routingStore, checker: MediaChecker(analyzer: recognition.analyzer, library: references), sampler: videoSampler,
@@ -140,6 +152,10 @@ public struct ServerServices: Sendable {
 
     var taskRoutes: TaskRoutes {
         TaskRoutes(models: taskModels, images: images, executor: executor)
+    }
+
+    var classifierRoutes: ClassifierRoutes {
+        ClassifierRoutes(library: classifiers, models: taskModels, storedEmbeddings: storedEmbeddings, images: images, executor: executor)
     }
 
     var keyRoutes: KeyRoutes {

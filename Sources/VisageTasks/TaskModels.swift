@@ -1,4 +1,5 @@
 import Foundation
+import VisageClassifiers
 import VisageCore
 import VisageFaces
 import VisageInference
@@ -31,6 +32,8 @@ public struct TaskModels: Sendable {
     public let dinov2: TaskModelSlot<DINOv2Model>
     /// How many times each detector ran: one request runs each at most once.
     public let counter = DetectionCounter()
+    /// The trained collection classifiers `classify` uses; nil where the server has no store.
+    public var classifiers: ClassifierLibrary?
 
     public init(
         faces: FaceAnalyzer, persons: TaskModelSlot<PersonDetector>, clip: TaskModelSlot<CLIPModel>,
@@ -100,11 +103,33 @@ public struct TaskModels: Sendable {
         case .clip: if case .missing(let why) = clip { return why }
         case .dinov2: if case .missing(let why) = dinov2 { return why }
         case .classifier:
-            return "classify is not available yet: this server has no trained collection classifiers (training is not built yet)"
+            return classifierUnavailability
         case .captioner:
             return "describe_image is not available yet: no image-captioning model is installed (captioning is not built yet)"
         }
         return nil
+    }
+
+    /// `classify` is available once a classifier is trained for some collection: before that no
+    /// `collection_id` could answer. Which embedding models a collection's classifier needs is
+    /// checked when a task names it.
+    private var classifierUnavailability: String? {
+        guard let classifiers else { return "this server has no classifier store, so classify has no trained classifier to use" }
+        do {
+            guard try classifiers.isEmpty() else { return nil }
+        } catch {
+            return "the classifier store could not be read: \((error as? VisageError)?.message ?? String(describing: error))"
+        }
+        return "no collection classifier is trained yet: train one with POST /classifiers/{collection_id}/train or `visage classifiers train`"
+    }
+
+    /// Why embeddings of `type` cannot be computed here, nil when they can.
+    public func unavailability(of type: EmbeddingType) -> String? {
+        switch type {
+        case .clip: return unavailability(of: TaskModel.clip)
+        case .dinov2: return unavailability(of: TaskModel.dinov2)
+        case .face: return unavailability(of: TaskModel.faces)
+        }
     }
 
     /// Why `operation` cannot run at all, nil when it can (for some target).

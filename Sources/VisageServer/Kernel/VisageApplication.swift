@@ -45,6 +45,7 @@ public enum VisageApplication {
             router.mount(services.reviewRoutes, access: access)
             router.mount(services.statusRoutes, access: access)
             router.mount(services.taskRoutes, errors: .detail, access: access)
+            router.mount(services.classifierRoutes, access: access)
             router.mount(services.keyRoutes, access: access)
             router.mount(services.metricsRoutes, access: access)
             router.mount(SessionRoutes(access: access), access: access)

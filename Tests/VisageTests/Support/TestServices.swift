@@ -65,7 +65,7 @@ enum TestServices {
         let references = ReferenceLibrary(
             store: store, embeddingModel: analyzer.embeddingModelName, scale: ServerServices.toleranceScale(for: recognition))
         return ServerServices(
-            recognition: recognition, faceDatabase: faceDatabase, references: references, routingStore: store,
+            recognition: recognition, faceDatabase: faceDatabase, references: references, routingStore: store, classifierStore: store,
             reviewTrash: ReviewTrash(folder: reviewTrash.path), runtime: runtime, fetcher: fetcher,
             access: AccessControl(keys: keys, sessions: SessionService(store: keyStore, keys: keys), openWithoutKeys: true), extraction: extraction,
             concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics, taskModels: taskModels)
