@@ -59,7 +59,7 @@ cp ../shared/testdata/faces_group/*.jpg "$work/photos/" 2>/dev/null || true
 # The default pack, as setup installs it (a no-op when it is there; VISAGE_MODEL_DIR and
 # VISAGE_MODEL_MIRROR are honoured as everywhere).
 "$bin" models fetch >/dev/null
-key=$("$bin" keys create --name fuzz-api --scope faces:read faces:write facedb:read facedb:write extract review admin metrics \
+key=$("$bin" keys create --name fuzz-api --scope faces:read faces:write facedb:read facedb:write classifiers:read classifiers:write extract review admin metrics \
   | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')
 
 "$bin" serve --host 127.0.0.1 --port 0 >"$out/server.log" 2>&1 &

@@ -198,7 +198,7 @@ struct ClassifiersHTTPTests {
             let (status, json) = try await Self.train(client, 1, body)
             #expect(status == .created, "\(json)")
             let version = try #require(json["version"] as? [String: Any])
-            // The lite pack's face embedder (SFace) gives 128 values.
+            // The lite pack's face embedder (MobileFaceNet) gives 128 values.
             #expect(version["dimensions"] as? [Int] == [128])
             let metrics = try #require(version["metrics"] as? [String: Any])
             let counts = try #require(metrics["counts"] as? [String: Int])

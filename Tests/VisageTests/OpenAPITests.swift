@@ -74,6 +74,10 @@ import Testing
         ("POST", "/analyze_image/"),
         ("POST", "/analyze_image_upload/"),
         ("GET", "/available_operations/"),
+        ("POST", "/classifiers/{collection_id}/train"),
+        ("GET", "/classifiers"),
+        ("GET", "/classifiers/{collection_id}"),
+        ("DELETE", "/classifiers/{collection_id}"),
     ]
 
     static let httpMethods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
