@@ -53,7 +53,10 @@ struct TrainClassifierBody: ImageRequestBody {
     private static func types(_ fields: KeyedDecodingContainer<FieldKey>) throws -> [EmbeddingType] {
         let key = FieldKey("embedding")
         if let name = try? fields.decode(String.self, forKey: key) { return [try EmbeddingType(parsing: name)] }
-        if let names = try? fields.decode([String].self, forKey: key), names.count <= EmbeddingType.allCases.count {
+        if let names = try? fields.decode([String].self, forKey: key) {
+            guard names.count <= EmbeddingType.allCases.count else {
+                throw VisageError(.invalidRequest, "embedding names \(names.count) types; there are \(EmbeddingType.allCases.count)")
+            }
             return try names.map(EmbeddingType.init(parsing:))
         }
         throw VisageError(
