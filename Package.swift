@@ -75,13 +75,17 @@ let package = Package(
         .target(
             name: "VisageCaptioning",
             dependencies: ["VisageCore", "VisageImaging", "VisageInference", "VisageSemantic"]),
+        // Issue 14's collection classifiers without models or storage: feature vectors, our own
+        // logistic regression, the held-out split, metrics and the versioning rules.
+        .target(name: "VisageClassifiers", dependencies: ["VisageCore"]),
 
         // Seed 001's task API without HTTP: operations and their targets, prominence, the runner
         // that detects people and faces once per image and reuses them for every task.
         .target(
             name: "VisageTasks",
             dependencies: [
-                "VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces", "VisageSemantic", "VisageCaptioning",
+                "VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces", "VisageSemantic", "VisageStorage",
+                "VisageCaptioning", "VisageClassifiers",
             ]),
         // Seed 000's semantic image search: CLIP embeddings stored per image and model, searched by
         // text or by an example image through the store's vector index.
@@ -169,7 +173,7 @@ let package = Package(
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels", "VisageFaces",
                 "VisageRecognition", "VisageStorage", "VisageXMP", "VisageInput", "VisageAccess", "VisageClustering",
                 "VisageReferences", "VisageVideo", "VisageRouting", "VisageWebUI", "VisageSemantic", "VisageTasks",
-                "VisageImageSearch", "VisageCaptioning",
+                "VisageImageSearch", "VisageCaptioning", "VisageClassifiers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // `URI`, which Hummingbird does not re-export: the query readers take one.
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -202,7 +206,7 @@ let package = Package(
                 "VisageModels", "VisageFaces", "VisageSearch", "VisageANN", "VisageServer",
                 "VisageRecognition", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageXMP", "VisageInput",
                 "VisageAccess", "VisagePeopleBench", "VisageClustering", "VisageReferences", "VisageVideo", "VisageRouting",
-                "VisageSemantic", "VisageTasks", "VisageImageSearch", "VisageCaptioning",
+                "VisageSemantic", "VisageTasks", "VisageImageSearch", "VisageCaptioning", "VisageClassifiers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -223,7 +227,7 @@ let package = Package(
                 "VisageFaces", "VisageSearch", "VisageANN", "VisageClustering", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageXMP",
                 "VisageServer", "VisageRecognition",
                 "visage", "visage-fuzz", "VisageInput", "VisageAccess", "VisagePeopleBench", "VisageReferences",
-                "VisageVideo", "VisageRouting", "VisageSemantic", "VisageTasks", "VisageImageSearch", "VisageCaptioning",
+                "VisageVideo", "VisageRouting", "VisageSemantic", "VisageTasks", "VisageImageSearch", "VisageCaptioning", "VisageClassifiers",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -25,6 +25,10 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static let facedbWrite = Scope("facedb:write")
     /// Stateless analysis: `/faces/detect`, `/extract-faces` (seed 004). Nothing is stored.
     public static let extract = Scope("extract")
+    /// Issue 14's collection classifiers: list their versions and metrics.
+    public static let classifiersRead = Scope("classifiers:read")
+    /// Train a collection classifier (a new version) and delete one.
+    public static let classifiersWrite = Scope("classifiers:write")
     /// Seed 003: reference faces, checking media against them, and the review queue.
     public static let review = Scope("review")
     /// Keys, and whole-library jobs (recluster; reindex and settings when served).
@@ -34,7 +38,9 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static let metrics = Scope("metrics")
 
     /// Every scope, in the order documentation lists them.
-    public static let all: [Scope] = [facesRead, facesWrite, facedbRead, facedbWrite, extract, review, admin, metrics]
+    public static let all: [Scope] = [
+        facesRead, facesWrite, facedbRead, facedbWrite, classifiersRead, classifiersWrite, extract, review, admin, metrics,
+    ]
 
     /// The scope named `text`; `invalid_scope` if there is none.
     public init(parsing text: String) throws {
@@ -50,6 +56,7 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
         switch self {
         case .facesWrite: [self, .facesRead]
         case .facedbWrite: [self, .facedbRead]
+        case .classifiersWrite: [self, .classifiersRead]
         default: [self]
         }
     }

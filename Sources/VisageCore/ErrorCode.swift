@@ -137,6 +137,15 @@ extension ErrorCode {
     /// A file could not be moved (permissions, a full disk); nothing was lost: see the journal.
     public static let routingFailed = ErrorCode("routing_failed", 500)
 
+    // MARK: Collection classifiers (issue 14)
+
+    /// No classifier is trained for that `collection_id`.
+    public static let classifierNotFound = ErrorCode("classifier_not_found", 404)
+    /// A class has fewer examples than a held-out split needs (`StratifiedSplit.minimumPerClass`).
+    public static let tooFewExamples = ErrorCode("too_few_examples", 400)
+    /// A training example names an `image_id` with no stored embedding of the classifier's types.
+    public static let imageNotEncoded = ErrorCode("image_not_encoded", 400)
+
     // MARK: Access (API keys)
 
     /// No key, or one that is unknown, revoked or malformed; the response carries
@@ -195,6 +204,7 @@ extension ErrorCode {
         invalidCollection, collectionNotFound,
         tooManyImages, requestTimeout,
         faceNotDetected, referenceNotFound, invalidSettings, routingNotConfigured, routingFailed,
+        classifierNotFound, tooFewExamples, imageNotEncoded,
         unauthorized, forbiddenScope, csrfFailed, invalidScope, keyNotFound,
         notFound, methodNotAllowed, httpError, invalidJson, invalidRequest, invalidMultipart, textTooLong, invalidCharacters,
         requestTooLarge, modelsNotReady, modelNotInstalled, serverBusy, internalError,

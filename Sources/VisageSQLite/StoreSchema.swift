@@ -15,6 +15,7 @@ enum StoreSchema {
         migrator.registerMigration("v8-face-cover-index", migrate: addFaceCoverIndex)
         migrator.registerMigration("v9-vector-generations", migrate: addVectorGenerations)
         migrator.registerMigration("v10-image-embeddings", migrate: addImageEmbeddings)
+        migrator.registerMigration("v11-classifiers", migrate: addClassifiers)
         return migrator
     }
 
@@ -311,6 +312,38 @@ enum StoreSchema {
                     CREATE TRIGGER \(source)_vector_delete AFTER DELETE ON \(source) BEGIN \(bump) END;
                     CREATE TRIGGER \(source)_vector_update AFTER UPDATE OF \(columns[source]!) ON \(source) BEGIN \(bump) END;
                     """)
+        }
+    }
+
+    /// Issue 14's collection classifiers: a version counter per collection (numbers never come
+    /// back after a version is pruned) and the kept versions, each with its weights (float32,
+    /// little-endian, one per feature of its concatenated embedding types), its settings and its
+    /// held-out counts. `embedding_types` and `dimensions` are JSON arrays of the same length.
+    private static func addClassifiers(_ db: Database) throws {
+        try db.create(table: "classifier_collection") { table in
+            table.primaryKey("collection_id", .integer).check(sql: "collection_id >= 0")
+            table.column("last_version", .integer).notNull().check(sql: "last_version >= 1")
+        }
+        try db.create(table: "classifier_version") { table in
+            table.column("collection_id", .integer).notNull().references("classifier_collection", onDelete: .cascade)
+            table.column("version", .integer).notNull().check(sql: "version >= 1")
+            table.primaryKey(["collection_id", "version"])
+            table.column("embedding_types", .text).notNull()
+                .check(sql: "json_valid(embedding_types) AND json_array_length(embedding_types) >= 1")
+            table.column("dimensions", .text).notNull()
+                .check(sql: "json_valid(dimensions) AND json_array_length(dimensions) = json_array_length(embedding_types)")
+            table.column("weights", .blob).notNull().check(sql: "length(weights) > 0 AND length(weights) % 4 = 0")
+            table.column("bias", .double).notNull()
+            table.column("threshold", .double).notNull().check(sql: "threshold BETWEEN 0 AND 1")
+            table.column("regularization", .double).notNull().check(sql: "regularization > 0")
+            table.column("held_out_fraction", .double).notNull().check(sql: "held_out_fraction > 0 AND held_out_fraction < 1")
+            table.column("seed", .integer).notNull()  // the UInt64's bit pattern
+            for count in ["training_positives", "training_negatives", "true_positives", "false_positives", "true_negatives", "false_negatives"] {
+                table.column(count, .integer).notNull().check(sql: "\(count) >= 0")
+            }
+            table.column("macro_precision", .double).notNull().check(sql: "macro_precision BETWEEN 0 AND 1")
+            table.column("created_at", .datetime).notNull()
+            table.check(sql: "true_positives + false_negatives >= 1 AND true_negatives + false_positives >= 1")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Prometheus
 import VisageAccess
+import VisageClassifiers
 import VisageFaces
 import VisageImageSearch
 import VisageImaging
@@ -41,10 +42,13 @@ public struct ServerServices: Sendable {
     /// What `GET /metrics` emits: the registry swift-metrics was bootstrapped with (`visage
     /// serve` does it before anything records), plus the gauges read at each scrape.
     public let metrics: PrometheusCollectorRegistry
-    /// Seed 001's task API's models (the face analyzer's, the person detector, CLIP, DINOv2).
+    /// Seed 001's task API's models (the face analyzer's, the person detector, CLIP, DINOv2),
+    /// and the collection classifiers `classify` uses.
     public let taskModels: TaskModels
     /// Seed 000's image embeddings and their search (CLIP, from `taskModels`).
     public let imageSearch: ImageSearchService
+    /// Issue 14's collection classifiers.
+    public let classifiers: ClassifierLibrary
     let executor: BlockingExecutor
     let images: ImageLoader
     let concurrentJobs: Int
@@ -62,14 +66,16 @@ public struct ServerServices: Sendable {
     /// (`visage serve`: the data directory's `trash`).
     public init(
         recognition: RecognitionService, faceDatabase: FaceDatabaseService, references: ReferenceLibrary,
-        routingStore: any RoutingStore, imageEmbeddings: any ImageEmbeddingStore, reviewTrash: ReviewTrash, runtime: OnnxRuntime,
-        fetcher: ImageFetcher, access: AccessControl,
+        routingStore: any RoutingStore, imageEmbeddings: any ImageEmbeddingStore, classifierStore: any ClassifierStore,
+        reviewTrash: ReviewTrash, runtime: OnnxRuntime, fetcher: ImageFetcher, access: AccessControl,
         extraction: ExtractionSettings = ExtractionSettings(),
         concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), videoSampler: VideoFrameSampler = VideoFrameSampler(),
         taskModels: TaskModels? = nil
     ) {
-        let taskModels = taskModels ?? TaskModels.facesOnly(recognition.analyzer)
+        classifiers = ClassifierLibrary(store: classifierStore)
+        var taskModels = taskModels ?? TaskModels.facesOnly(recognition.analyzer)
+        taskModels.classifiers = classifiers
         self.taskModels = taskModels
         imageSearch = ImageSearchService(encoder: taskModels.clipEncoder, store: imageEmbeddings)
         self.videoSampler = videoSampler
@@ -155,6 +161,11 @@ public struct ServerServices: Sendable {
 
     var captionRoutes: CaptionRoutes {
         CaptionRoutes(captioner: taskModels.captioner, images: images, executor: executor)
+    }
+
+    var classifierRoutes: ClassifierRoutes {
+        ClassifierRoutes(
+            library: classifiers, models: taskModels, storedEmbeddings: EncodedImageLookup(search: imageSearch), images: images, executor: executor)
     }
 
     var keyRoutes: KeyRoutes {

@@ -1,5 +1,6 @@
 import Foundation
 import VisageCaptioning
+import VisageClassifiers
 import VisageCore
 import VisageFaces
 import VisageInference
@@ -36,6 +37,8 @@ public struct TaskModels: Sendable {
     public let captioner: TaskModelSlot<ImageCaptioner>
     /// How many times each detector ran: one request runs each at most once.
     public let counter = DetectionCounter()
+    /// The trained collection classifiers `classify` uses; nil where the server has no store.
+    public var classifiers: ClassifierLibrary?
 
     public init(
         faces: FaceAnalyzer, persons: TaskModelSlot<PersonDetector>, clip: TaskModelSlot<CLIPModel>,
@@ -96,8 +99,8 @@ public struct TaskModels: Sendable {
         return TaskModels(faces: faces, persons: persons, clip: clip, dinov2: dinov2, captioner: captioner)
     }
 
-    /// The loaded task models that `/health`'s `models_loaded` counts (today the captioner's
-    /// two roles), to add to the face analyzer's registry.
+    /// The loaded task models that `/health`'s `models_loaded` counts (CLIP's two encoders and the
+    /// captioner's two roles), to add to the face analyzer's registry.
     public var loadedModels: [LoadedModel] {
         var loaded: [LoadedModel] = []
         if let clip = clip.model {
@@ -144,11 +147,32 @@ public struct TaskModels: Sendable {
         case .personDetector: if case .missing(let why) = persons { return why }
         case .clip: if case .missing(let why) = clip { return why }
         case .dinov2: if case .missing(let why) = dinov2 { return why }
-        case .classifier:
-            return "classify is not available yet: this server has no trained collection classifiers (training is not built yet)"
+        case .classifier: return classifierUnavailability
         case .captioner: if case .missing(let why) = captioner { return why }
         }
         return nil
+    }
+
+    /// `classify` is available once a classifier is trained for some collection: before that no
+    /// `collection_id` could answer. Which embedding models a collection's classifier needs is
+    /// checked when a task names it.
+    private var classifierUnavailability: String? {
+        guard let classifiers else { return "this server has no classifier store, so classify has no trained classifier to use" }
+        do {
+            guard try classifiers.isEmpty() else { return nil }
+        } catch {
+            return "the classifier store could not be read: \((error as? VisageError)?.message ?? String(describing: error))"
+        }
+        return "no collection classifier is trained yet: train one with POST /classifiers/{collection_id}/train or `visage classifiers train`"
+    }
+
+    /// Why embeddings of `type` cannot be computed here, nil when they can.
+    public func unavailability(of type: EmbeddingType) -> String? {
+        switch type {
+        case .clip: return unavailability(of: TaskModel.clip)
+        case .dinov2: return unavailability(of: TaskModel.dinov2)
+        case .face: return unavailability(of: TaskModel.faces)
+        }
     }
 
     /// Why `operation` cannot run at all, nil when it can (for some target).

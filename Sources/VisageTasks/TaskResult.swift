@@ -4,18 +4,34 @@ public struct TaskResult: Sendable, Equatable, Encodable {
         case success, error, skipped
     }
 
-    /// The operation's answer: a box, an embedding, a description, or nothing.
+    /// The operation's answer: a box, an embedding, a description, a classification, or nothing.
     public enum Payload: Sendable, Equatable, Encodable {
         case box(PixelBox)
         case vector([Float])
         case text(String)
+        /// `classify`: `{"is_in_collection": true, "probability": 0.95}`.
+        case classification(isInCollection: Bool, probability: Double)
+
+        private enum ClassificationKeys: String, CodingKey {
+            case isInCollection = "is_in_collection"
+            case probability
+        }
 
         public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
             switch self {
-            case .box(let box): try container.encode(box)
-            case .vector(let vector): try container.encode(vector)
-            case .text(let text): try container.encode(text)
+            case .box(let box):
+                var container = encoder.singleValueContainer()
+                try container.encode(box)
+            case .vector(let vector):
+                var container = encoder.singleValueContainer()
+                try container.encode(vector)
+            case .text(let text):
+                var container = encoder.singleValueContainer()
+                try container.encode(text)
+            case .classification(let isInCollection, let probability):
+                var container = encoder.container(keyedBy: ClassificationKeys.self)
+                try container.encode(isInCollection, forKey: .isInCollection)
+                try container.encode(probability, forKey: .probability)
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import VisageCaptioning
+import VisageClassifiers
 import VisageCore
 import VisageFaces
 import VisageImaging
@@ -14,6 +15,8 @@ public final class TaskRunner {
     private var persons: Result<[PersonDetection], VisageError>?
     private var faces: Result<[AnalyzedFace], VisageError>?
     private var crops: [PixelBox: ImageCrop] = [:]
+    /// Embeddings already computed, so `classify` reuses an `embed_*` task's (and the reverse).
+    private var embeddings: [EmbeddingKey: (vector: [Float], crop: ImageCrop?)] = [:]
 
     /// Seed 001's default `max_length` for `describe_image`.
     public static let defaultMaxLength = 50
@@ -43,31 +46,79 @@ public final class TaskRunner {
         case .detectBoundingBox:
             let found = try plan.target == .prominentFace ? prominentFace(plan.faceContext)?.detection.box : prominentPerson()?.box
             return .success(found.map { .box(pixelBox($0)) })
-        case .embedClipViTB32, .embedDinoV2:
-            let (image, crop) = try region(plan.target, plan.faceContext)
-            let vector: [Float]
-            if plan.operation == .embedClipViTB32 {
-                vector = try models.clip.model!.embed(images: [image])[0]
-            } else {
-                vector = try models.dinov2.model!.embed(image)
-            }
+        case .embedClipViTB32, .embedDinoV2, .embedFace:
+            let type: EmbeddingType = plan.operation == .embedClipViTB32 ? .clip : plan.operation == .embedDinoV2 ? .dinov2 : .face
+            let (vector, crop) = try embedding(type, target: plan.target, faceContext: plan.faceContext)
             return .success(.vector(vector), crop: crop)
-        case .embedFace:
-            let face = try requireFace(plan.faceContext)
-            let landmarks = face.detection.landmarks.scaled(by: decoded.scale)
-            let aligned = decoded.image.aligned(landmarks, to: .arcFace112)
-            let vector = try models.faces.embed(alignedFaces: [aligned])[0]
-            return .success(.vector(vector), crop: try crop(pixelBox(face.detection.box)))
+        case .classify:
+            return try classify(plan, collectionID: task.collectionID)
         case .describeImage:
             let captioner = models.captioner.model!
             var options = captioner.defaults
             options.maxLength = task.maxLength ?? TaskRunner.defaultMaxLength
             let (image, crop) = try region(plan.target, plan.faceContext)
             return .success(.text(try captioner.caption(image, options: try options.validated()).text), crop: crop)
-        case .classify:
-            // Unavailable above until its model exists; nothing else reaches here.
-            return .error(models.unavailability(of: plan.operation) ?? "\(plan.operation.rawValue) is not available")
         }
+    }
+
+    /// The collection's serving classifier on its embedding types of the task's target; the crop
+    /// reported is the target's, as for an embedding of that target.
+    private func classify(_ plan: TaskPlan, collectionID: Int?) throws -> TaskResult {
+        guard let collectionID else {
+            throw VisageError(.invalidRequest, "classify needs params.collection_id: the integer id of a trained collection classifier")
+        }
+        guard let library = models.classifiers else { return .error(models.unavailability(of: .classifier) ?? "no classifiers") }
+        let classifier = try library.serving(Int64(collectionID))
+        for type in classifier.layout.types {
+            if let why = models.unavailability(of: type) {
+                throw VisageError(
+                    .modelPackNotInstalled,
+                    "collection \(collectionID)'s classifier uses \(type.rawValue) embeddings, which this server cannot compute: \(why)")
+            }
+        }
+        let parts = try self.embeddings(classifier.layout.types, target: plan.target, faceContext: plan.faceContext)
+        let probability = try classifier.probability(embeddings: parts)
+        let crop = try region(plan.target, plan.faceContext).1
+        return .success(.classification(isInCollection: classifier.isInCollection(probability: probability), probability: probability), crop: crop)
+    }
+
+    // MARK: - Embeddings
+
+    private struct EmbeddingKey: Hashable {
+        let type: EmbeddingType
+        /// Nil for `face`: the prominent face's embedding is the same whatever the target.
+        let target: TaskTarget?
+        let faceContext: FaceContext
+    }
+
+    /// Each type's embedding of `target`, as `classify` and training from images use them.
+    public func embeddings(_ types: [EmbeddingType], target: TaskTarget, faceContext: FaceContext) throws -> [EmbeddingType: [Float]] {
+        var parts: [EmbeddingType: [Float]] = [:]
+        for type in types { parts[type] = try embedding(type, target: target, faceContext: faceContext).vector }
+        return parts
+    }
+
+    /// One embedding and the crop it was computed on (nil for the whole image), computed once per
+    /// request. CLIP and DINOv2 embed the target's region; `face` is the recognition embedding of
+    /// the prominent face in `faceContext` (aligned as recognition aligns it), whatever the target.
+    func embedding(_ type: EmbeddingType, target: TaskTarget, faceContext: FaceContext) throws -> (vector: [Float], crop: ImageCrop?) {
+        let key = EmbeddingKey(type: type, target: type == .face ? nil : target, faceContext: faceContext)
+        if let known = embeddings[key] { return known }
+        let made: (vector: [Float], crop: ImageCrop?)
+        switch type {
+        case .clip, .dinov2:
+            if let why = models.unavailability(of: type) { throw VisageError(.modelPackNotInstalled, why) }
+            let (image, crop) = try region(target, faceContext)
+            let vector = type == .clip ? try models.clip.model!.embed(images: [image])[0] : try models.dinov2.model!.embed(image)
+            made = (vector, crop)
+        case .face:
+            let face = try requireFace(faceContext)
+            let landmarks = face.detection.landmarks.scaled(by: decoded.scale)
+            let aligned = decoded.image.aligned(landmarks, to: .arcFace112)
+            made = (try models.faces.embed(alignedFaces: [aligned])[0], try crop(pixelBox(face.detection.box)))
+        }
+        embeddings[key] = made
+        return made
     }
 
     // MARK: - Regions

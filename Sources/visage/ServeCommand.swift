@@ -113,7 +113,8 @@ struct ServeCommand: AsyncParsableCommand {
                     scale: ServerServices.toleranceScale(for: recognition))
                 let services = ServerServices(
                     recognition: recognition, faceDatabase: faceDatabase, references: references,
-                    routingStore: store, imageEmbeddings: imageEmbeddings, reviewTrash: data.reviewTrash, runtime: try OnnxRuntime.load(),
+                    routingStore: store, imageEmbeddings: imageEmbeddings, classifierStore: store, reviewTrash: data.reviewTrash,
+                    runtime: try OnnxRuntime.load(),
                     fetcher: fetcher, access: access, extraction: extraction, concurrentJobs: jobs,
                     maxQueued: queued, metrics: metrics, videoSampler: videoSampler,
                     taskModels: try data.loadTaskModels(analyzer: recognition.analyzer))

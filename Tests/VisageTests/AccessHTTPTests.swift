@@ -168,7 +168,8 @@ import VisageSQLite
         #expect(closed.openWithoutKeys == false)
         let guarded = ServerServices(
             recognition: open.recognition, faceDatabase: open.faceDatabase, references: open.references,
-            routingStore: open.mediaRouter.store, imageEmbeddings: open.imageSearch.store, reviewTrash: open.reviewQueue.trash, runtime: open.runtime,
+            routingStore: open.mediaRouter.store, imageEmbeddings: open.imageSearch.store, classifierStore: open.classifiers.store,
+            reviewTrash: open.reviewQueue.trash, runtime: open.runtime,
             fetcher: open.fetcher, access: closed)
         try await VisageApplication.build(services: guarded).test(.router) { client in
             let status12 = try await Self.status(client, "GET", "/faceinfo").0

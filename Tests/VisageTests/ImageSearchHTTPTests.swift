@@ -99,6 +99,38 @@ struct ImageSearchHTTPTests {
         }
     }
 
+    /// Encoded images are training examples by id: a "reds" classifier trained from stored CLIP
+    /// embeddings alone says yes to a red photo and no to a blue one through `classify`.
+    @Test func encodedImagesTrainAClassifierByTheirIDs() async throws {
+        let app = VisageApplication.build(services: try TestServices.make(taskModels: try Support.models()))
+        let reds: [(UInt8, UInt8, UInt8)] = [(220, 30, 30), (180, 40, 20), (240, 80, 60), (160, 10, 40)]
+        let others: [(UInt8, UInt8, UInt8)] = [(30, 200, 40), (25, 40, 210), (230, 220, 30), (40, 160, 200)]
+        try await app.test(.router) { client in
+            for (index, colour) in (reds + others).enumerated() {
+                let (status, json) = try await Self.encode(client, "c\(index)", try Support.solidPNG(colour.0, colour.1, colour.2))
+                #expect(status == .ok, "\(json)")
+            }
+            let ids = (0..<8).map { ["image_id": "c\($0)"] }
+            let (trained, answer) = try await HTTPJSON.call(
+                client, .post, "/classifiers/7/train",
+                ["embedding": "clip", "positives": Array(ids.prefix(4)), "negatives": Array(ids.suffix(4)), "holdout_fraction": 0.25])
+            #expect(trained == .created, "\(answer)")
+            for (colour, expected) in [((200, 20, 30), true), ((20, 30, 200), false)] as [((UInt8, UInt8, UInt8), Bool)] {
+                var task = Support.task("is_red", "classify")
+                task["params"] = ["collection_id": 7]
+                let (status, json) = try await Support.upload(
+                    client, try Support.solidPNG(colour.0, colour.1, colour.2), tasksJSON: Support.json([task]))
+                let data = Support.results(json)["is_red"]?["data"] as? [String: Any]
+                #expect(status == .ok && data?["is_in_collection"] as? Bool == expected, "\(colour): \(json)")
+            }
+            // An id that was never encoded names what to do.
+            let (refused, error) = try await HTTPJSON.call(
+                client, .post, "/classifiers/8/train",
+                ["embedding": "clip", "positives": [["image_id": "never"]] + Array(ids.prefix(3)), "negatives": Array(ids.suffix(4))])
+            #expect(refused == .badRequest && (error["error"] as? [String: Any])?["code"] as? String == "image_not_encoded", "\(error)")
+        }
+    }
+
     /// Embeddings live in the database: a server opened on the same file finds them.
     @Test func embeddingsOutliveTheServer() async throws {
         let file = TestServices.temporaryDirectory().appendingPathComponent("visage.sqlite").path

@@ -78,6 +78,10 @@ import Testing
         ("POST", "/search"),
         ("POST", "/search/similar"),
         ("POST", "/images/caption"),
+        ("POST", "/classifiers/{collection_id}/train"),
+        ("GET", "/classifiers"),
+        ("GET", "/classifiers/{collection_id}"),
+        ("DELETE", "/classifiers/{collection_id}"),
     ]
 
     static let httpMethods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]

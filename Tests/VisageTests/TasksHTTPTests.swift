@@ -284,7 +284,7 @@ struct TasksHTTPTests {
             #expect(message("clip").contains("ViT-B-32__openai") && message("clip").contains("not installed"))
             #expect(message("dino").contains("dinov2-small") && message("dino").contains("not installed"))
             #expect(message("person").contains("visage models fetch lite"))
-            #expect(message("classify").contains("not available yet"))
+            #expect(message("classify").contains("no collection classifier is trained yet"))
             #expect(
                 message("describe").contains("vit-gpt2-image-captioning") && message("describe").contains("no image-captioning model is installed"))
             #expect(results["face"]?["status"] as? String == "success" && Support.box(results["face"]?["data"]) != nil)

@@ -35,6 +35,12 @@ enum RouteScopes {
         // Seed 000's caption describes an image and stores nothing.
         "POST /images/caption": .scope(.extract),
 
+        // Issue 14's collection classifiers: training stores a version; `classify` is a task above.
+        "POST /classifiers/{collection_id}/train": .scope(.classifiersWrite),
+        "DELETE /classifiers/{collection_id}": .scope(.classifiersWrite),
+        "GET /classifiers": .scope(.classifiersRead),
+        "GET /classifiers/{collection_id}": .scope(.classifiersRead),
+
         "POST /faces/recognize": .scope(.facesWrite),
         "POST /faces/clusters/{cluster_id}/name": .scope(.facesWrite),
         "POST /faces/rename": .scope(.facesWrite),

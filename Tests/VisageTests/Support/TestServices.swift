@@ -66,7 +66,7 @@ enum TestServices {
             store: store, embeddingModel: analyzer.embeddingModelName, scale: ServerServices.toleranceScale(for: recognition))
         return ServerServices(
             recognition: recognition, faceDatabase: faceDatabase, references: references, routingStore: store,
-            imageEmbeddings: try imageEmbeddings ?? SQLiteImageEmbeddings(store: store),
+            imageEmbeddings: try imageEmbeddings ?? SQLiteImageEmbeddings(store: store), classifierStore: store,
             reviewTrash: ReviewTrash(folder: reviewTrash.path), runtime: runtime, fetcher: fetcher,
             access: AccessControl(keys: keys, sessions: SessionService(store: keyStore, keys: keys), openWithoutKeys: true), extraction: extraction,
             concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics, taskModels: taskModels)
