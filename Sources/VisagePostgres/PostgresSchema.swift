@@ -16,6 +16,8 @@ enum PostgresSchema {
         Migration(version: 1, name: "api-keys-and-sessions", statements: keysAndSessions),
         Migration(version: 2, name: "face-collections", statements: faceCollections),
         Migration(version: 3, name: "image-embeddings", statements: imageEmbeddings),
+        Migration(version: 4, name: "reference-faces", statements: referenceFaces),
+        Migration(version: 5, name: "media-routing", statements: mediaRouting),
     ]
 
     /// Applies the missing migrations, each in its own transaction, under an advisory lock so
@@ -136,5 +138,79 @@ enum PostgresSchema {
             UNIQUE (image_id, model))
         """,
         "CREATE INDEX image_embedding_scope ON image_embedding(model, dimensions)",
+    ]
+
+    /// Seed 003's reference faces and its audit trail, as SQLite's v5: the embedding in an
+    /// unsized `vector` with its `dimensions` (references are matched in the process, so no HNSW
+    /// index), a box whole or absent, an update never before creation.
+    private static let referenceFaces = [
+        """
+        CREATE TABLE reference_face (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            person_name text NOT NULL CHECK (length(person_name) BETWEEN 1 AND 200 AND person_name = trim(person_name)),
+            embedding vector NOT NULL,
+            dimensions integer NOT NULL CHECK (dimensions > 0 AND dimensions = vector_dims(embedding)),
+            embedding_model text NOT NULL CHECK (length(embedding_model) > 0),
+            reference_image_path text,
+            box_x double precision,
+            box_y double precision,
+            box_width double precision,
+            box_height double precision,
+            source_face_id bigint,
+            quality double precision CHECK (quality IS NULL OR quality BETWEEN 0 AND 1),
+            is_active boolean NOT NULL DEFAULT true,
+            created_at timestamptz NOT NULL,
+            updated_at timestamptz NOT NULL,
+            CHECK ((box_x IS NULL) = (box_y IS NULL) AND (box_x IS NULL) = (box_width IS NULL)
+                   AND (box_x IS NULL) = (box_height IS NULL)),
+            CHECK (updated_at >= created_at))
+        """,
+        "CREATE INDEX reference_face_person ON reference_face(person_name, is_active)",
+        """
+        CREATE TABLE media_audit (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at timestamptz NOT NULL,
+            action text NOT NULL CHECK (length(action) > 0),
+            actor text,
+            detail text)
+        """,
+    ]
+
+    /// Seed 003's routing, as SQLite's v6: settings as JSON text per key, the move journal
+    /// written before each file moves (`planned` exactly while it has no `finished_at`), and the
+    /// routed files by content hash (SHA-256, lower-case hex). JSON stays text (`IS JSON`) so it
+    /// reads back byte for byte as written.
+    private static let mediaRouting = [
+        """
+        CREATE TABLE routing_setting (
+            key text PRIMARY KEY CHECK (length(key) > 0),
+            value text NOT NULL CHECK (value IS JSON),
+            updated_at timestamptz NOT NULL)
+        """,
+        """
+        CREATE TABLE file_move (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            source text NOT NULL CHECK (length(source) > 0),
+            destination text NOT NULL CHECK (length(destination) > 0 AND destination <> source),
+            content_hash text NOT NULL CHECK (content_hash ~ '^[0-9a-f]{64}$'),
+            size bigint NOT NULL CHECK (size >= 0),
+            state text NOT NULL CHECK (state IN ('planned', 'done', 'rolled_back')),
+            reason text NOT NULL CHECK (length(reason) > 0),
+            routed text CHECK (routed IS NULL OR routed IS JSON),
+            created_at timestamptz NOT NULL,
+            finished_at timestamptz CHECK (finished_at >= created_at),
+            CHECK ((state = 'planned') = (finished_at IS NULL)))
+        """,
+        // Recovery reads only the unfinished moves, a handful beside the whole history.
+        "CREATE INDEX file_move_planned ON file_move(id) WHERE state = 'planned'",
+        """
+        CREATE TABLE routed_file (
+            content_hash text PRIMARY KEY CHECK (content_hash ~ '^[0-9a-f]{64}$'),
+            original_path text NOT NULL,
+            routed_to text NOT NULL,
+            has_match boolean NOT NULL,
+            person_name text,
+            routed_at timestamptz NOT NULL)
+        """,
     ]
 }

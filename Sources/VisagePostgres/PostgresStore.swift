@@ -1,9 +1,10 @@
 import Foundation
 import VisageCore
 
-/// The PostgreSQL backend's stores over one database: API keys (`KeyStore`) and web UI sessions
-/// (`SessionStore`) so far; the face database is `PostgresFaceCollections` over the same
-/// `PostgresDatabase`. Many processes may share the database: every rule the stores keep is a
+/// The PostgreSQL backend's stores over one database: API keys (`KeyStore`), web UI sessions
+/// (`SessionStore`), seed 003's references (`ReferenceStore`) and routing (`RoutingStore`); the
+/// face database and image embeddings are `PostgresFaceCollections` and `PostgresImageEmbeddings`
+/// over the same `PostgresDatabase`. Many processes may share the database: every rule the stores keep is a
 /// constraint or a single statement, never a read-then-write in the process.
 public final class PostgresStore: Sendable {
     public let database: PostgresDatabase

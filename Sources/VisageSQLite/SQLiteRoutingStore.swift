@@ -113,6 +113,11 @@ extension SQLiteFaceStore: RoutingStore {
             guard var row = try FileMoveRow.fetchOne(db, key: id) else {
                 throw VisageError(.storeFailed, "the move journal has no move \(id)")
             }
+            // A move finishes once: a second finish (another process recovering the same crash,
+            // on a shared backend) would overwrite the first's outcome.
+            guard row.state == FileMove.State.planned.rawValue else {
+                throw VisageError(.storeFailed, "the move \(id) is \(row.state) already")
+            }
             row.state = state.rawValue
             row.finishedAt = max(Date(), row.createdAt)
             try row.update(db)

@@ -14,8 +14,8 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    /// Every backend: the suites of the key, session, face-collection and image-embedding stores
-    /// run on these.
+    /// Every backend: the suites of the key, session, face-collection, image-embedding, reference
+    /// and routing stores run on these.
     static let all: [StoreBackend] = [.sqlite, .postgres]
     /// The backends with a recognition `FaceStore` (PostgreSQL's is still to come: issue 15).
     static let withFaceStore: [StoreBackend] = [.sqlite]
@@ -30,7 +30,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
                 let store = try SQLiteFaceStore(path: path)
                 return TestDatabase.Stores(
                     faces: { store }, collections: try SQLiteFaceCollections(store: store), keys: store,
-                    images: try SQLiteImageEmbeddings(store: store))
+                    images: try SQLiteImageEmbeddings(store: store), references: store, routing: store)
             },
             remove: { try? FileManager.default.removeItem(at: folder) })
     }
@@ -43,7 +43,8 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
                 let store = try PostgresStore(url: url)
                 return TestDatabase.Stores(
                     faces: { throw VisageError(.storeFailed, "the PostgreSQL backend has no FaceStore yet") },
-                    collections: PostgresFaceCollections(store: store), keys: store, images: PostgresImageEmbeddings(store: store))
+                    collections: PostgresFaceCollections(store: store), keys: store, images: PostgresImageEmbeddings(store: store),
+                    references: store, routing: store)
             },
             remove: drop)
     }
@@ -56,6 +57,8 @@ struct TestDatabase {
         let collections: any FaceCollectionStore
         let keys: any KeyStore & SessionStore
         let images: any ImageEmbeddingStore
+        let references: any ReferenceStore
+        let routing: any RoutingStore
     }
 
     let open: () throws -> Stores
@@ -65,4 +68,6 @@ struct TestDatabase {
     func collections() throws -> any FaceCollectionStore { try open().collections }
     func keys() throws -> any KeyStore & SessionStore { try open().keys }
     func images() throws -> any ImageEmbeddingStore { try open().images }
+    func references() throws -> any ReferenceStore { try open().references }
+    func routing() throws -> any RoutingStore { try open().routing }
 }
