@@ -26,14 +26,14 @@ public struct ImageSearchService: Sendable {
     /// The model embeddings are stored and searched under; nil when CLIP is not installed.
     public var modelName: String? { try? encoder.get().name }
 
-    /// Embeds `image` and stores it under `imageID` (replacing its earlier embedding by this model).
+    /// Embeds `image` and stores it under `imageID`, replacing its earlier embedding by this model
+    /// (`replaced` says whether there was one).
     @discardableResult
-    public func encode(imageID: String, imagePath: String?, image: RGBImage) throws -> ImageEmbedding {
+    public func encode(imageID: String, imagePath: String?, image: RGBImage) throws -> (embedding: ImageEmbedding, replaced: Bool) {
         try ImageEmbeddingRules.validate(imageID: imageID)
         let clip = try encoder.get()
         let embedding = ImageEmbedding(imageID: imageID, imagePath: imagePath, model: clip.name, vector: try clip.embed(images: [image])[0])
-        try store.store(embedding)
-        return embedding
+        return (embedding, try store.store(embedding))
     }
 
     /// The stored images best described by `query`.

@@ -159,6 +159,10 @@ public struct ServerServices: Sendable {
         ImageSearchRoutes(search: imageSearch, images: images, executor: executor)
     }
 
+    var analyzeRoutes: AnalyzeRoutes {
+        AnalyzeRoutes(recognition: recognition, captioner: taskModels.captioner, search: imageSearch, images: images, executor: executor)
+    }
+
     var captionRoutes: CaptionRoutes {
         CaptionRoutes(captioner: taskModels.captioner, images: images, executor: executor)
     }

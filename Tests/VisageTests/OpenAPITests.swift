@@ -78,6 +78,7 @@ import Testing
         ("POST", "/search"),
         ("POST", "/search/similar"),
         ("POST", "/images/caption"),
+        ("POST", "/analyze"),
         ("POST", "/classifiers/{collection_id}/train"),
         ("GET", "/classifiers"),
         ("GET", "/classifiers/{collection_id}"),

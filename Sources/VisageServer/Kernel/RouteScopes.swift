@@ -61,6 +61,8 @@ enum RouteScopes {
         "GET /images/{image_id}": .scope(.facesRead),
         // Seed 000's image search: encoding stores an embedding in the library, searching reads it.
         "POST /images/encode": .scope(.facesWrite),
+        // Recognise, caption and encode in one call: it stores faces and an embedding.
+        "POST /analyze": .scope(.facesWrite),
         "POST /search": .scope(.facesRead),
         "POST /search/similar": .scope(.facesRead),
         // Re-derives every person from scratch: a whole-library job, not an edit.

@@ -47,6 +47,7 @@ public enum VisageApplication {
             router.mount(services.taskRoutes, errors: .detail, access: access)
             router.mount(services.imageSearchRoutes, access: access)
             router.mount(services.captionRoutes, access: access)
+            router.mount(services.analyzeRoutes, access: access)
             router.mount(services.classifierRoutes, access: access)
             router.mount(services.keyRoutes, access: access)
             router.mount(services.metricsRoutes, access: access)

@@ -31,9 +31,8 @@ struct ImageSearchRoutes: FeatureRoutes {
         _ = try search.encoder.get()  // before the image is fetched: no work for nothing
         let search = search
         let result = try await images.withDecoded(body.image, on: executor) { decoded in
-            let replaced = try search.isEncoded(body.imageID)
             let stored = try search.encode(imageID: body.imageID, imagePath: body.imagePath, image: decoded.image)
-            return (stored.vector.count, replaced)
+            return (stored.embedding.vector.count, stored.replaced)
         }
         return try Response.json(
             EncodeImagePayload(imageID: body.imageID, imagePath: body.imagePath, dimensions: result.0, replaced: result.1, modelsUsed: modelsUsed))
