@@ -79,6 +79,7 @@ struct BenchTasksCommand: ParsableCommand {
         ("embed_clip_vit_b_32 whole_image", [task(.embedClipViTB32, .wholeImage)]),
         ("embed_clip_vit_b_32 prominent_person", [task(.embedClipViTB32, .prominentPerson)]),
         ("embed_dino_v2 whole_image", [task(.embedDinoV2, .wholeImage)]),
+        ("describe_image whole_image", [task(.describeImage, .wholeImage)]),
     ]
 
     /// Seed 001's example request.
