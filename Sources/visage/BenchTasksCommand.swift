@@ -52,7 +52,7 @@ struct BenchTasksCommand: ParsableCommand {
     }
 
     private static func report(_ name: String, _ seconds: Double) {
-        print("  " + name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%9.1f ms", seconds * 1000))
+        print("  " + name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%9.2f ms", seconds * 1000))
     }
 
     /// The p50 of `repeats` runs of `work`, after one warm-up run.
