@@ -24,7 +24,7 @@ struct ModelFolderFetchTests {
     @Test func foldersAreFetchedVerifiedAndServed() async throws {
         let mirror = try Self.mirror()
         let models = TestServices.temporaryDirectory()
-        let fetch = CLI.run(["models", "fetch", "ViT-B-32__openai", "dinov2-small", "--model-dir", models.path, "--mirror", mirror.path])
+        let fetch = await CLI.running(["models", "fetch", "ViT-B-32__openai", "dinov2-small", "--model-dir", models.path, "--mirror", mirror.path])
         #expect(fetch.status == 0, "\(fetch.stderr)")
         #expect(fetch.stdout.contains("Model folder 'ViT-B-32__openai' is ready (5 files installed"), "\(fetch.stdout)")
         for path in ["ViT-B-32__openai/visual/model.onnx", "ViT-B-32__openai/textual/tokenizer.json", "dinov2-small/model.onnx"] {
@@ -35,10 +35,10 @@ struct ModelFolderFetchTests {
         #expect(leftovers.isEmpty, "\(leftovers)")
         let lock = try ModelLock.load(from: ModelStore(directory: models))
         #expect(lock.files["ViT-B-32__openai/visual/model.onnx"]?.sha256.count == 64)
-        #expect(CLI.run(["models", "verify", "ViT-B-32__openai", "--model-dir", models.path]).status == 0)
-        let again = CLI.run(["models", "fetch", "ViT-B-32__openai", "--model-dir", models.path, "--mirror", mirror.path])
+        #expect(await CLI.running(["models", "verify", "ViT-B-32__openai", "--model-dir", models.path]).status == 0)
+        let again = await CLI.running(["models", "fetch", "ViT-B-32__openai", "--model-dir", models.path, "--mirror", mirror.path])
         #expect(again.stdout.contains("0 files installed, 5 already present"), "\(again.stdout)")
-        let listed = CLI.run(["models", "list", "--model-dir", models.path]).stdout
+        let listed = await CLI.running(["models", "list", "--model-dir", models.path]).stdout
         let row = listed.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("ViT-B-32__openai ") }
         #expect(row.map { $0.split(separator: " ").prefix(3) == ["ViT-B-32__openai", "clip", "yes"] } == true, "\(listed)")
 
@@ -59,16 +59,16 @@ struct ModelFolderFetchTests {
 
         // A file changed after the fetch fails verification, naming how to repair it.
         try Data("not a model".utf8).write(to: models.appendingPathComponent("dinov2-small/model.onnx"))
-        let verify = CLI.run(["models", "verify", "dinov2-small", "--model-dir", models.path])
+        let verify = await CLI.running(["models", "verify", "dinov2-small", "--model-dir", models.path])
         #expect(verify.status == 1 && verify.stdout.contains("visage models fetch dinov2-small"), "\(verify.stdout)")
     }
 
-    @Test func aMirrorWithoutTheFolderSaysWhereToPutIt() {
+    @Test func aMirrorWithoutTheFolderSaysWhereToPutIt() async {
         let models = TestServices.temporaryDirectory(), empty = TestServices.temporaryDirectory()
-        let fetch = CLI.run(["models", "fetch", "ViT-B-32__openai", "--model-dir", models.path, "--mirror", empty.path])
+        let fetch = await CLI.running(["models", "fetch", "ViT-B-32__openai", "--model-dir", models.path, "--mirror", empty.path])
         #expect(fetch.status != 0)
         #expect(fetch.stderr.contains("model_mirror_missing_file") && fetch.stderr.contains("ViT-B-32__openai/"), "\(fetch.stderr)")
-        let unknown = CLI.run(["models", "fetch", "ViT-Z-99", "--model-dir", models.path, "--mirror", empty.path])
+        let unknown = await CLI.running(["models", "fetch", "ViT-Z-99", "--model-dir", models.path, "--mirror", empty.path])
         #expect(unknown.status != 0 && unknown.stderr.contains("ViT-B-32__openai, ViT-L-14__openai, dinov2-small"), "\(unknown.stderr)")
     }
 

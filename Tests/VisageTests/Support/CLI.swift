@@ -47,6 +47,15 @@ enum CLI {
         }
     }
 
+    /// `run` on a thread of its own, for async tests: waiting for a child process must not hold
+    /// one of the cooperative pool's threads (two on a 2-core CI machine), which the loopback
+    /// servers of other suites running at the same time need.
+    static func running(_ arguments: [String], environment: [String: String] = [:]) async -> Result {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: run(arguments, environment: environment)) }
+        }
+    }
+
     static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 600) -> Result {
         let process = Process()
         process.executableURL = executable
