@@ -46,7 +46,9 @@ extension RGBImage {
     /// A Gaussian blur approximated by three box blurs (the variance of three boxes of width w
     /// is 3 (w^2 - 1) / 12, so w = sqrt(4 sigma^2 + 1)), each separable and done with running sums.
     func gaussianBlurred(sigma: Double) -> RGBImage {
-        let radius = max(0, Int(((4 * sigma * sigma + 1).squareRoot() - 1) / 2 + 0.5))
+        // Range-checked before Int(_:), which traps on NaN, infinities and overflow.
+        guard sigma.isFinite, sigma > 0 else { return self }
+        let radius = Int((((4 * min(sigma, 10_000) * min(sigma, 10_000) + 1).squareRoot() - 1) / 2 + 0.5))
         guard radius > 0 else { return self }
         var values = pixels.map(Int32.init)
         for _ in 0..<3 {

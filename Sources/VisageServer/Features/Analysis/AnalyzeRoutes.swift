@@ -29,14 +29,9 @@ struct AnalyzeRoutes: FeatureRoutes {
 
     private func analyze(_ request: Request, _ context: VisageRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(RecognizeBody.self, context: context)
-        guard let orientation = body.orientation else {
-            throw VisageError(.invalidOrientation, "orientation is required: the EXIF orientation (1-8) the caller read")
-        }
+        let orientation = try body.requiredOrientation()
         let loaded = try await images.load(.path(body.imagePath))
-        let recognizeRequest = RecognizeRequest(
-            imageID: body.imageID, imagePath: body.imagePath, orientation: orientation,
-            xmpRegions: body.xmpRegions, saveAnnotated: body.saveAnnotated ?? false)
-        _ = try recognizeRequest.validated()
+        let recognizeRequest = try body.request(orientation: orientation)
         let (recognition, captioner, search, images) = (recognition, captioner, search, images)
         let analysis = try await executor.run {
             var request = recognizeRequest

@@ -116,15 +116,9 @@ struct PeopleRoutes: FeatureRoutes {
     /// so it cannot be swapped between the check and the read.
     private func recognize(_ request: Request, _ context: VisageRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(RecognizeBody.self, context: context)
-        guard let orientation = body.orientation else {
-            throw VisageError(.invalidOrientation, "orientation is required: the EXIF orientation (1-8) the caller read")
-        }
+        let orientation = try body.requiredOrientation()
         let loaded = try await images.load(.path(body.imagePath))
-        let recognizeRequest = RecognizeRequest(
-            imageID: body.imageID, imagePath: body.imagePath, orientation: orientation,
-            xmpRegions: body.xmpRegions, saveAnnotated: body.saveAnnotated ?? false)
-        // The request's own mistakes are reported before any decoding, as the service would.
-        _ = try recognizeRequest.validated()
+        let recognizeRequest = try body.request(orientation: orientation)
         let recognition = recognition, images = images
         let result = try await executor.run {
             var request = recognizeRequest

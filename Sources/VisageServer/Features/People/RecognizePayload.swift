@@ -1,4 +1,5 @@
 import Foundation
+import VisageCore
 import VisageRecognition
 import VisageXMP
 
@@ -20,6 +21,25 @@ struct RecognizeBody: ValidatedBody {
     func validate() throws {
         try TextField.imageID(imageID)
         try TextField.checked(imagePath, field: "image_path", maxLength: TextField.maxFileLength)
+    }
+}
+
+extension RecognizeBody {
+    /// The EXIF orientation, which the contract requires: checked before the image is loaded.
+    func requiredOrientation() throws -> Int {
+        guard let orientation else {
+            throw VisageError(.invalidOrientation, "orientation is required: the EXIF orientation (1-8) the caller read")
+        }
+        return orientation
+    }
+
+    /// The service's request, its own mistakes reported before any decoding, as the service would.
+    func request(orientation: Int) throws -> RecognizeRequest {
+        let request = RecognizeRequest(
+            imageID: imageID, imagePath: imagePath, orientation: orientation, xmpRegions: xmpRegions,
+            saveAnnotated: saveAnnotated ?? false)
+        _ = try request.validated()
+        return request
     }
 }
 
