@@ -40,7 +40,7 @@ public struct FaceDeduplication: Sendable {
         var groupOfRepresentative: [Int64: Int] = [:]
         for index in order {
             let embedding = candidates[index].embedding
-            if let nearest = representatives.search(embedding, k: 1).first, nearest.similarity >= threshold {
+            if let nearest = try representatives.search(embedding, k: 1).first, nearest.similarity >= threshold {
                 groups[groupOfRepresentative[nearest.id]!].append(index)
             } else {
                 try representatives.upsert(id: Int64(index), vector: embedding)

@@ -14,11 +14,11 @@ public enum ImmichBaseline {
         for node in nodes { try index.upsert(id: node.id, vector: node.embedding) }
         var person: [Int64: Int] = [:]
         var nextPerson = 0
-        func process(_ node: FaceNode, final: Bool) -> Bool {
-            let matches = index.search(node.embedding, minSimilarity: 1 - maxDistance, limit: minFaces)
+        func process(_ node: FaceNode, final: Bool) throws -> Bool {
+            let matches = try index.search(node.embedding, minSimilarity: 1 - maxDistance, limit: minFaces)
             var personID = matches.compactMap { person[$0.id] }.first
             if personID == nil {
-                let withPerson = index.search(node.embedding, minSimilarity: 1 - maxDistance, limit: nodes.count)
+                let withPerson = try index.search(node.embedding, minSimilarity: 1 - maxDistance, limit: nodes.count)
                 personID = withPerson.compactMap { person[$0.id] }.first
             }
             let isCore = matches.count >= minFaces
@@ -30,8 +30,8 @@ public enum ImmichBaseline {
             return final
         }
         var deferred: [FaceNode] = []
-        for node in nodes where !process(node, final: false) { deferred.append(node) }
-        for node in deferred { _ = process(node, final: true) }
+        for node in nodes where try !process(node, final: false) { deferred.append(node) }
+        for node in deferred { _ = try process(node, final: true) }
         var groups: [Int: [Int64]] = [:]
         var singles: [[Int64]] = []
         for node in nodes {

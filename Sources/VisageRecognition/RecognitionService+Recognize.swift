@@ -104,7 +104,7 @@ extension RecognitionService {
         in tx: any FaceStoreTransaction
     ) throws -> FacePlacement {
         let parameters = clusteringParameters
-        let neighbors = index.search(
+        let neighbors = try index.search(
             face.embedding, k: max(parameters.neighborsExamined, parameters.personNeighborsExamined), excluding: sameImage)
         // The nearest `neighborsExamined` vote; the wider set serves the person-level fallback.
         let voters = Array(neighbors.prefix(parameters.neighborsExamined))

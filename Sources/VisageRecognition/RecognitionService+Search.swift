@@ -22,7 +22,7 @@ extension RecognitionService {
             guard let embedding = face.embedding else {
                 throw VisageError(.embeddingMissing, "the face was analysed without an embedding")
             }
-            return index.search(embedding, minSimilarity: Float(threshold), limit: topK).map { ($0.id, $0.similarity) }
+            return try index.search(embedding, minSimilarity: Float(threshold), limit: topK).map { ($0.id, $0.similarity) }
         }
         // The index may still hold a face deleted a moment ago: it is left out.
         let summaries = try store.read { try $0.faceSummaries(ids: Array(Set(neighbours.flatMap { $0.map(\.id) }))) }

@@ -52,7 +52,7 @@ public final class RecognitionService: Sendable {
     /// Name of the embedding model: only faces embedded by it are compared and clustered.
     public var embeddingModel: String { library.embeddingModel }
 
-    var index: any VectorIndex { library.index }
+    var index: any VectorSearching { library.index }
 
     /// The thresholds for the current embedding model.
     public var clusteringParameters: ClusteringParameters {

@@ -154,7 +154,7 @@ public final class SQLiteFaceCollections: FaceCollectionStore, @unchecked Sendab
         guard let index = index(IndexKey(collection: collection, model: model)), limit > 0 else {
             return queries.map { _ in [] }
         }
-        let neighbors = queries.map { index.search($0, minSimilarity: minSimilarity, limit: limit) }
+        let neighbors = try queries.map { try index.search($0, minSimilarity: minSimilarity, limit: limit) }
         let ids = Set(neighbors.joined().map(\.id))
         guard !ids.isEmpty else { return queries.map { _ in [] } }
         let found = try store.readDatabase { db in

@@ -118,7 +118,7 @@ public final class SQLiteImageEmbeddings: ImageEmbeddingStore, @unchecked Sendab
                 try Int64.fetchOne($0, sql: "SELECT id FROM image_embedding WHERE image_id = ? AND model = ?", arguments: [id, model])
             }
         }
-        let neighbors = index.search(query, minSimilarity: minScore, limit: limit, excluding: excluded.map { [$0] } ?? [])
+        let neighbors = try index.search(query, minSimilarity: minScore, limit: limit, excluding: excluded.map { [$0] } ?? [])
         guard !neighbors.isEmpty else { return [] }
         let rows = try store.readDatabase { db in
             try Row.fetchAll(

@@ -1,23 +1,32 @@
 import Foundation
 import VisageSearch
 
-/// A `FaceStore` and the in-memory vector index of one embedding model's faces, kept in step
-/// under one write lock.
+/// A `FaceStore` and the vector index of one embedding model's faces, kept in step under one
+/// write lock.
 ///
 /// Everything that reads the people to change them (placing a new face, naming, merging,
 /// reclustering, and the features built on people: references, routing, tasks) goes through
 /// `write(_:)`: one lock, one transaction, and the index changes only after the commit, so a
 /// rolled-back transaction leaves both untouched and no reader of the index ever sees a face the
-/// store does not hold. The store stays the only source of truth: the index is rebuilt from it
-/// when the library is opened, unless the factory saved one for exactly the vectors the store
-/// holds now (`VectorSourceVersion`).
+/// store does not hold. The store stays the only source of truth.
+///
+/// Two kinds of index:
+/// - an embedded store (SQLite) gets an in-memory index, rebuilt from the store when the library
+///   is opened unless the factory saved one for exactly the vectors the store holds now
+///   (`VectorSourceVersion`), and changed by `write` after each commit;
+/// - a store shared by several processes (PostgreSQL) searches its own committed rows
+///   (`FaceStore.sharedVectorSearch`) and serialises every transaction across processes, so a
+///   search inside `write` sees what every process committed before it, and nothing is kept here
+///   that another process could make stale.
 public final class FaceLibrary: Sendable {
     public let store: any FaceStore
     /// Only faces embedded by this model are indexed (and so compared and clustered).
     public let embeddingModel: String
     /// Searched inside `write` bodies (it holds the state before the transaction) and anywhere by
     /// readers; changed only by `write`.
-    public let index: any VectorIndex
+    public let index: any VectorSearching
+    /// The in-memory index `write` keeps in step; nil when the store searches its own rows.
+    private let memoryIndex: (any VectorIndex)?
     private let indexFactory: any VectorIndexFactory
     private let writeLock = NSLock()
 
@@ -35,8 +44,13 @@ public final class FaceLibrary: Sendable {
         self.store = store
         self.embeddingModel = embeddingModel
         self.indexFactory = indexFactory
+        if let shared = try store.sharedVectorSearch(embeddingModel: embeddingModel, dimensions: dimensions) {
+            index = shared
+            memoryIndex = nil
+            return
+        }
         let name = "faces-\(embeddingModel)"
-        index = try store.read { reader in
+        let built: any VectorIndex = try store.read { reader in
             let version = try reader.vectorSourceVersion(embeddingModel: embeddingModel)
             if let version, let saved = indexFactory.savedIndex(name: name, dimensions: dimensions, version: version) {
                 return saved
@@ -50,6 +64,8 @@ public final class FaceLibrary: Sendable {
             if let version { try? indexFactory.save(index, name: name, version: version) }
             return index
         }
+        index = built
+        memoryIndex = built
     }
 
     /// Saves the index through the factory (a no-op for factories that keep nothing), as holding
@@ -58,8 +74,9 @@ public final class FaceLibrary: Sendable {
     public func saveIndex() throws {
         writeLock.lock()
         defer { writeLock.unlock() }
-        guard let version = try store.read({ try $0.vectorSourceVersion(embeddingModel: embeddingModel) }) else { return }
-        try indexFactory.save(index, name: indexName, version: version)
+        guard let memoryIndex, let version = try store.read({ try $0.vectorSourceVersion(embeddingModel: embeddingModel) })
+        else { return }
+        try indexFactory.save(memoryIndex, name: indexName, version: version)
     }
 
     /// Runs `body` holding the write lock, in one store transaction; the index changes `body`
@@ -69,7 +86,7 @@ public final class FaceLibrary: Sendable {
         defer { writeLock.unlock() }
         var changes = IndexChanges()
         let result = try store.transaction { try body($0, &changes) }
-        try changes.apply(to: index)
+        if let memoryIndex { try changes.apply(to: memoryIndex) }
         return result
     }
 

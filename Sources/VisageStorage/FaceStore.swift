@@ -22,6 +22,11 @@ public protocol FaceStore: Sendable {
     /// Bytes the store's files take on disk (with any journal); nil where that is unknown (a
     /// store in memory, a database server).
     func diskUsage() -> Int64?
+    /// The store's own search over `embeddingModel`'s committed faces, for a store that several
+    /// processes share and that serialises every `transaction` across them (PostgreSQL): inside a
+    /// transaction it sees what was committed before, as an in-memory index would. nil for an
+    /// embedded store: `FaceLibrary` then keeps an in-memory index.
+    func sharedVectorSearch(embeddingModel: String, dimensions: Int) throws -> (any VectorSearching)?
 }
 
 /// The queries of a `FaceStore`, valid only inside the closure they are passed to.
@@ -177,4 +182,9 @@ extension FaceStoreTransaction {
 extension FaceStoreReading {
     /// Backends without a vector counter: indexes are always built from the store.
     public func vectorSourceVersion(embeddingModel: String) throws -> VectorSourceVersion? { nil }
+}
+
+extension FaceStore {
+    /// An embedded store: the library keeps the index in memory.
+    public func sharedVectorSearch(embeddingModel: String, dimensions: Int) throws -> (any VectorSearching)? { nil }
 }

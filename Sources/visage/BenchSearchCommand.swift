@@ -85,7 +85,7 @@ struct BenchSearchCommand: ParsableCommand {
             let exact = ExactVectorIndex(dimensions: dimensions, capacity: size, threads: threads)
             let build = try fill(exact, size: size, dimensions: dimensions)
             let resident = ResidentMemory.bytes() - before
-            let (latency, results) = time(exact, queryVectors)
+            let (latency, results) = try time(exact, queryVectors)
             exactResults = results
             printRow(size, "exact", build, nil, nil, latency, nil, rawBytes, resident)
         }
@@ -108,7 +108,7 @@ struct BenchSearchCommand: ParsableCommand {
             reloaded = try HNSWVectorIndex(loading: path, dimensions: dimensions, capacity: size, parameters: parameters)
         }
         let resident = ResidentMemory.bytes() - before
-        let (latency, results) = time(reloaded!, queryVectors)
+        let (latency, results) = try time(reloaded!, queryVectors)
         var hits = 0
         for (found, truth) in zip(results, exactResults) { hits += Set(found).intersection(truth).count }
         let recall = Double(hits) / Double(exactResults.reduce(0) { $0 + $1.count })
@@ -132,13 +132,13 @@ struct BenchSearchCommand: ParsableCommand {
         return seconds
     }
 
-    private func time(_ index: any VectorIndex, _ queryVectors: [[Float]]) -> (Latency, [[Int64]]) {
-        for query in queryVectors.prefix(3) { _ = index.search(query, k: k) }  // warm caches and threads
+    private func time(_ index: any VectorIndex, _ queryVectors: [[Float]]) throws -> (Latency, [[Int64]]) {
+        for query in queryVectors.prefix(3) { _ = try index.search(query, k: k) }  // warm caches and threads
         var latencies: [Double] = []
         var results: [[Int64]] = []
         for query in queryVectors {
             let start = DispatchTime.now().uptimeNanoseconds
-            let found = index.search(query, k: k)
+            let found = try index.search(query, k: k)
             latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             results.append(found.map(\.id))
         }

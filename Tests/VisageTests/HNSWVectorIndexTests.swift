@@ -45,7 +45,7 @@ import VisageStorage
         var random = SeededRandom(seed: 2)
         for _ in 0..<5 {
             let query = random.unitVector(24)
-            let found = index.search(query, k: 10)
+            let found = try index.search(query, k: 10)
             let expected = Array(VectorIndexTests.bruteForce(vectors, query).prefix(10))
             VectorIndexTests.expectSameRanking(found, expected)
             #expect(found.map(\.id) == expected.map(\.id))
@@ -65,9 +65,9 @@ import VisageStorage
         try index.upsert(id: 10, vector: replacement)
         expected[10] = replacement
         #expect(index.count == 300)
-        #expect(index.search(replacement, k: 1).first?.id == 10)
+        #expect(try index.search(replacement, k: 1).first?.id == 10)
         // The old vector no longer finds id 10 first.
-        #expect(index.search(vectors[10]!, k: 1).first?.id != 10)
+        #expect(try index.search(vectors[10]!, k: 1).first?.id != 10)
 
         for id: Int64 in [3, 10, 3 + 7 * 50] {
             index.remove(id: id)
@@ -77,20 +77,20 @@ import VisageStorage
         #expect(index.count == 297)
         #expect(!index.contains(id: 10))
         for id: Int64 in [3, 10, 3 + 7 * 50] {
-            #expect(!index.search(vectors[id]!, k: 20).map(\.id).contains(id))
+            #expect(try !index.search(vectors[id]!, k: 20).map(\.id).contains(id))
         }
         let query = random.unitVector(16)
-        #expect(index.search(query, k: 10).map(\.id) == VectorIndexTests.bruteForce(expected, query).prefix(10).map(\.id))
+        #expect(try index.search(query, k: 10).map(\.id) == VectorIndexTests.bruteForce(expected, query).prefix(10).map(\.id))
 
         // A removed id comes back with a new vector.
         try index.upsert(id: 10, vector: replacement)
-        #expect(index.count == 298 && index.search(replacement, k: 1).first?.id == 10)
+        #expect(try index.count == 298 && index.search(replacement, k: 1).first?.id == 10)
     }
 
     @Test func excludedIdsAreLeftOut() throws {
         let (index, vectors) = try Self.filled(count: 500, dimensions: 16, seed: 5)
         let query = vectors[3]!
-        let excluded = Set(index.search(query, k: 5).map(\.id).prefix(3))
+        let excluded = Set(try index.search(query, k: 5).map(\.id).prefix(3))
         let found = index.search(query, k: 5, excluding: excluded)
         #expect(found.count == 5)
         #expect(excluded.isDisjoint(with: found.map(\.id)))
@@ -118,15 +118,15 @@ import VisageStorage
         #expect(expected.count == 80)
         // Near-equal similarities may swap (SIMD and scalar sums round differently): compared as
         // rankings with a tolerance, and as sets.
-        let found = index.search(query, minSimilarity: 0.9, limit: 1_000)
+        let found = try index.search(query, minSimilarity: 0.9, limit: 1_000)
         VectorIndexTests.expectSameRanking(found, expected)
         #expect(Set(found.map(\.id)) == Set(expected.map(\.id)))
         #expect(found.allSatisfy { $0.similarity >= 0.9 })
-        VectorIndexTests.expectSameRanking(index.search(query, minSimilarity: 0.9, limit: 7), Array(expected.prefix(7)))
+        VectorIndexTests.expectSameRanking(try index.search(query, minSimilarity: 0.9, limit: 7), Array(expected.prefix(7)))
         let excluded = Set(found.prefix(4).map(\.id))
         let rest = index.search(query, minSimilarity: 0.9, limit: 1_000, excluding: excluded)
         #expect(rest.map(\.id) == Array(found.dropFirst(4).map(\.id)))
-        #expect(index.search(query, minSimilarity: 1.01, limit: 10).isEmpty)
+        #expect(try index.search(query, minSimilarity: 1.01, limit: 10).isEmpty)
     }
 
     @Test func equalSimilaritiesComeInIdOrder() throws {
@@ -135,9 +135,9 @@ import VisageStorage
         for id in 0..<Int64(100) { try index.upsert(id: id, vector: random.unitVector(8)) }
         let twin = random.unitVector(8)
         for id: Int64 in [500, 200, 300] { try index.upsert(id: id, vector: twin) }
-        let found = index.search(twin, k: 3)
+        let found = try index.search(twin, k: 3)
         #expect(found.map(\.id) == [200, 300, 500])
-        let all = index.search(random.unitVector(8), k: 50)
+        let all = try index.search(random.unitVector(8), k: 50)
         #expect(zip(all, all.dropFirst()).allSatisfy { $0.similarity > $1.similarity || ($0.similarity == $1.similarity && $0.id < $1.id) })
     }
 
@@ -145,8 +145,8 @@ import VisageStorage
         let (index, _) = try Self.filled(count: 50, dimensions: 8, seed: 8)
         let error = #expect(throws: VisageError.self) { try index.upsert(id: 1, vector: [1, 0, 0]) }
         #expect(error?.code == "embedding_dimension_mismatch")
-        #expect(index.search([1, 0, 0], k: 5).isEmpty)
-        #expect(index.search([1, 0, 0], minSimilarity: -1, limit: 5).isEmpty)
+        #expect(try index.search([1, 0, 0], k: 5).isEmpty)
+        #expect(try index.search([1, 0, 0], minSimilarity: -1, limit: 5).isEmpty)
         #expect(index.count == 50)
     }
 
@@ -175,7 +175,7 @@ import VisageStorage
         #expect(Double(index.tombstoneCount) <= 0.2 * 300)
         var random = SeededRandom(seed: 11)
         let query = random.unitVector(16)
-        #expect(index.search(query, k: 10).map(\.id) == VectorIndexTests.bruteForce(expected, query).prefix(10).map(\.id))
+        #expect(try index.search(query, k: 10).map(\.id) == VectorIndexTests.bruteForce(expected, query).prefix(10).map(\.id))
     }
 
     @Test func compactingBelowTheThresholdGoesBackToAScan() throws {
@@ -199,7 +199,7 @@ import VisageStorage
         for _ in 0..<queries {
             let query = random.unitVector(64)
             let truth = Set(VectorIndexTests.bruteForce(vectors, query).prefix(10).map(\.id))
-            hits += truth.intersection(index.search(query, k: 10).map(\.id)).count
+            hits += truth.intersection(try index.search(query, k: 10).map(\.id)).count
         }
         let recall = Double(hits) / Double(queries * 10)
         #expect(recall >= 0.95, "recall@10 \(recall)")
@@ -221,9 +221,9 @@ import VisageStorage
         var random = SeededRandom(seed: 16)
         for _ in 0..<3 {
             let query = random.unitVector(16)
-            #expect(loaded.search(query, k: 10).map(\.id) == index.search(query, k: 10).map(\.id))
+            #expect(try loaded.search(query, k: 10).map(\.id) == index.search(query, k: 10).map(\.id))
         }
-        #expect(loaded.search(vectors[3]!, k: 1).first?.id != 3)
+        #expect(try loaded.search(vectors[3]!, k: 1).first?.id != 3)
         // Stale, of another size or shape, or under another name: nothing.
         #expect(factory.savedIndex(name: "faces-test/model", dimensions: 16, version: .init(database: "db", generation: 43, count: 199)) == nil)
         #expect(factory.savedIndex(name: "faces-test/model", dimensions: 16, version: .init(database: "db", generation: 42, count: 200)) == nil)
@@ -300,7 +300,7 @@ import VisageStorage
         let second = try FaceLibrary(
             store: try SQLiteFaceStore(path: path), embeddingModel: FaceStoreTests.model, dimensions: 8, indexFactory: factory)
         #expect(factory.loaded == 1 && second.index.count == 30)
-        for face in saved.faces { #expect(second.index.search(face.embedding, k: 1).first?.id == face.id) }
+        for face in saved.faces { #expect(try second.index.search(face.embedding, k: 1).first?.id == face.id) }
 
         // Changed behind its back (another image, a deleted face): stale, so rebuilt from the store.
         let other = try FaceStoreTests.save(try SQLiteFaceStore(path: path), "other", [FaceStoreTests.face(x: 0, embedding: random.unitVector(8))])
@@ -311,8 +311,8 @@ import VisageStorage
         let third = try FaceLibrary(
             store: try SQLiteFaceStore(path: path), embeddingModel: FaceStoreTests.model, dimensions: 8, indexFactory: factory)
         #expect(factory.loaded == 1 && third.index.count == 30)
-        #expect(third.index.search(other.faces[0].embedding, k: 1).first?.id == other.faces[0].id)
-        #expect(third.index.search(saved.faces[0].embedding, k: 1).first?.id != saved.faces[0].id)
+        #expect(try third.index.search(other.faces[0].embedding, k: 1).first?.id == other.faces[0].id)
+        #expect(try third.index.search(saved.faces[0].embedding, k: 1).first?.id != saved.faces[0].id)
 
         // Saved at shutdown, read back at the next start.
         try third.saveIndex()
@@ -383,7 +383,7 @@ import VisageStorage
     /// face and with the exact scan make the same people.
     @Test func recognitionMakesTheSamePeopleAsTheExactScan() throws {
         let photos = FacesIdentity.identityOf.keys.sorted().prefix(12)
-        func people(_ factory: any VectorIndexFactory) throws -> ([[String]], any VectorIndex) {
+        func people(_ factory: any VectorIndexFactory) throws -> ([[String]], any VectorSearching) {
             let service = try RecognitionService(
                 analyzer: TestServices.analyzer, store: try SQLiteFaceStore.inMemory(), configuration: RecognitionConfiguration(),
                 indexFactory: factory)

@@ -205,7 +205,7 @@ struct TasksHTTPTests {
             }
             for id in ["face", "face_embedding"] {
                 #expect(results[id]?["status"] as? String == "error", "\(id)")
-                #expect((results[id]?["error_message"] as? String ?? "").contains("no face"), "\(id)")
+                #expect(try (results[id]?["error_message"] as? String ?? "").contains("no face"), "\(id)")
             }
         }
         #expect(models.counter.runs(of: .personDetector) == 1 && models.counter.runs(of: .faces) == 1)
@@ -339,9 +339,9 @@ struct TasksHTTPTests {
                 ]))
             #expect(status == .ok, "\(json)")
             let results = Support.results(json)
-            #expect((results["unknown"]?["error_message"] as? String ?? "").contains("unknown operation type 'embed_everything'"))
-            #expect((results["wrong_target"]?["error_message"] as? String ?? "").contains("prominent_person, prominent_face"))
-            #expect((results["wrong_context"]?["error_message"] as? String ?? "").contains("face_context 'somewhere'"))
+            #expect(try (results["unknown"]?["error_message"] as? String ?? "").contains("unknown operation type 'embed_everything'"))
+            #expect(try (results["wrong_target"]?["error_message"] as? String ?? "").contains("prominent_person, prominent_face"))
+            #expect(try (results["wrong_context"]?["error_message"] as? String ?? "").contains("face_context 'somewhere'"))
             for id in ["unknown", "wrong_target", "wrong_context"] { #expect(results[id]?["status"] as? String == "error") }
             #expect(results["no_params"]?["status"] as? String == "success")
         }

@@ -40,7 +40,7 @@ import VisageSearch
         var random = SeededRandom(seed: 99)
         for _ in 0..<3 {
             let query = random.unitVector(dimensions)
-            let found = index.search(query, k: 10)
+            let found = try index.search(query, k: 10)
             let expected = Array(Self.bruteForce(vectors, query).prefix(10))
             Self.expectSameRanking(found, expected)
             #expect(found.map(\.id) == expected.map(\.id))
@@ -60,7 +60,7 @@ import VisageSearch
     @Test func excludedIdsAreLeftOut() throws {
         let (index, vectors) = try Self.filled(count: 2_000, dimensions: 32, seed: 2)
         let query = vectors[3]!
-        let top = index.search(query, k: 5).map(\.id)
+        let top = try index.search(query, k: 5).map(\.id)
         let excluded = Set(top.prefix(3))
         let found = index.search(query, k: 5, excluding: excluded)
         #expect(found.map(\.id) == Self.bruteForce(vectors, query, excluding: excluded).prefix(5).map(\.id))
@@ -91,12 +91,12 @@ import VisageSearch
         }
         for _ in 0..<5 {
             let query = random.unitVector(48)
-            #expect(index.search(query, k: 8).map(\.id) == Self.bruteForce(expected, query).prefix(8).map(\.id))
+            #expect(try index.search(query, k: 8).map(\.id) == Self.bruteForce(expected, query).prefix(8).map(\.id))
         }
 
         // A removed id can come back.
         try index.upsert(id: 3, vector: vectors[3]!)
-        #expect(index.search(vectors[3]!, k: 1).first?.id == 3)
+        #expect(try index.search(vectors[3]!, k: 1).first?.id == 3)
         #expect(index.count == 298)
     }
 
@@ -107,33 +107,33 @@ import VisageSearch
         let expected = Self.bruteForce(vectors, query).filter { $0.similarity >= threshold }
         #expect(expected.count > 20, "the test needs a few matches")
 
-        let all = index.search(query, minSimilarity: threshold, limit: .max)
+        let all = try index.search(query, minSimilarity: threshold, limit: .max)
         #expect(Set(all.map(\.id)) == Set(expected.map(\.id)))
         #expect(all.allSatisfy { $0.similarity >= threshold })
         Self.expectSameRanking(all, expected)
 
-        let limited = index.search(query, minSimilarity: threshold, limit: 7)
+        let limited = try index.search(query, minSimilarity: threshold, limit: 7)
         #expect(limited.map(\.id) == Array(all.prefix(7)).map(\.id))
-        #expect(index.search(query, minSimilarity: 1.01, limit: 10).isEmpty)
+        #expect(try index.search(query, minSimilarity: 1.01, limit: 10).isEmpty)
     }
 
     @Test func tiesAreOrderedById() throws {
         let index = ExactVectorIndex(dimensions: 2)
         for id: Int64 in [9, 4, 7] { try index.upsert(id: id, vector: [1, 0]) }
         try index.upsert(id: 1, vector: [0, 1])
-        #expect(index.search([1, 0], k: 3).map(\.id) == [4, 7, 9])
-        #expect(index.search([1, 0], k: 2).map(\.id) == [4, 7])
+        #expect(try index.search([1, 0], k: 3).map(\.id) == [4, 7, 9])
+        #expect(try index.search([1, 0], k: 2).map(\.id) == [4, 7])
     }
 
     @Test func emptyIndexAndDegenerateQueries() throws {
         let index = ExactVectorIndex(dimensions: 8)
-        #expect(index.search([Float](repeating: 0.5, count: 8), k: 3).isEmpty)
+        #expect(try index.search([Float](repeating: 0.5, count: 8), k: 3).isEmpty)
         try index.upsert(id: 1, vector: [1, 0, 0, 0, 0, 0, 0, 0])
-        #expect(index.search([1, 0, 0, 0, 0, 0, 0, 0], k: 0).isEmpty)
-        #expect(index.search([1, 0, 0, 0, 0, 0, 0, 0], minSimilarity: 0, limit: 0).isEmpty)
-        #expect(index.search([1, 0, 0], k: 3).isEmpty, "a query of the wrong length matches nothing")
-        #expect(index.search([Float](repeating: .nan, count: 8), k: 3).isEmpty)
-        #expect(index.search([1, 0, 0, 0, 0, 0, 0, 0], k: 10).count == 1)
+        #expect(try index.search([1, 0, 0, 0, 0, 0, 0, 0], k: 0).isEmpty)
+        #expect(try index.search([1, 0, 0, 0, 0, 0, 0, 0], minSimilarity: 0, limit: 0).isEmpty)
+        #expect(try index.search([1, 0, 0], k: 3).isEmpty, "a query of the wrong length matches nothing")
+        #expect(try index.search([Float](repeating: .nan, count: 8), k: 3).isEmpty)
+        #expect(try index.search([1, 0, 0, 0, 0, 0, 0, 0], k: 10).count == 1)
     }
 
     @Test func wrongDimensionIsRefused() throws {
@@ -160,7 +160,7 @@ import VisageSearch
                 group.addTask {
                     for round in 0..<100 {
                         let id = stable[(reader * 100 + round) % stable.count]
-                        let found = index.search(vectors[id]!, k: 5)
+                        let found = try index.search(vectors[id]!, k: 5)
                         #expect(found.count == 5)
                         #expect(found.first?.id == id, "a stored vector is its own nearest neighbour")
                         #expect(zip(found, found.dropFirst()).allSatisfy { $0.similarity >= $1.similarity })

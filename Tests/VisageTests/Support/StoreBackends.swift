@@ -17,8 +17,8 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
     /// Every backend: the suites of the key, session, face-collection, image-embedding, reference
     /// and routing stores run on these.
     static let all: [StoreBackend] = [.sqlite, .postgres]
-    /// The backends with a recognition `FaceStore` (PostgreSQL's is still to come: issue 15).
-    static let withFaceStore: [StoreBackend] = [.sqlite]
+    /// The backends with a recognition `FaceStore`: all of them.
+    static let withFaceStore: [StoreBackend] = [.sqlite, .postgres]
 
     /// A SQLite file in a fresh temporary folder.
     static let sqlite = StoreBackend(name: "sqlite") {
@@ -42,7 +42,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
             open: {
                 let store = try PostgresStore(url: url)
                 return TestDatabase.Stores(
-                    faces: { throw VisageError(.storeFailed, "the PostgreSQL backend has no FaceStore yet") },
+                    faces: { PostgresFaceStore(store: store) },
                     collections: PostgresFaceCollections(store: store), keys: store, images: PostgresImageEmbeddings(store: store),
                     references: store, routing: store)
             },
