@@ -56,8 +56,8 @@ struct ClassifiersCommand: ParsableCommand {
                 guard let target = TaskTarget(rawValue: target), let faceContext = FaceContext(rawValue: faceContext) else {
                     throw ValidationError("--target or --face-context is not one of the names listed in --help")
                 }
-                let store = try data.openStore()
-                let recognition = try data.loadRecognition(store: store)
+                let store = try data.openRecordStores()
+                let recognition = try data.loadRecognition()
                 let models = try data.loadTaskModels(analyzer: recognition.analyzer)
                 for type in types {
                     if let why = models.unavailability(of: type) { throw VisageError(.modelPackNotInstalled, why) }
@@ -89,7 +89,7 @@ struct ClassifiersCommand: ParsableCommand {
 
         func run() throws {
             do {
-                print(ClassifierListPayload(try ClassifierLibrary(store: try data.openStore()).collections()).jsonLine())
+                print(ClassifierListPayload(try ClassifierLibrary(store: try data.openRecordStores()).collections()).jsonLine())
             } catch {
                 exitWithError(error)
             }

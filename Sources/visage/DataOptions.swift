@@ -37,31 +37,44 @@ struct DataOptions: ParsableArguments {
         ReviewTrash(folder: resolvedDataDirectory.appendingPathComponent("trash", isDirectory: true).path)
     }
 
-    /// `VISAGE_DATABASE_URL`: a `postgres://` URL puts the stores PostgreSQL has so far in that
-    /// database; unset, everything is in the data directory's SQLite file. Anything else is refused.
+    /// `VISAGE_DATABASE_URL`: a `postgres://` URL puts every store in that database
+    /// (`openLibrary()`); unset, everything is in the data directory's SQLite file. Anything else
+    /// is refused.
     static func databaseURL(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresURL? {
         guard let value = environment["VISAGE_DATABASE_URL"], !value.isEmpty else { return nil }
         return try PostgresURL(parsing: value)
     }
 
-    /// The store of API keys and web UI sessions: PostgreSQL's when `VISAGE_DATABASE_URL` names
-    /// one, else the data directory's database.
-    func openKeyStore() throws -> any KeyStore & SessionStore {
+    /// The people store alone (recognition, without the face database's and image embeddings'
+    /// indexes): PostgreSQL's or the data directory's.
+    func openFaceStore() throws -> any FaceStore {
+        if let url = try Self.databaseURL() { return PostgresFaceStore(store: try PostgresStore(url: url)) }
+        return try openStore()
+    }
+
+    /// The stores that both backends keep on the database alone, with no index in the process:
+    /// API keys, web UI sessions, references, routing and classifiers. For the commands that need
+    /// no more of the library.
+    func openRecordStores() throws -> any RecordStores {
         if let url = try Self.databaseURL() { return try PostgresStore(url: url) }
         return try openStore()
     }
 
-    /// The data directory's database (created with the directory on first use). Refused while
-    /// `VISAGE_DATABASE_URL` names PostgreSQL: its people, references and routing stores are
-    /// still to come (issue 15), and silently using a local file instead would split the library.
+    /// The store of API keys and web UI sessions, without the rest of the library.
+    func openKeyStore() throws -> any KeyStore & SessionStore {
+        try openRecordStores()
+    }
+
+    /// The data directory's SQLite database (created with the directory on first use), for the
+    /// tools that only work on one (benchmarks). Refused while `VISAGE_DATABASE_URL` names
+    /// PostgreSQL: silently using a local file instead would split the library.
     func openStore() throws -> SQLiteFaceStore {
         if let url = try Self.databaseURL() {
             throw VisageError(
                 .invalidConfiguration,
                 """
-                VISAGE_DATABASE_URL names PostgreSQL (\(url.redacted)), which holds only API keys, web UI sessions and \
-                face collections so far; this command needs the people store too. Unset VISAGE_DATABASE_URL to use the \
-                data directory's SQLite database
+                VISAGE_DATABASE_URL names PostgreSQL (\(url.redacted)), but this command works on the data directory's \
+                SQLite database only. Unset VISAGE_DATABASE_URL to use it
                 """)
         }
         let directory = resolvedDataDirectory
@@ -84,17 +97,7 @@ struct DataOptions: ParsableArguments {
         try VectorIndexConfiguration.factory(directory: vectorIndexDirectory)
     }
 
-    /// The face database over `store`, with its indexes from `vectorIndexFactory()`.
-    func openFaceCollections(store: SQLiteFaceStore) throws -> SQLiteFaceCollections {
-        try SQLiteFaceCollections(store: store, indexFactory: try vectorIndexFactory())
-    }
-
-    /// Seed 000's image embeddings in `store`, with indexes from the same factory.
-    func openImageEmbeddings(store: SQLiteFaceStore) throws -> SQLiteImageEmbeddings {
-        try SQLiteImageEmbeddings(store: store, indexFactory: try vectorIndexFactory())
-    }
-
-    /// The recognition service over `store` (default: the data directory's database).
+    /// The recognition service over `store` (default: the library's, `openFaceStore()`).
     func loadRecognition(threadsPerSession: Int = 1, store: (any FaceStore)? = nil) throws -> RecognitionService {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try recognitionConfiguration()
@@ -103,7 +106,7 @@ struct DataOptions: ParsableArguments {
             threadsPerSession: threadsPerSession)
         let analyzer = try settings.loadAnalyzer()
         return try RecognitionService(
-            analyzer: analyzer, store: try store ?? openStore(), configuration: configuration,
+            analyzer: analyzer, store: try store ?? openFaceStore(), configuration: configuration,
             indexFactory: try vectorIndexFactory())
     }
 

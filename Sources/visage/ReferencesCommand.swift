@@ -16,8 +16,8 @@ struct ReferenceTools {
     let decoder: ImageDecoder
 
     init(_ data: DataOptions) throws {
-        let store = try data.openStore()
-        recognition = try data.loadRecognition(store: store)
+        let store = try data.openRecordStores()
+        recognition = try data.loadRecognition()
         library = ReferenceLibrary(
             store: store, embeddingModel: recognition.embeddingModel, scale: ServerServices.toleranceScale(for: recognition))
         decoder = recognition.configuration.decoder
@@ -94,7 +94,7 @@ struct ReferencesCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let store = try data.openStore()
+                let store = try data.openRecordStores()
                 for reference in try store.references(personName: person, activeOnly: false) {
                     print(ReferencePayload(reference).jsonLine())
                 }
@@ -114,7 +114,7 @@ struct ReferencesCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let store = try data.openStore()
+                let store = try data.openRecordStores()
                 for id in ids {
                     guard try store.deleteReference(id: id, actor: "cli") else {
                         throw VisageError(.referenceNotFound, "there is no reference \(id)")

@@ -21,7 +21,7 @@ struct ReviewListCommand: ParsableCommand {
 
     func run() throws {
         do {
-            guard let review = try data.openStore().routingSettings().reviewPath else {
+            guard let review = try data.openRecordStores().routingSettings().reviewPath else {
                 throw VisageError(.routingNotConfigured, "set review_path first (PUT /api/settings/face-recognition)")
             }
             for item in ReviewQueue.items(in: review) { print(ReviewListLine(item).jsonLine()) }
@@ -72,7 +72,7 @@ struct ReviewEmptyTrashCommand: ParsableCommand {
         do {
             let emptied = try data.reviewTrash.empty(olderThanDays: olderThan)
             let detail = "{\"days\":[\(emptied.days.map { "\"\($0)\"" }.joined(separator: ","))],\"files\":\(emptied.files)}"
-            try data.openStore().appendMediaAudit(action: "review_empty_trash", actor: "cli", detailJSON: detail)
+            try data.openRecordStores().appendMediaAudit(action: "review_empty_trash", actor: "cli", detailJSON: detail)
             print(EmptiedLine(removedFiles: emptied.files, removedDays: emptied.days, trash: data.reviewTrash.folder).jsonLine())
         } catch {
             exitWithError(error)

@@ -15,7 +15,7 @@ struct RoutingTools {
 
     init(_ data: DataOptions) throws {
         let tools = try ReferenceTools(data)
-        let store = try data.openStore()
+        let store = try data.openRecordStores()
         router = MediaRouter(
             store: store, checker: MediaChecker(analyzer: tools.recognition.analyzer, library: tools.library),
             sampler: try VideoFrameSampler.fromEnvironment(), decoder: tools.decoder, maxSide: tools.recognition.configuration.maxSide,

@@ -63,12 +63,12 @@ struct ServeCommand: AsyncParsableCommand {
         let listenHost = host ?? environment["VISAGE_HOST"] ?? "127.0.0.1"
         // The store is opened before the port: without keys the API is open, which only a
         // loopback address (or the operator's explicit --insecure-no-auth) makes safe.
-        let store: SQLiteFaceStore, access: AccessControl
+        let library: LibraryStores, access: AccessControl
         do {
-            store = try data.openStore()
-            let keys = KeyService(store: store)
+            library = try data.openLibrary()
+            let keys = KeyService(store: library.keys)
             access = AccessControl(
-                keys: keys, sessions: SessionService(store: store, keys: keys), host: listenHost, insecureNoAuth: insecureNoAuth)
+                keys: keys, sessions: SessionService(store: library.keys, keys: keys), host: listenHost, insecureNoAuth: insecureNoAuth)
             if !LoopbackHost.isLoopback(listenHost), try !access.keys.keysExist() {
                 if !insecureNoAuth {
                     throw VisageError(
@@ -94,26 +94,24 @@ struct ServeCommand: AsyncParsableCommand {
             allowedOrigins: environment["ALLOWED_ORIGINS"], logger: logger)
         // The port answers at once (/health: loading, /ready: 503) while the models load and the
         // vector indexes are read from the database, on a thread of their own.
-        let data = data, startupLogger = logger
+        let data = data, startupLogger = logger, stores = library
         let settling = BackgroundTask()
         let indexes = IndexSaver()
         Thread.detachNewThread {
             do {
-                let recognition = try data.loadRecognition(store: store)
-                let collections = try data.openFaceCollections(store: store)
-                let faceDatabase = FaceDatabaseService(analyzer: recognition.analyzer, collections: collections)
+                let recognition = try data.loadRecognition(store: stores.faces)
+                let faceDatabase = FaceDatabaseService(analyzer: recognition.analyzer, collections: stores.collections)
                 startupLogger.info(
-                    "data in \(data.resolvedDataDirectory.path): \(recognition.indexedFaceCount) faces of \(recognition.embeddingModel); ready")
+                    "data in \(stores.location): \(recognition.indexedFaceCount) faces of \(recognition.embeddingModel); ready")
                 indexes.keep { try recognition.library.saveIndex() }
-                indexes.keep { try collections.saveIndexes() }
-                let imageEmbeddings = try data.openImageEmbeddings(store: store)
-                indexes.keep { try imageEmbeddings.saveIndexes() }
+                for save in stores.indexSavers { indexes.keep(save) }
                 let references = ReferenceLibrary(
-                    store: store, embeddingModel: recognition.embeddingModel,
+                    store: stores.references, embeddingModel: recognition.embeddingModel,
                     scale: ServerServices.toleranceScale(for: recognition))
                 let services = ServerServices(
                     recognition: recognition, faceDatabase: faceDatabase, references: references,
-                    routingStore: store, imageEmbeddings: imageEmbeddings, classifierStore: store, reviewTrash: data.reviewTrash,
+                    routingStore: stores.routing, imageEmbeddings: stores.images, classifierStore: stores.classifiers,
+                    reviewTrash: data.reviewTrash,
                     runtime: try OnnxRuntime.load(),
                     fetcher: fetcher, access: access, extraction: extraction, concurrentJobs: jobs,
                     maxQueued: queued, metrics: metrics, videoSampler: videoSampler,

@@ -6,55 +6,9 @@ import FoundationNetworking
 #endif
 
 /// `visage serve` killed with SIGKILL in the middle of a stream of recognise and face-database
-/// requests: after a restart on the same data directory every acknowledged face is there, and no
-/// image is half-written.
+/// requests: after a restart on the same library (data directory or PostgreSQL database) every
+/// acknowledged face is there, and no image is half-written.
 @Suite struct CrashSafetyTests {
-    /// A `visage serve` process on a local port.
-    final class Server: @unchecked Sendable {
-        let process = Process()
-        let port: Int
-
-        init(data: URL, environment: [String: String] = [:], arguments: [String] = []) throws {
-            port = Int.random(in: 20_000...40_000)
-            process.executableURL = CLI.executable
-            process.arguments =
-                [
-                    "serve", "--port", String(port), "--data", data.path, "--pack", "lite",
-                    "--model-dir", CLI.modelDirectory,
-                ] + arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "error"].merging(environment) { $1 }) { $1 }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-        }
-
-        func waitUntilHealthy() async throws {
-            for _ in 0..<240 {
-                if let (status, _) = try? await request("GET", "/ready"), status == 200 { return }
-                try await Task.sleep(for: .milliseconds(250))
-            }
-            throw CancellationError()
-        }
-
-        func request(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> (Int, [String: Any]) {
-            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-            request.httpMethod = method
-            request.timeoutInterval = 120
-            if let body {
-                request.httpBody = try JSONSerialization.data(withJSONObject: body)
-                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            }
-            let (data, response) = try await URLSession.shared.data(for: request)
-            let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)
-        }
-
-        func kill() {
-            Foundation.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
-
     /// Acknowledged image -> its face ids.
     actor Acknowledged {
         var faces: [String: Set<Int64>] = [:]
@@ -62,12 +16,22 @@ import FoundationNetworking
         var count: Int { faces.count }
     }
 
-    @Test func sigkillLosesNoAcknowledgedFace() async throws {
+    /// The library in the data directory's SQLite file, or in a PostgreSQL database.
+    @Test(arguments: ["sqlite", "postgres"]) func sigkillLosesNoAcknowledgedFace(backend: String) async throws {
         let data = TestServices.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: data) }
+        var environment: [String: String] = [:]
+        var dropDatabase: () -> Void = {}
+        defer { dropDatabase() }
+        if backend == "postgres" {
+            let (url, drop) = try TestPostgres.makeDatabase()
+            dropDatabase = drop
+            // The tests' server has no password, so the redacted URL is the whole URL.
+            environment["VISAGE_DATABASE_URL"] = url.redacted
+        }
         let root = CLI.testdata.appendingPathComponent("faces_identity")
         let photos = Array(FacesIdentity.identityOf.keys.sorted().prefix(40))
-        let server = try Server(data: data)
+        let server = try ServeProcess(data: data, environment: environment)
         try await server.waitUntilHealthy()
 
         let acknowledged = Acknowledged(), acknowledgedInDatabase = Acknowledged()
@@ -111,7 +75,7 @@ import FoundationNetworking
         let acked = await acknowledged.faces
         #expect(acked.count >= 8 && acked.count < photos.count, "the kill must land mid-stream")
 
-        let restarted = try Server(data: data)
+        let restarted = try ServeProcess(data: data, environment: environment)
         defer { restarted.kill() }
         try await restarted.waitUntilHealthy()
         var storedFaces = 0

@@ -43,8 +43,8 @@ import VisagePostgres
     }
 
     /// With `VISAGE_DATABASE_URL` naming PostgreSQL, `visage keys` keeps keys there (nothing in the
-    /// data directory); a command that needs the people store refuses rather than quietly using a
-    /// local file, and a malformed URL is refused with its reason.
+    /// data directory), as do the other commands; a tool that only works on SQLite refuses rather
+    /// than quietly using a local file, and a malformed URL is refused with its reason.
     @Test func keysLiveInPostgreSQLWhenTheURLNamesIt() throws {
         let (url, drop) = try TestPostgres.makeDatabase()
         defer { drop() }
@@ -59,8 +59,14 @@ import VisagePostgres
         #expect(try PostgresStore(url: url).key(id: id)?.name == "ci")
         #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("visage.sqlite").path))
 
-        let serve = CLI.run(["serve", "--port", "0", "--data", data.path, "--model-dir", CLI.modelDirectory], environment: environment, timeout: 60)
-        #expect(serve.status == 1 && serve.stderr.contains("[invalid_configuration]: VISAGE_DATABASE_URL names PostgreSQL"), "\(serve.stderr)")
+        // The rest of the library is there too: references, with none yet, and still no local file.
+        let references = CLI.run(["references", "list", "--data", data.path], environment: environment)
+        #expect(references.status == 0 && references.stdout.isEmpty, "\(references.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("visage.sqlite").path))
+        // A tool that only works on SQLite refuses rather than quietly using a local file.
+        let photo = CLI.testdata.appendingPathComponent("faces_identity/deepface/img1.jpg").path
+        let bench = CLI.run(["bench-library", "--data", data.path, photo], environment: environment, timeout: 60)
+        #expect(bench.status != 0 && bench.stderr.contains("invalid_configuration: VISAGE_DATABASE_URL names PostgreSQL"), "\(bench.stderr)")
         let malformed = CLI.run(["keys", "list", "--data", data.path], environment: ["VISAGE_DATABASE_URL": "postgres://localhost"])
         #expect(
             malformed.status != 0 && malformed.stderr.contains("[invalid_configuration]: VISAGE_DATABASE_URL: the URL names no user"),

@@ -125,7 +125,7 @@ import VisageRecognition
     @Test func serveRunsTheBackgroundPass() async throws {
         let data = TestServices.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: data) }
-        let server = try CrashSafetyTests.Server(data: data, environment: ["VISAGE_PEOPLE_SETTLE_SECONDS": "0.5"])
+        let server = try ServeProcess(data: data, environment: ["VISAGE_PEOPLE_SETTLE_SECONDS": "0.5"])
         defer { server.kill() }
         try await server.waitUntilHealthy()
         for (index, path) in Self.photos(of: "Barack_Obama").prefix(3).enumerated() {

@@ -60,7 +60,7 @@ import VisageCore
     @Test func aRealServerAnswers408NearTheDeadline() async throws {
         let data = TestServices.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: data) }
-        let server = try CrashSafetyTests.Server(data: data, environment: ["REQUEST_TIMEOUT": "1"], arguments: ["--workers", "1"])
+        let server = try ServeProcess(data: data, environment: ["REQUEST_TIMEOUT": "1"], arguments: ["--workers", "1"])
         defer { server.kill() }
         try await server.waitUntilHealthy()
         // A crowd of about thirty faces in a small file (110 kB): each takes the one worker a
