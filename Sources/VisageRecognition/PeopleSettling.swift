@@ -111,6 +111,16 @@ public final class PeopleActivity: Sendable {
         }
     }
 
+    /// Gives back the faces of a pass another process was already running: this process tries
+    /// again once that pass has had time to finish (it may not have seen these faces).
+    func deferPass(taken: Int, policy: SettlingPolicy) {
+        state.withLock { state in
+            state.running = false
+            state.pending += taken
+            state.nextAllowed = ContinuousClock.now + policy.checkInterval * 4
+        }
+    }
+
     func status(_ policy: SettlingPolicy) -> SettlingStatus {
         state.withLock {
             SettlingStatus(
@@ -131,12 +141,21 @@ extension RecognitionService {
         while !Task.isCancelled {
             try? await Task.sleep(for: policy.checkInterval)
             guard let taken = activity.beginPassIfDue(policy) else { continue }
+            // One process at a time settles a library that several share: two passes at once
+            // would only redo each other's work (and retry on each other's commits).
             let outcome = await withCheckedContinuation { continuation in
                 DispatchQueue.global(qos: .utility).async {
-                    continuation.resume(returning: Result { try self.recluster(trigger: .settling) })
+                    continuation.resume(
+                        returning: Result {
+                            try self.store.unlessRunningElsewhere("people-settling") { try self.recluster(trigger: .settling) }
+                        })
                 }
             }
-            activity.finishPass(taken: taken, outcome, policy: policy)
+            switch outcome {
+            case .success(.some(let summary)): activity.finishPass(taken: taken, .success(summary), policy: policy)
+            case .success(.none): activity.deferPass(taken: taken, policy: policy)
+            case .failure(let error): activity.finishPass(taken: taken, .failure(error), policy: policy)
+            }
         }
     }
 

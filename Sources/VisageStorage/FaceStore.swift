@@ -27,6 +27,10 @@ public protocol FaceStore: Sendable {
     /// transaction it sees what was committed before, as an in-memory index would. nil for an
     /// embedded store: `FaceLibrary` then keeps an in-memory index.
     func sharedVectorSearch(embeddingModel: String, dimensions: Int) throws -> (any VectorSearching)?
+    /// Runs `body` unless another process sharing the store is already running work called
+    /// `work` (nil then): for background work one process should do for all (settling people).
+    /// An embedded store has one process and always runs `body`.
+    func unlessRunningElsewhere<T>(_ work: String, _ body: () throws -> T) throws -> T?
 }
 
 /// The queries of a `FaceStore`, valid only inside the closure they are passed to.
@@ -187,4 +191,7 @@ extension FaceStoreReading {
 extension FaceStore {
     /// An embedded store: the library keeps the index in memory.
     public func sharedVectorSearch(embeddingModel: String, dimensions: Int) throws -> (any VectorSearching)? { nil }
+
+    /// An embedded store: this is the only process.
+    public func unlessRunningElsewhere<T>(_ work: String, _ body: () throws -> T) throws -> T? { try body() }
 }

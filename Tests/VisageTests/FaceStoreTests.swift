@@ -451,6 +451,23 @@ import VisageStorage
         #expect(try library.index.search(faces[0].embedding, k: 1).first?.id == saved.faces[0].id)
     }
 
+    /// Background work one process does for all: on PostgreSQL a second process skips it while
+    /// the first runs it (and runs it once the first is done); SQLite has a single process.
+    @Test(arguments: StoreBackend.withFaceStore) func backgroundWorkRunsInOneProcessAtATime(backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let first = try database.faces(), second = try database.faces()
+        let nested = try first.unlessRunningElsewhere("settling") {
+            (same: try second.unlessRunningElsewhere("settling") { 1 }, other: try second.unlessRunningElsewhere("indexing") { 2 })
+        }
+        #expect(nested?.same == (backend.name == "postgres" ? nil : 1))
+        #expect(nested?.other == 2)
+        #expect(try second.unlessRunningElsewhere("settling") { 3 } == 3)
+        struct Failed: Error {}
+        #expect(throws: Failed.self) { try first.unlessRunningElsewhere("settling") { throw Failed() } }
+        #expect(try second.unlessRunningElsewhere("settling") { 4 } == 4, "a failed run lets go")
+    }
+
     // MARK: Pieces
 
     @Test func matcherPairsTheBestOverlapFirst() {

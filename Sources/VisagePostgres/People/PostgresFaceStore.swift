@@ -38,6 +38,22 @@ public final class PostgresFaceStore: FaceStore {
         }
     }
 
+    /// Holds a session advisory lock named after `work` while `body` runs, on a connection of its
+    /// own; a process that finds it held skips the work. If the process dies, the lock goes with
+    /// its connection.
+    public func unlessRunningElsewhere<T>(_ work: String, _ body: () throws -> T) throws -> T? {
+        let key = "work/\(work)"
+        return try database.withSession { session in
+            let taken = try session.fetch("SELECT pg_try_advisory_lock(hashtextextended(\(key), 0))", as: Bool.self).first
+            guard taken == true else { return nil }
+            // Let go before a failure is thrown: closing the connection would too, but only once
+            // the server notices.
+            let result = Result { try body() }
+            try session.execute("SELECT pg_advisory_unlock(hashtextextended(\(key), 0))")
+            return try result.get()
+        }
+    }
+
     /// A server's files are not this process's to measure.
     public func diskUsage() -> Int64? { nil }
 
