@@ -50,8 +50,10 @@ import VisageStorage
 
     // MARK: Covers and similar clusters
 
-    @Test func faceInfoCoversAndSimilarClusters() async throws {
-        let services = try TestServices.make()
+    @Test(arguments: StoreBackend.withFaceStore) func faceInfoCoversAndSimilarClusters(backend: StoreBackend) async throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let services = try TestServices.make(stores: try database.open())
         let store = services.recognition.store
         let app = VisageApplication.build(services: services)
         try await app.test(.router) { client in
@@ -212,8 +214,10 @@ import VisageStorage
 
     // MARK: Search by photo
 
-    @Test func searchFindsTheSamePeopleAndStoresNothing() async throws {
-        let services = try TestServices.make()
+    @Test(arguments: StoreBackend.withFaceStore) func searchFindsTheSamePeopleAndStoresNothing(backend: StoreBackend) async throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let services = try TestServices.make(stores: try database.open())
         let app = VisageApplication.build(services: services)
         let photos = Self.photos(["Angelina_Jolie": 5, "Barack_Obama": 5])
         let stored = Array(photos.filter { $0.person == "Barack_Obama" }.prefix(4)) + photos.filter { $0.person == "Angelina_Jolie" }

@@ -36,11 +36,10 @@ import VisageStorage
         return snapshot
     }
 
-    @Test func decisionsSurviveReclusterAndRestart() async throws {
-        let directory = TestServices.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let databasePath = directory.appendingPathComponent("visage.sqlite").path
-        let app = VisageApplication.build(services: try TestServices.make(store: SQLiteFaceStore(path: databasePath)))
+    @Test(arguments: StoreBackend.withFaceStore) func decisionsSurviveReclusterAndRestart(backend: StoreBackend) async throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let app = VisageApplication.build(services: try TestServices.make(stores: try database.open()))
         let (before, faceOf): (Snapshot, [String: Int64]) = try await app.test(.router) { client in
             var faceOf: [String: Int64] = [:]  // image id -> its largest face
             for photo in Self.photos {
@@ -115,8 +114,8 @@ import VisageStorage
             return (after, faceOf)
         }
 
-        // Restart: a new service on the same file sees the same people.
-        let restarted = VisageApplication.build(services: try TestServices.make(store: SQLiteFaceStore(path: databasePath)))
+        // Restart: a new service on the same database sees the same people.
+        let restarted = VisageApplication.build(services: try TestServices.make(stores: try database.open()))
         try await restarted.test(.router) { client in
             let again = try await Self.snapshot(client)
             #expect(again == before)
@@ -133,8 +132,10 @@ import VisageStorage
         }
     }
 
-    @Test func suggestionsMergeDeleteAndCrops() async throws {
-        let app = VisageApplication.build(services: try TestServices.make())
+    @Test(arguments: StoreBackend.withFaceStore) func suggestionsMergeDeleteAndCrops(backend: StoreBackend) async throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let app = VisageApplication.build(services: try TestServices.make(stores: try database.open()))
         try await app.test(.router) { client in
             let obama = Self.photos.filter { $0.person == "Barack_Obama" }
             var faces: [Int64] = []

@@ -15,10 +15,12 @@ import VisageSQLite
     static let groupPhoto = testdata.appendingPathComponent("faces_group/face_recognition_obama_and_biden.jpg").path
     static let noFace = testdata.appendingPathComponent("clip_scenes/photoprism_face_testdata_nonface/14_cake_on_plate.jpg").path
 
-    @Test func referencesMatchTheirPersonAndNobodyElse() async throws {
+    @Test(arguments: StoreBackend.withFaceStore) func referencesMatchTheirPersonAndNobodyElse(backend: StoreBackend) async throws {
         let obama = Self.photos(of: "Barack_Obama"), angelina = Self.photos(of: "Angelina_Jolie")
-        let store = try SQLiteFaceStore.inMemory()
-        let app = VisageApplication.build(services: try TestServices.make(store: store))
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let stores = try database.open()
+        let app = VisageApplication.build(services: try TestServices.make(stores: stores))
         try await app.test(.router) { client in
             var ids: [Int64] = []
             for path in obama.prefix(3) {
@@ -71,7 +73,7 @@ import VisageSQLite
             let (again, error) = try await HTTPJSON.call(client, .delete, "/references/\(ids[0])")
             #expect(again == .notFound && (error["error"] as? [String: Any])?["code"] as? String == "reference_not_found")
         }
-        let audit = try store.mediaAudit(limit: 20).map(\.action)
+        let audit = try stores.references.mediaAudit(limit: 20).map(\.action)
         #expect(audit.filter { $0 == "reference_add" }.count == 3 && audit.filter { $0 == "reference_update" }.count == 3)
         #expect(audit.first == "reference_delete")
     }

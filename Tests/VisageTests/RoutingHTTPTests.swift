@@ -32,12 +32,14 @@ import VisageSQLite
         return target.path
     }
 
-    @Test func anInboxIsRoutedByItsFaces() async throws {
+    @Test(arguments: StoreBackend.withFaceStore) func anInboxIsRoutedByItsFaces(backend: StoreBackend) async throws {
         let folders = try Folders()
         defer { try? FileManager.default.removeItem(at: folders.root) }
         let obama = PeopleQualityTests.photos(of: "Barack_Obama"), angelina = PeopleQualityTests.photos(of: "Angelina_Jolie")
-        let store = try SQLiteFaceStore.inMemory()
-        let app = VisageApplication.build(services: try TestServices.make(store: store))
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let stores = try database.open()
+        let app = VisageApplication.build(services: try TestServices.make(stores: stores))
         try await app.test(.router) { client in
             let defaults = try await HTTPJSON.call(client, .get, "/api/settings/face-recognition").json
             #expect(defaults["enabled"] as? Bool == true && defaults["tolerance"] as? Double == 0.6 && defaults["review_path"] is NSNull)
@@ -104,7 +106,7 @@ import VisageSQLite
                 client, .post, "/media/route", ["file_path": folders.inbox.appendingPathComponent("gone.jpg").path])
             #expect(missing == .notFound)
         }
-        let actions = try store.mediaAudit(limit: 100).map(\.action)
+        let actions = try stores.references.mediaAudit(limit: 100).map(\.action)
         #expect(actions.filter { $0 == "route" }.count == 10 && actions.contains("route_duplicate") && actions.contains("settings_update"))
     }
 

@@ -56,20 +56,35 @@ enum TestServices {
         taskModels: TaskModels? = nil, imageEmbeddings: (any ImageEmbeddingStore)? = nil
     ) throws -> ServerServices {
         let store = try store ?? SQLiteFaceStore.inMemory()
-        let keyStore = keyStore ?? store
-        let keys = KeyService(store: keyStore)
+        let stores = TestDatabase.Stores(
+            faces: { store }, collections: try collections ?? SQLiteFaceCollections(store: store), keys: keyStore ?? store,
+            images: try imageEmbeddings ?? SQLiteImageEmbeddings(store: store), references: store, routing: store, classifiers: store)
+        return try make(
+            stores: stores, annotatedDirectory: annotatedDirectory, fetcher: fetcher, extraction: extraction,
+            concurrentJobs: concurrentJobs, maxQueued: maxQueued, settling: settling, reviewTrash: reviewTrash, taskModels: taskModels)
+    }
+
+    /// Services over one backend's stores (`StoreBackend`), as `visage serve` composes them.
+    static func make(
+        stores: TestDatabase.Stores, annotatedDirectory: URL? = nil, fetcher: ImageFetcher = fetcher,
+        extraction: ExtractionSettings = ExtractionSettings(),
+        concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
+        settling: SettlingPolicy = .off, reviewTrash: URL = temporaryDirectory().appendingPathComponent("trash"),
+        taskModels: TaskModels? = nil
+    ) throws -> ServerServices {
+        let keys = KeyService(store: stores.keys)
         let recognition = try RecognitionService(
-            analyzer: analyzer, store: store,
+            analyzer: analyzer, store: try stores.faces(),
             configuration: RecognitionConfiguration(annotatedImagesDirectory: annotatedDirectory, settling: settling))
-        let faceDatabase = FaceDatabaseService(analyzer: analyzer, collections: try collections ?? SQLiteFaceCollections(store: store))
+        let faceDatabase = FaceDatabaseService(analyzer: analyzer, collections: stores.collections)
         let references = ReferenceLibrary(
-            store: store, embeddingModel: analyzer.embeddingModelName, scale: ServerServices.toleranceScale(for: recognition))
+            store: stores.references, embeddingModel: analyzer.embeddingModelName, scale: ServerServices.toleranceScale(for: recognition))
         return ServerServices(
-            recognition: recognition, faceDatabase: faceDatabase, references: references, routingStore: store,
-            imageEmbeddings: try imageEmbeddings ?? SQLiteImageEmbeddings(store: store), classifierStore: store,
+            recognition: recognition, faceDatabase: faceDatabase, references: references, routingStore: stores.routing,
+            imageEmbeddings: stores.images, classifierStore: stores.classifiers,
             reviewTrash: ReviewTrash(folder: reviewTrash.path), runtime: runtime, fetcher: fetcher,
-            access: AccessControl(keys: keys, sessions: SessionService(store: keyStore, keys: keys), openWithoutKeys: true), extraction: extraction,
-            concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics, taskModels: taskModels)
+            access: AccessControl(keys: keys, sessions: SessionService(store: stores.keys, keys: keys), openWithoutKeys: true),
+            extraction: extraction, concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics, taskModels: taskModels)
     }
 
     /// A new empty directory under the system's temporary directory.
