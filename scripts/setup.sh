@@ -40,7 +40,7 @@ done
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # 1. System packages -------------------------------------------------------------------------
-packages=(libvips-dev libsqlite3-dev libhnswlib-dev ffmpeg pkg-config python3-pip fonts-dejavu-core)
+packages=(libvips-dev libsqlite3-dev libhnswlib-dev ffmpeg pkg-config python3-pip fonts-dejavu-core openssl)
 if [ "$with_browser" = 1 ]; then packages+=(chromium chromium-driver); fi
 missing=()
 for p in "${packages[@]}"; do

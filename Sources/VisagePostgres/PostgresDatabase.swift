@@ -18,11 +18,15 @@ public final class PostgresDatabase: @unchecked Sendable {
     private var closed = false
     /// Idle connections kept beyond this are closed when handed back.
     private let maxIdle: Int
+    /// The driver's settings, TLS context included: made once, so a bad certificate file fails
+    /// the start rather than each connection.
+    private let configuration: PostgresConnection.Configuration
 
     /// Connects once (so a wrong URL fails here, with its reason) and brings the schema up to date.
     public init(url: PostgresURL, maxIdle: Int = 8) throws {
         self.url = url
         self.maxIdle = maxIdle
+        configuration = try url.configuration()
         try PostgresSchema.migrate(self)
     }
 
@@ -89,7 +93,7 @@ public final class PostgresDatabase: @unchecked Sendable {
         }
         do {
             return try PostgresConnection.connect(
-                on: eventLoops.next(), configuration: url.configuration, id: 0, logger: logger
+                on: eventLoops.next(), configuration: configuration, id: 0, logger: logger
             ).wait()
         } catch {
             throw VisageError(.storeOpenFailed, "can't connect to PostgreSQL at \(url.redacted): \(PostgresErrors.describe(error))")

@@ -33,6 +33,7 @@ enum PostgresErrors {
         if let info = psql.serverInfo, let message = info[.message] {
             return "\(message) (SQLSTATE \(info[.sqlState] ?? "?"))"
         }
-        return "\(psql.code)"
+        // A refused TLS handshake or connection says why only in the underlying error.
+        return psql.underlying.map { "\(psql.code): \($0)" } ?? "\(psql.code)"
     }
 }

@@ -56,8 +56,10 @@ enum CLI {
         }
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 600) -> Result {
+    /// Runs `visage` (or `program`) with `arguments` and collects its output.
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 600, program: URL? = nil) -> Result {
         let process = Process()
+        let executable = program ?? executable
         process.executableURL = executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
