@@ -18,6 +18,9 @@ enum PostgresSchema {
         Migration(version: 3, name: "image-embeddings", statements: imageEmbeddings),
         Migration(version: 4, name: "reference-faces", statements: referenceFaces),
         Migration(version: 5, name: "media-routing", statements: mediaRouting),
+        // 6 and 7 are allocated to parallel work (issue 15); `migrate` applies any missing
+        // version in order, so a database at 8 takes 6 and 7 when they arrive.
+        Migration(version: 8, name: "jobs", statements: PostgresJobSchema.statements),
     ]
 
     /// Applies the missing migrations, each in its own transaction, under an advisory lock so

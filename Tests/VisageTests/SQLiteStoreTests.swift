@@ -38,7 +38,7 @@ import VisageStorage
                     try StoreSchema.migrator.appliedMigrations(db) == [
                         "v1", "v2-pinned-clusters", "v3-face-collections", "v4-api-keys", "v5-reference-faces", "v6-media-routing",
                         "v7-ui-sessions", "v8-face-cover-index", "v9-vector-generations", "v10-image-embeddings",
-                        "v11-classifiers",
+                        "v11-classifiers", "v12-jobs",
                     ])
                 // Covers come from the covering index, one seek per cluster, never from the face rows.
                 let plan = try Row.fetchAll(

@@ -15,7 +15,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     /// Every backend: the suites of the key, session, face-collection, image-embedding, reference
-    /// and routing stores run on these.
+    /// routing and job stores run on these.
     static let all: [StoreBackend] = [.sqlite, .postgres]
     /// The backends with a recognition `FaceStore` (PostgreSQL's is still to come: issue 15).
     static let withFaceStore: [StoreBackend] = [.sqlite]
@@ -30,7 +30,8 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
                 let store = try SQLiteFaceStore(path: path)
                 return TestDatabase.Stores(
                     faces: { store }, collections: try SQLiteFaceCollections(store: store), keys: store,
-                    images: try SQLiteImageEmbeddings(store: store), references: store, routing: store)
+                    images: try SQLiteImageEmbeddings(store: store), references: store, routing: store,
+                    jobs: SQLiteJobStore(store: store))
             },
             remove: { try? FileManager.default.removeItem(at: folder) })
     }
@@ -44,7 +45,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
                 return TestDatabase.Stores(
                     faces: { throw VisageError(.storeFailed, "the PostgreSQL backend has no FaceStore yet") },
                     collections: PostgresFaceCollections(store: store), keys: store, images: PostgresImageEmbeddings(store: store),
-                    references: store, routing: store)
+                    references: store, routing: store, jobs: PostgresJobStore(store: store))
             },
             remove: drop)
     }
@@ -59,6 +60,7 @@ struct TestDatabase {
         let images: any ImageEmbeddingStore
         let references: any ReferenceStore
         let routing: any RoutingStore
+        let jobs: any JobStore
     }
 
     let open: () throws -> Stores
@@ -70,4 +72,5 @@ struct TestDatabase {
     func images() throws -> any ImageEmbeddingStore { try open().images }
     func references() throws -> any ReferenceStore { try open().references }
     func routing() throws -> any RoutingStore { try open().routing }
+    func jobs() throws -> any JobStore { try open().jobs }
 }

@@ -53,7 +53,7 @@ enum TestServices {
         extraction: ExtractionSettings = ExtractionSettings(),
         concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
         settling: SettlingPolicy = .off, reviewTrash: URL = temporaryDirectory().appendingPathComponent("trash"),
-        taskModels: TaskModels? = nil, imageEmbeddings: (any ImageEmbeddingStore)? = nil
+        taskModels: TaskModels? = nil, imageEmbeddings: (any ImageEmbeddingStore)? = nil, jobs: (any JobStore)? = nil
     ) throws -> ServerServices {
         let store = try store ?? SQLiteFaceStore.inMemory()
         let keyStore = keyStore ?? store
@@ -69,7 +69,8 @@ enum TestServices {
             imageEmbeddings: try imageEmbeddings ?? SQLiteImageEmbeddings(store: store), classifierStore: store,
             reviewTrash: ReviewTrash(folder: reviewTrash.path), runtime: runtime, fetcher: fetcher,
             access: AccessControl(keys: keys, sessions: SessionService(store: keyStore, keys: keys), openWithoutKeys: true), extraction: extraction,
-            concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics, taskModels: taskModels)
+            concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics, taskModels: taskModels
+        ).withJobQueue(jobs ?? SQLiteJobStore(store: store))
     }
 
     /// A new empty directory under the system's temporary directory.
