@@ -20,7 +20,7 @@ enum JobSchema {
                     progress_done INTEGER NOT NULL CHECK (progress_done >= 0),
                     progress_total INTEGER CHECK (progress_total >= 0 AND progress_done <= progress_total),
                     last_error TEXT,
-                    result TEXT CHECK (json_valid(result)),
+                    result TEXT CHECK (result IS NULL OR json_valid(result)),
                     created_at DATETIME NOT NULL,
                     updated_at DATETIME NOT NULL CHECK (updated_at >= created_at),
                     finished_at DATETIME CHECK (finished_at >= created_at),

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 import VisageCore
+import VisageInput
 import VisageJobs
 import VisageSQLite
 import VisageStorage
