@@ -24,10 +24,13 @@ public struct RouteMediaHandler: JobHandler {
                 let outcome = try router.route(file, actor: "job:\(context.job.id)")
                 if outcome.duplicate {
                     result.duplicates += 1
-                } else if outcome.check?.hasMatch == true {
-                    result.matched += 1
-                } else {
+                } else if let check = outcome.check {
+                    if check.hasMatch { result.matched += 1 } else { result.toReview += 1 }
+                } else if outcome.analysisError != nil {
                     result.toReview += 1
+                } else {
+                    // Face recognition is off: the file went to the destination unchecked.
+                    result.unchecked += 1
                 }
             } catch let error where SkippedItem.isItemFault(error) {
                 result.skippedCount += 1
@@ -44,12 +47,14 @@ public struct RouteResult: Codable, Sendable, Equatable {
     public var files: Int
     public var matched = 0
     public var toReview = 0
+    /// Moved to the destination without a check (face recognition off).
+    public var unchecked = 0
     public var duplicates = 0
     public var skippedCount = 0
     public var skipped: [SkippedItem] = []
 
     enum CodingKeys: String, CodingKey {
-        case files, matched, duplicates, skipped
+        case files, matched, unchecked, duplicates, skipped
         case toReview = "to_review", skippedCount = "skipped_count"
     }
 
