@@ -48,4 +48,16 @@ import VisageSQLite
         #expect(worker.status == 1)
         #expect(worker.stderr.contains("[invalid_configuration]") && worker.stderr.contains("visage serve"), "\(worker.stderr)")
     }
+
+    @Test func serveRefusesABadJobWorkerCount() throws {
+        let data = TestServices.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: data) }
+        for value in ["-1", "65", "two"] {
+            let serve = CLI.run(
+                ["serve", "--port", "0", "--data", data.path, "--model-dir", CLI.modelDirectory], environment: ["VISAGE_JOB_WORKERS": value],
+                timeout: 60)
+            #expect(serve.status == 1 && serve.stderr.contains("[invalid_configuration]"), "\(value): \(serve.stderr)")
+            #expect(serve.stderr.contains("VISAGE_JOB_WORKERS"), "\(value): \(serve.stderr)")
+        }
+    }
 }
