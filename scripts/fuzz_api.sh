@@ -71,7 +71,7 @@ model_dir=${VISAGE_MODEL_DIR:-$("$bin" models list 2>/dev/null | sed -n 's/^Mode
 if [ -z "${VISAGE_CAPTION_MODEL:-}" ] && [ ! -d "${model_dir:-/nonexistent}/vit-gpt2-image-captioning" ]; then
   export VISAGE_CAPTION_MODEL=$work/models/captioner
 fi
-key=$("$bin" keys create --name fuzz-api --scope faces:read faces:write facedb:read facedb:write classifiers:read classifiers:write extract review admin metrics \
+key=$("$bin" keys create --name fuzz-api --scope faces:read faces:write facedb:read facedb:write classifiers:read classifiers:write jobs:read jobs:write extract review admin metrics \
   | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')
 
 "$bin" serve --host 127.0.0.1 --port 0 >"$out/server.log" 2>&1 &

@@ -29,6 +29,10 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static let classifiersRead = Scope("classifiers:read")
     /// Train a collection classifier (a new version) and delete one.
     public static let classifiersWrite = Scope("classifiers:write")
+    /// Issue 15's job queue: list jobs and follow their progress.
+    public static let jobsRead = Scope("jobs:read")
+    /// Submit bulk jobs (ingest a folder or URLs, route media, reindex) and cancel them.
+    public static let jobsWrite = Scope("jobs:write")
     /// Seed 003: reference faces, checking media against them, and the review queue.
     public static let review = Scope("review")
     /// Keys, and whole-library jobs (recluster; reindex and settings when served).
@@ -39,7 +43,8 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Every scope, in the order documentation lists them.
     public static let all: [Scope] = [
-        facesRead, facesWrite, facedbRead, facedbWrite, classifiersRead, classifiersWrite, extract, review, admin, metrics,
+        facesRead, facesWrite, facedbRead, facedbWrite, classifiersRead, classifiersWrite, jobsRead, jobsWrite, extract, review, admin,
+        metrics,
     ]
 
     /// The scope named `text`; `invalid_scope` if there is none.
@@ -57,6 +62,7 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
         case .facesWrite: [self, .facesRead]
         case .facedbWrite: [self, .facedbRead]
         case .classifiersWrite: [self, .classifiersRead]
+        case .jobsWrite: [self, .jobsRead]
         default: [self]
         }
     }

@@ -146,6 +146,20 @@ extension ErrorCode {
     /// A training example names an `image_id` with no stored embedding of the classifier's types.
     public static let imageNotEncoded = ErrorCode("image_not_encoded", 400)
 
+    // MARK: Job queue (issue 15)
+
+    /// No job has that id.
+    public static let jobNotFound = ErrorCode("job_not_found", 404)
+    /// `kind` names no job this server runs.
+    public static let unknownJobKind = ErrorCode("unknown_job_kind", 400)
+    /// The job's payload is not what its kind takes (a missing field, a relative path, too many URLs).
+    public static let invalidJobPayload = ErrorCode("invalid_job_payload", 400)
+    /// The job is done, dead or cancelled already.
+    public static let jobNotCancellable = ErrorCode("job_not_cancellable", 409)
+    /// A worker's lease on a job was taken over (the lease expired and the job was claimed again,
+    /// or it was cancelled): the worker stops.
+    public static let jobLeaseLost = ErrorCode("job_lease_lost", 409)
+
     // MARK: Access (API keys)
 
     /// No key, or one that is unknown, revoked or malformed; the response carries
@@ -205,6 +219,7 @@ extension ErrorCode {
         tooManyImages, requestTimeout,
         faceNotDetected, referenceNotFound, invalidSettings, routingNotConfigured, routingFailed,
         classifierNotFound, tooFewExamples, imageNotEncoded,
+        jobNotFound, unknownJobKind, invalidJobPayload, jobNotCancellable, jobLeaseLost,
         unauthorized, forbiddenScope, csrfFailed, invalidScope, keyNotFound,
         notFound, methodNotAllowed, httpError, invalidJson, invalidRequest, invalidMultipart, textTooLong, invalidCharacters,
         requestTooLarge, modelsNotReady, modelNotInstalled, serverBusy, internalError,

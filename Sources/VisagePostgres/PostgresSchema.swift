@@ -20,6 +20,7 @@ enum PostgresSchema {
         Migration(version: 5, name: "media-routing", statements: mediaRouting),
         Migration(version: 6, name: "people", statements: people),
         Migration(version: 7, name: "classifiers", statements: classifiers),
+        Migration(version: 8, name: "jobs", statements: PostgresJobSchema.statements),
     ]
 
     /// Applies the missing migrations, each in its own transaction, under an advisory lock so

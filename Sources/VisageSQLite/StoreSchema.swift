@@ -16,6 +16,7 @@ enum StoreSchema {
         migrator.registerMigration("v9-vector-generations", migrate: addVectorGenerations)
         migrator.registerMigration("v10-image-embeddings", migrate: addImageEmbeddings)
         migrator.registerMigration("v11-classifiers", migrate: addClassifiers)
+        migrator.registerMigration("v12-jobs", migrate: JobSchema.addJobs)
         return migrator
     }
 

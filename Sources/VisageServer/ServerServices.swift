@@ -7,6 +7,7 @@ import VisageImageSearch
 import VisageImaging
 import VisageInference
 import VisageInput
+import VisageJobs
 import VisageRecognition
 import VisageReferences
 import VisageRouting
@@ -49,6 +50,8 @@ public struct ServerServices: Sendable {
     public let imageSearch: ImageSearchService
     /// Issue 14's collection classifiers.
     public let classifiers: ClassifierLibrary
+    /// Issue 15's job queue (`/jobs`); nil until `withJobQueue` gives one.
+    public private(set) var jobs: JobQueue?
     let executor: BlockingExecutor
     let images: ImageLoader
     let concurrentJobs: Int
@@ -105,6 +108,22 @@ public struct ServerServices: Sendable {
         images = ImageLoader(
             fetcher: fetcher, decoder: recognition.configuration.decoder,
             maxSide: recognition.configuration.maxSide, maxRequestBytes: extraction.maxRequestBytes)
+    }
+
+    /// These services with a job queue over `store`: `/jobs` checks folders against the same
+    /// input roots as every other path.
+    public func withJobQueue(_ store: any JobStore) -> ServerServices {
+        var services = self
+        services.jobs = JobQueue(store: store, rules: JobPayloadRules(pathRoots: fetcher.policy.pathRoots))
+        return services
+    }
+
+    /// The handlers of every job kind, over these services (what a worker of this server runs).
+    public var jobHandlers: JobHandlers {
+        JobHandlers([
+            IngestFolderHandler(recognition: recognition), IngestURLsHandler(recognition: recognition, fetcher: fetcher),
+            RouteMediaHandler(router: mediaRouter), ReindexHandler(recognition: recognition),
+        ])
     }
 
     // MARK: Feature routes

@@ -16,6 +16,7 @@ struct LibraryStores: Sendable {
     let references: any ReferenceStore
     let routing: any RoutingStore
     let classifiers: any ClassifierStore
+    let jobs: any JobStore
     /// Where the library is, for logs (a PostgreSQL URL without its password).
     let location: String
     /// Save the in-memory vector indexes (SQLite's face collections and image embeddings) at
@@ -28,7 +29,7 @@ struct LibraryStores: Sendable {
         return LibraryStores(
             faces: PostgresFaceStore(store: store), collections: PostgresFaceCollections(store: store), keys: store,
             images: PostgresImageEmbeddings(store: store), references: store, routing: store, classifiers: store,
-            location: url.redacted, indexSavers: [])
+            jobs: PostgresJobStore(store: store), location: url.redacted, indexSavers: [])
     }
 
     /// The stores in one SQLite file, their in-memory indexes from `indexFactory`.
@@ -37,7 +38,7 @@ struct LibraryStores: Sendable {
         let images = try SQLiteImageEmbeddings(store: store, indexFactory: indexFactory)
         return LibraryStores(
             faces: store, collections: collections, keys: store, images: images, references: store, routing: store,
-            classifiers: store, location: location,
+            classifiers: store, jobs: SQLiteJobStore(store: store), location: location,
             indexSavers: [{ try collections.saveIndexes() }, { try images.saveIndexes() }])
     }
 }

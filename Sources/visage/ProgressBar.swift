@@ -19,6 +19,20 @@ final class ProgressBar: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         done += 1
+        draw()
+    }
+
+    /// Moves the bar to `done` of the total (a job's progress read from the queue).
+    func advance(to done: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard done != self.done else { return }
+        self.done = min(max(0, done), total)
+        draw()
+    }
+
+    /// Draws the bar at most every 0.1 s, and always at the end. Called under `lock`.
+    private func draw() {
         guard enabled, done == total || Date().timeIntervalSince(lastDraw) > 0.1 else { return }
         lastDraw = Date()
         let elapsed = Date().timeIntervalSince(start)

@@ -60,6 +60,8 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             exitWithError(error)
         }
+        let jobWorkers: JobWorkerThreads
+        do { jobWorkers = try JobWorkerThreads(environment) } catch { exitWithError(error) }
         let listenHost = host ?? environment["VISAGE_HOST"] ?? "127.0.0.1"
         // The store is opened before the port: without keys the API is open, which only a
         // loopback address (or the operator's explicit --insecure-no-auth) makes safe.
@@ -123,7 +125,7 @@ struct ServeCommand: AsyncParsableCommand {
                         "routing journal: \(recovery.completed.count) moves completed, \(recovery.rolledBack.count) rolled back, \(recovery.missing.count) files missing"
                     )
                 }
-                startup.finish(with: services)
+                startup.finish(with: jobWorkers.serve(services, store: stores.jobs, logger: startupLogger))
                 // People are re-examined in the background after bursts of new faces.
                 settling.start { await recognition.settlePeople() }
             } catch {
@@ -133,6 +135,7 @@ struct ServeCommand: AsyncParsableCommand {
         // runService handles SIGINT/SIGTERM: stops accepting, finishes in-flight requests, exits.
         try await app.runService()
         settling.cancel()
+        jobWorkers.stop()
         // The graphs go next to the database, so the next start reads them instead of building.
         indexes.saveAll(logger: logger)
         try await fetcher.shutdown()

@@ -10,6 +10,6 @@ struct Visage: AsyncParsableCommand {
             ModelsCommand.self, KeysCommand.self, ReferencesCommand.self, ClassifiersCommand.self, CheckCommand.self, RouteCommand.self,
             WatchCommand.self,
             ReviewCommand.self, BenchCommand.self, BenchSearchCommand.self, BenchFaceDatabaseCommand.self, BenchPeopleCommand.self,
-            BenchRoutingCommand.self, BenchLibraryCommand.self, BenchTasksCommand.self,
+            BenchRoutingCommand.self, BenchLibraryCommand.self, BenchTasksCommand.self, JobsCommand.self, WorkerCommand.self,
         ])
 }

@@ -19,7 +19,7 @@ import VisagePostgres
             """
             DO $$ BEGIN
                 IF (SELECT array_agg(version || ' ' || name ORDER BY version) FROM schema_migrations) IS DISTINCT FROM
-                   ARRAY['1 api-keys-and-sessions', '2 face-collections', '3 image-embeddings', '4 reference-faces', '5 media-routing']
+                   ARRAY['1 api-keys-and-sessions', '2 face-collections', '3 image-embeddings', '4 reference-faces', '5 media-routing', '8 jobs']
                 THEN RAISE EXCEPTION 'unexpected migrations'; END IF;
             END $$
             """)
@@ -49,6 +49,42 @@ import VisagePostgres
             "INSERT INTO routing_setting (key, value, updated_at) VALUES ('k2', '{enabled', now())",
             "INSERT INTO routing_setting (key, value, updated_at) VALUES ('', '{}', now())",
             "INSERT INTO routed_file VALUES ('\(Self.hash.uppercased())', '/a', '/b', true, NULL, now())",
+        ]
+        for statement in refused {
+            #expect(throws: TestPostgres.StartError.self, "\(statement)") { try TestPostgres.psql(url, statement) }
+        }
+    }
+
+    /// Migration 8's job queue: a lease exactly while running, attempts within the maximum,
+    /// progress within its total, a result exactly when done, an error on every retry.
+    @Test func jobRowsKeepTheirInvariants() throws {
+        let (url, drop) = try TestPostgres.makeDatabase()
+        defer { drop() }
+        _ = try PostgresStore(url: url)
+        let job = """
+            INSERT INTO job (kind, payload, state, attempts, max_attempts, run_after, lease_owner, lease_expires_at, progress_done,
+                progress_total, last_error, result, created_at, updated_at, finished_at)
+            """
+        let t = "'2026-01-01Z'"
+        let valid = [
+            "\(job) VALUES ('reindex', '{}', 'queued', 0, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'running', 1, 5, \(t), 'w', \(t), 2, 3, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'retry', 1, 5, \(t), NULL, NULL, 0, NULL, 'boom', NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'done', 1, 5, \(t), NULL, NULL, 3, 3, NULL, '{}', \(t), \(t), \(t))",
+        ]
+        for statement in valid { try TestPostgres.psql(url, statement) }
+        let refused = [
+            "\(job) VALUES ('Reindex', '{}', 'queued', 0, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', 'x', 'queued', 0, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'lost', 0, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'queued', -1, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'queued', 6, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'queued', 0, 5, \(t), 'w', \(t), 0, NULL, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'running', 1, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'running', 1, 5, \(t), 'w', \(t), 4, 3, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'retry', 1, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'done', 1, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), \(t))",
+            "\(job) VALUES ('reindex', '{}', 'done', 1, 5, \(t), NULL, NULL, 0, NULL, NULL, '{}', \(t), \(t), NULL)",
         ]
         for statement in refused {
             #expect(throws: TestPostgres.StartError.self, "\(statement)") { try TestPostgres.psql(url, statement) }

@@ -38,7 +38,7 @@ import VisageStorage
                     try StoreSchema.migrator.appliedMigrations(db) == [
                         "v1", "v2-pinned-clusters", "v3-face-collections", "v4-api-keys", "v5-reference-faces", "v6-media-routing",
                         "v7-ui-sessions", "v8-face-cover-index", "v9-vector-generations", "v10-image-embeddings",
-                        "v11-classifiers",
+                        "v11-classifiers", "v12-jobs",
                     ])
                 // Covers come from the covering index, one seek per cluster, never from the face rows.
                 let plan = try Row.fetchAll(
@@ -76,6 +76,36 @@ import VisageStorage
             #expect(throws: DatabaseError.self, "\(bad)") { try store.writer.write { try $0.execute(sql: bad) } }
         }
         #expect(try store.reference(id: id)?.personName == "Ada")
+    }
+
+    /// `v12-jobs`, as PostgreSQL's migration 8: a lease exactly while running, attempts within
+    /// the maximum, progress within its total, a result exactly when done, an error on a retry.
+    @Test func jobRowsKeepTheirInvariants() throws {
+        let store = try SQLiteFaceStore.inMemory()
+        let job = """
+            INSERT INTO job (kind, payload, state, attempts, max_attempts, run_after, lease_owner, lease_expires_at, progress_done,
+                progress_total, last_error, result, created_at, updated_at, finished_at)
+            """
+        let t = "'2026-01-01 00:00:00.000'"
+        for valid in [
+            "\(job) VALUES ('reindex', '{}', 'queued', 0, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'running', 1, 5, \(t), 'w', \(t), 2, 3, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'done', 1, 5, \(t), NULL, NULL, 3, 3, NULL, '{}', \(t), \(t), \(t))",
+        ] {
+            try store.writer.write { try $0.execute(sql: valid) }
+        }
+        for bad in [
+            "\(job) VALUES ('Reindex', '{}', 'queued', 0, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', 'x', 'queued', 0, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'lost', 0, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'queued', 6, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'queued', 0, 5, \(t), 'w', \(t), 0, NULL, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'running', 1, 5, \(t), 'w', \(t), 4, 3, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'retry', 1, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), NULL)",
+            "\(job) VALUES ('reindex', '{}', 'done', 1, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), \(t))",
+        ] {
+            #expect(throws: DatabaseError.self, "\(bad)") { try store.writer.write { try $0.execute(sql: bad) } }
+        }
     }
 
     @Test func unopenableFileIsAVisageError() throws {

@@ -97,6 +97,12 @@ enum RouteScopes {
         // Where files go on the server's disks: the operator's decision.
         "PUT /api/settings/face-recognition": .scope(.admin),
 
+        // Issue 15's job queue: submitting bulk work (ingest, route, reindex) changes the library.
+        "POST /jobs": .scope(.jobsWrite),
+        "DELETE /jobs/{job_id}": .scope(.jobsWrite),
+        "GET /jobs": .scope(.jobsRead),
+        "GET /jobs/{job_id}": .scope(.jobsRead),
+
         "POST /keys": .scope(.admin),
         "GET /keys": .scope(.admin),
         // The server's size, load and configuration: the operator's page.

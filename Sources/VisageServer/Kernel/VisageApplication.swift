@@ -49,6 +49,7 @@ public enum VisageApplication {
             router.mount(services.captionRoutes, access: access)
             router.mount(services.analyzeRoutes, access: access)
             router.mount(services.classifierRoutes, access: access)
+            router.mount(JobRoutes(queue: services.jobs), access: access)
             router.mount(services.keyRoutes, access: access)
             router.mount(services.metricsRoutes, access: access)
             router.mount(SessionRoutes(access: access), access: access)

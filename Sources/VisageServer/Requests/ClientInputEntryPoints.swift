@@ -50,6 +50,7 @@ package enum ClientInputEntryPoints {
         _ = try? decodeJSON(MergeBody.self, buffer)
         _ = try? decodeJSON(SplitBody.self, buffer)
         _ = try? decodeJSON(RejectSuggestionBody.self, buffer)
+        _ = try? SubmitJobBody.parse(body)
         if let key = try? decodeJSON(CreateKeyBody.self, buffer) {
             _ = try? Set<Scope>(parsing: key.scopes)
             _ = try? TextField.name(key.name)

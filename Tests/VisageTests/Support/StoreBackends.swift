@@ -15,7 +15,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     /// Every backend: the suites of the key, session, face-collection, image-embedding, reference
-    /// and routing stores run on these.
+    /// routing and job stores run on these.
     static let all: [StoreBackend] = [.sqlite, .postgres]
     /// The backends with a recognition `FaceStore`: all of them.
     static let withFaceStore: [StoreBackend] = [.sqlite, .postgres]
@@ -30,7 +30,8 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
                 let store = try SQLiteFaceStore(path: path)
                 return TestDatabase.Stores(
                     faces: { store }, collections: try SQLiteFaceCollections(store: store), keys: store,
-                    images: try SQLiteImageEmbeddings(store: store), references: store, routing: store, classifiers: store)
+                    images: try SQLiteImageEmbeddings(store: store), references: store, routing: store, classifiers: store,
+                    jobs: SQLiteJobStore(store: store))
             },
             remove: { try? FileManager.default.removeItem(at: folder) })
     }
@@ -44,7 +45,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
                 return TestDatabase.Stores(
                     faces: { PostgresFaceStore(store: store) },
                     collections: PostgresFaceCollections(store: store), keys: store, images: PostgresImageEmbeddings(store: store),
-                    references: store, routing: store, classifiers: store)
+                    references: store, routing: store, classifiers: store, jobs: PostgresJobStore(store: store))
             },
             remove: drop)
     }
@@ -60,6 +61,7 @@ struct TestDatabase {
         let references: any ReferenceStore
         let routing: any RoutingStore
         let classifiers: any ClassifierStore
+        let jobs: any JobStore
     }
 
     let open: () throws -> Stores
@@ -72,4 +74,5 @@ struct TestDatabase {
     func references() throws -> any ReferenceStore { try open().references }
     func routing() throws -> any RoutingStore { try open().routing }
     func classifiers() throws -> any ClassifierStore { try open().classifiers }
+    func jobs() throws -> any JobStore { try open().jobs }
 }

@@ -53,12 +53,13 @@ enum TestServices {
         extraction: ExtractionSettings = ExtractionSettings(),
         concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
         settling: SettlingPolicy = .off, reviewTrash: URL = temporaryDirectory().appendingPathComponent("trash"),
-        taskModels: TaskModels? = nil, imageEmbeddings: (any ImageEmbeddingStore)? = nil
+        taskModels: TaskModels? = nil, imageEmbeddings: (any ImageEmbeddingStore)? = nil, jobs: (any JobStore)? = nil
     ) throws -> ServerServices {
         let store = try store ?? SQLiteFaceStore.inMemory()
         let stores = TestDatabase.Stores(
             faces: { store }, collections: try collections ?? SQLiteFaceCollections(store: store), keys: keyStore ?? store,
-            images: try imageEmbeddings ?? SQLiteImageEmbeddings(store: store), references: store, routing: store, classifiers: store)
+            images: try imageEmbeddings ?? SQLiteImageEmbeddings(store: store), references: store, routing: store, classifiers: store,
+            jobs: jobs ?? SQLiteJobStore(store: store))
         return try make(
             stores: stores, annotatedDirectory: annotatedDirectory, fetcher: fetcher, extraction: extraction,
             concurrentJobs: concurrentJobs, maxQueued: maxQueued, settling: settling, reviewTrash: reviewTrash, taskModels: taskModels)
@@ -84,7 +85,8 @@ enum TestServices {
             imageEmbeddings: stores.images, classifierStore: stores.classifiers,
             reviewTrash: ReviewTrash(folder: reviewTrash.path), runtime: runtime, fetcher: fetcher,
             access: AccessControl(keys: keys, sessions: SessionService(store: stores.keys, keys: keys), openWithoutKeys: true),
-            extraction: extraction, concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics, taskModels: taskModels)
+            extraction: extraction, concurrentJobs: concurrentJobs, maxQueued: maxQueued, metrics: metrics, taskModels: taskModels
+        ).withJobQueue(stores.jobs)
     }
 
     /// A new empty directory under the system's temporary directory.
