@@ -18,6 +18,7 @@ enum PostgresSchema {
         Migration(version: 3, name: "image-embeddings", statements: imageEmbeddings),
         Migration(version: 4, name: "reference-faces", statements: referenceFaces),
         Migration(version: 5, name: "media-routing", statements: mediaRouting),
+        Migration(version: 7, name: "classifiers", statements: classifiers),
     ]
 
     /// Applies the missing migrations, each in its own transaction, under an advisory lock so

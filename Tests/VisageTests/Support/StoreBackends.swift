@@ -14,8 +14,8 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    /// Every backend: the suites of the key, session, face-collection, image-embedding, reference
-    /// and routing stores run on these.
+    /// Every backend: the suites of the key, session, face-collection, image-embedding, reference,
+    /// routing and classifier stores run on these.
     static let all: [StoreBackend] = [.sqlite, .postgres]
     /// The backends with a recognition `FaceStore` (PostgreSQL's is still to come: issue 15).
     static let withFaceStore: [StoreBackend] = [.sqlite]
@@ -30,7 +30,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
                 let store = try SQLiteFaceStore(path: path)
                 return TestDatabase.Stores(
                     faces: { store }, collections: try SQLiteFaceCollections(store: store), keys: store,
-                    images: try SQLiteImageEmbeddings(store: store), references: store, routing: store)
+                    images: try SQLiteImageEmbeddings(store: store), references: store, routing: store, classifiers: store)
             },
             remove: { try? FileManager.default.removeItem(at: folder) })
     }
@@ -44,7 +44,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
                 return TestDatabase.Stores(
                     faces: { throw VisageError(.storeFailed, "the PostgreSQL backend has no FaceStore yet") },
                     collections: PostgresFaceCollections(store: store), keys: store, images: PostgresImageEmbeddings(store: store),
-                    references: store, routing: store)
+                    references: store, routing: store, classifiers: store)
             },
             remove: drop)
     }
@@ -59,6 +59,7 @@ struct TestDatabase {
         let images: any ImageEmbeddingStore
         let references: any ReferenceStore
         let routing: any RoutingStore
+        let classifiers: any ClassifierStore
     }
 
     let open: () throws -> Stores
@@ -70,4 +71,5 @@ struct TestDatabase {
     func images() throws -> any ImageEmbeddingStore { try open().images }
     func references() throws -> any ReferenceStore { try open().references }
     func routing() throws -> any RoutingStore { try open().routing }
+    func classifiers() throws -> any ClassifierStore { try open().classifiers }
 }
