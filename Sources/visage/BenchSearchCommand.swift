@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import VisageANN
+import VisagePostgres
 import VisageSearch
 
 /// Times nearest-neighbour search at photo-library scale: the exact scan and the HNSW index on
@@ -47,8 +48,17 @@ struct BenchSearchCommand: ParsableCommand {
     @Option(help: "HNSW candidates per insert.")
     var efConstruction: Int = HNSWParameters().efConstruction
 
-    @Flag(help: "Measure the exact scan only (the figures before the ANN index).")
+    @Flag(help: "Measure the exact scan only (the figures before the ANN index); with --postgres, the exact scan and pgvector.")
     var exactOnly = false
+
+    @Option(help: "Also load the vectors into a new database on this PostgreSQL server (postgres://...) and search them with pgvector.")
+    var postgres: String?
+
+    @Option(help: "maintenance_work_mem for the pgvector index build (pgvector builds in memory while the graph fits).")
+    var pgMaintenanceWorkMem = "2GB"
+
+    @Option(help: "Parallel workers helping the pgvector index build (default: --threads - 1).")
+    var pgParallelWorkers: Int?
 
     func validate() throws {
         guard dimensions.allSatisfy({ $0 > 0 }), queries > 0, k > 0, threads > 0, count.allSatisfy({ $0 > 0 }) else {
@@ -56,6 +66,12 @@ struct BenchSearchCommand: ParsableCommand {
         }
         guard efSearch >= 1, m >= 2, efConstruction >= 1 else {
             throw ValidationError("--ef-search, --m and --ef-construction must be positive (--m at least 2)")
+        }
+        if let postgres {
+            do { _ = try PostgresURL(parsing: postgres) } catch { throw ValidationError("--postgres: \(error)") }
+        }
+        guard (pgParallelWorkers ?? 0) >= 0, !pgMaintenanceWorkMem.isEmpty else {
+            throw ValidationError("--pg-parallel-workers can't be negative, --pg-maintenance-work-mem can't be empty")
         }
     }
 
@@ -80,14 +96,20 @@ struct BenchSearchCommand: ParsableCommand {
 
         // Each index is released before the next is built, so resident memory is its own.
         var exactResults: [[Int64]] = []
+        let exactLatency: Latency
         do {
             let before = ResidentMemory.bytes()
             let exact = ExactVectorIndex(dimensions: dimensions, capacity: size, threads: threads)
             let build = try fill(exact, size: size, dimensions: dimensions)
             let resident = ResidentMemory.bytes() - before
             let (latency, results) = try time(exact, queryVectors)
-            exactResults = results
+            (exactResults, exactLatency) = (results, latency)
             printRow(size, "exact", build, nil, nil, latency, nil, rawBytes, resident)
+        }
+        if let postgres {
+            try measurePostgres(
+                server: try PostgresURL(parsing: postgres), size: size, dimensions: dimensions, queries: queryVectors,
+                exact: (exactResults, exactLatency))
         }
         guard !exactOnly else { return }
 
@@ -109,10 +131,7 @@ struct BenchSearchCommand: ParsableCommand {
         }
         let resident = ResidentMemory.bytes() - before
         let (latency, results) = try time(reloaded!, queryVectors)
-        var hits = 0
-        for (found, truth) in zip(results, exactResults) { hits += Set(found).intersection(truth).count }
-        let recall = Double(hits) / Double(exactResults.reduce(0) { $0 + $1.count })
-        printRow(size, "hnsw", buildSeconds, saveSeconds, reloadSeconds, latency, recall, rawBytes, resident)
+        printRow(size, "hnsw", buildSeconds, saveSeconds, reloadSeconds, latency, Self.recall(results, exactResults), rawBytes, resident)
     }
 
     /// Upserts `size` vectors; only the index's time is counted, not making the vectors.
@@ -130,6 +149,13 @@ struct BenchSearchCommand: ParsableCommand {
             }
         }
         return seconds
+    }
+
+    /// The share of the exact neighbours found.
+    static func recall(_ results: [[Int64]], _ exact: [[Int64]]) -> Double {
+        var hits = 0
+        for (found, truth) in zip(results, exact) { hits += Set(found).intersection(truth).count }
+        return Double(hits) / Double(max(1, exact.reduce(0) { $0 + $1.count }))
     }
 
     private func time(_ index: any VectorIndex, _ queryVectors: [[Float]]) throws -> (Latency, [[Int64]]) {
@@ -162,7 +188,7 @@ struct BenchSearchCommand: ParsableCommand {
                 + String(format: "  %7.0f  %12.0f  %5.2f", raw / 1e6, resident / 1e6, resident / raw))
     }
 
-    private static func seconds(_ body: () throws -> Void) rethrows -> Double {
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
         try body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -171,7 +197,7 @@ struct BenchSearchCommand: ParsableCommand {
 
 /// The benchmark's vectors, the same for every index of a run (same seed), made in batches.
 /// Queries come from the same distribution but are never inserted: new photos of known people.
-private struct VectorStream {
+struct VectorStream {
     let distribution: BenchSearchCommand.Distribution
     let dimensions: Int
     private var random: VectorSource

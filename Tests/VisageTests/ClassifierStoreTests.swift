@@ -8,9 +8,10 @@ import VisageTasks
 
 @testable import VisageSQLite
 
-/// `ClassifierStore` on SQLite: versions numbered per collection and never reused, one
-/// transaction per run that prunes by the caller's rule, weights read back bit for bit, the
-/// table's CHECKs, and `ClassifierLibrary`'s ten best with the serving one first.
+/// `ClassifierStore` on every backend: versions numbered per collection and never reused, one
+/// transaction per run that prunes by the caller's rule, weights read back bit for bit, and
+/// `ClassifierLibrary`'s ten best with the serving one first; SQLite's CHECKs (PostgreSQL's are in
+/// `PostgresSchemaTests`), and PostgreSQL's numbering when two processes train one collection at once.
 @Suite struct ClassifierStoreTests {
     static func version(_ collection: Int64, precision: Double, weights: [Float] = [0.5, -1.25, 3]) -> StoredClassifierVersion {
         StoredClassifierVersion(
@@ -21,8 +22,10 @@ import VisageTasks
             macroPrecision: precision, createdAt: Date())
     }
 
-    @Test func versionsAreNumberedPrunedAndReadBack() throws {
-        let store = try SQLiteFaceStore.inMemory()
+    @Test(arguments: StoreBackend.all) func versionsAreNumberedPrunedAndReadBack(_ backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let store = try database.classifiers()
         let keepTwo: @Sendable ([ClassifierStanding]) -> [Int] = { standings in
             ClassifierVersioning.discarded(standings.map { .init(version: $0.version, macroPrecision: $0.macroPrecision) }, keep: 2)
         }
@@ -51,11 +54,14 @@ import VisageTasks
         #expect(try store.classifierVersions(collectionID: 7).isEmpty)
         #expect(try store.deleteClassifier(collectionID: 7) == 0)
         #expect(try store.classifierCollectionCount() == 1)
+        #expect(try database.classifiers().classifierVersions(collectionID: nil).map(\.version) == [1], "kept across a reopen")
     }
 
     /// A failing rule rolls the whole run back: no version, no counter step.
-    @Test func aRunIsOneTransaction() throws {
-        let store = try SQLiteFaceStore.inMemory()
+    @Test(arguments: StoreBackend.all) func aRunIsOneTransaction(_ backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let store = try database.classifiers()
         _ = try store.addClassifierVersion(Self.version(1, precision: 0.5)) { _ in [] }
         // Deleting a version that does not exist is harmless; an invalid row is not.
         #expect(throws: (any Error).self) {
@@ -90,9 +96,10 @@ import VisageTasks
     }
 
     /// The library over the store: twelve runs keep ten, the best serves, the worst are gone.
-    @Test func theLibraryKeepsTheTenBestAndServesTheBest() throws {
-        let store = try SQLiteFaceStore.inMemory()
-        let library = ClassifierLibrary(store: store)
+    @Test(arguments: StoreBackend.all) func theLibraryKeepsTheTenBestAndServesTheBest(_ backend: StoreBackend) throws {
+        let database = try backend.makeDatabase()
+        defer { database.remove() }
+        let library = ClassifierLibrary(store: try database.classifiers())
         #expect(try library.isEmpty())
         #expect(throws: VisageError.self) { try library.serving(5) }
         var random = SeededRandom(seed: 9)
@@ -122,4 +129,38 @@ import VisageTasks
         let gone = try #require(throws: VisageError.self) { try library.collection(5) }
         #expect(gone.errorCode == .classifierNotFound)
     }
+
+    /// Two processes (stores with connections of their own) training one collection at once:
+    /// every run gets its own number, the numbers run 1...n without a gap, and pruning by
+    /// either keeps the collection's rule.
+    @Test func racingRunsOnPostgreSQLNeverShareAVersion() throws {
+        let database = try StoreBackend.postgres.makeDatabase()
+        defer { database.remove() }
+        let stores = try (0..<2).map { _ in try database.classifiers() }
+        let numbers = Numbers()
+        DispatchQueue.concurrentPerform(iterations: 16) { index in
+            let precision = Double(index % 8) / 8
+            let keepFive: @Sendable ([ClassifierStanding]) -> [Int] = {
+                ClassifierVersioning.discarded($0.map { .init(version: $0.version, macroPrecision: $0.macroPrecision) }, keep: 5)
+            }
+            do {
+                numbers.append(try stores[index % 2].addClassifierVersion(Self.version(11, precision: precision), discard: keepFive).stored.version)
+            } catch {
+                numbers.append(-1)
+            }
+        }
+        #expect(numbers.sorted == Array(1...16))
+        #expect(try stores[0].classifierVersions(collectionID: 11).count == 5)
+        #expect(try stores[1].addClassifierVersion(Self.version(11, precision: 0.5)) { _ in [] }.stored.version == 17)
+    }
+}
+
+/// The version numbers the racing runs got, collected across threads.
+private final class Numbers: @unchecked Sendable {
+    // @unchecked: `values` is only touched under `lock`.
+    private let lock = NSLock()
+    private var values: [Int] = []
+
+    func append(_ value: Int) { lock.withLock { values.append(value) } }
+    var sorted: [Int] { lock.withLock { values.sorted() } }
 }

@@ -19,7 +19,8 @@ import VisagePostgres
             """
             DO $$ BEGIN
                 IF (SELECT array_agg(version || ' ' || name ORDER BY version) FROM schema_migrations) IS DISTINCT FROM
-                   ARRAY['1 api-keys-and-sessions', '2 face-collections', '3 image-embeddings', '4 reference-faces', '5 media-routing', '8 jobs']
+                   ARRAY['1 api-keys-and-sessions', '2 face-collections', '3 image-embeddings', '4 reference-faces', '5 media-routing',
+                         '6 people', '7 classifiers', '8 jobs']
                 THEN RAISE EXCEPTION 'unexpected migrations'; END IF;
             END $$
             """)
@@ -85,6 +86,54 @@ import VisagePostgres
             "\(job) VALUES ('reindex', '{}', 'retry', 1, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), NULL)",
             "\(job) VALUES ('reindex', '{}', 'done', 1, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), \(t))",
             "\(job) VALUES ('reindex', '{}', 'done', 1, 5, \(t), NULL, NULL, 0, NULL, NULL, '{}', \(t), \(t), NULL)",
+        ]
+        for statement in refused {
+            #expect(throws: TestPostgres.StartError.self, "\(statement)") { try TestPostgres.psql(url, statement) }
+        }
+    }
+
+    /// Classifier versions: as SQLite's `ClassifierStoreTests` checks its own, each refusal one
+    /// column away from the valid row.
+    @Test func classifierRowsKeepTheirInvariants() throws {
+        let (url, drop) = try TestPostgres.makeDatabase()
+        defer { drop() }
+        _ = try PostgresStore(url: url)
+        let version =
+            "INSERT INTO classifier_version (collection_id, version, embedding_types, dimensions, weights, bias, threshold, "
+            + "regularization, held_out_fraction, seed, training_positives, training_negatives, true_positives, false_positives, "
+            + "true_negatives, false_negatives, macro_precision, created_at) VALUES"
+        func row(
+            collection: String = "3", number: String = "9", types: String = "'{face}'", dimensions: String = "'{1}'",
+            weights: String = "'{1.5}'", threshold: String = "0.5", regularization: String = "0.01", heldOut: String = "0.2",
+            counts: String = "2, 2, 1, 0, 1, 0", precision: String = "1"
+        ) -> String {
+            "\(version) (\(collection), \(number), \(types), \(dimensions), \(weights), 0, \(threshold), \(regularization), "
+                + "\(heldOut), -1, \(counts), \(precision), now())"
+        }
+        try TestPostgres.psql(url, "INSERT INTO classifier_collection VALUES (3, 2)")
+        try TestPostgres.psql(url, row(number: "1"))
+        try TestPostgres.psql(url, row(number: "2", types: "'{clip,face}'", dimensions: "'{1,2}'", weights: "'{1,-2,3}'"))
+
+        let refused = [
+            "INSERT INTO classifier_collection VALUES (-1, 1)",
+            "INSERT INTO classifier_collection VALUES (4, 0)",
+            row(number: "0"),
+            row(number: "1"),  // taken
+            row(collection: "4", number: "1"),  // no counter row
+            row(types: "'{}'", dimensions: "'{}'"),
+            row(types: "'{{face}}'"),
+            row(types: "'{face,NULL}'", dimensions: "'{1,1}'"),
+            row(dimensions: "'{1,2}'"),
+            row(dimensions: "'{NULL}'"),
+            row(weights: "'{}'"),
+            row(weights: "'{1,NULL}'"),
+            row(threshold: "1.5"),
+            row(regularization: "0"),
+            row(heldOut: "1"),
+            row(counts: "-1, 2, 1, 0, 1, 0"),
+            row(counts: "2, 2, 0, 0, 1, 0"),  // no held-out positive
+            row(counts: "2, 2, 1, 0, 0, 0"),  // no held-out negative
+            row(precision: "1.01"),
         ]
         for statement in refused {
             #expect(throws: TestPostgres.StartError.self, "\(statement)") { try TestPostgres.psql(url, statement) }

@@ -14,8 +14,8 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    /// Every backend: the suites of the key, session, face-collection, image-embedding, reference
-    /// routing and job stores run on these.
+    /// Every backend: the suites of the key, session, face-collection, image-embedding, reference,
+    /// routing, classifier and job stores run on these.
     static let all: [StoreBackend] = [.sqlite, .postgres]
     /// The backends with a recognition `FaceStore`: all of them.
     static let withFaceStore: [StoreBackend] = [.sqlite, .postgres]
