@@ -21,9 +21,10 @@ public final class ReviewQueue: Sendable {
     public let trash: ReviewTrash
     private let moveLock = Mutex(())
 
-    public init(store: any RoutingStore, inspector: ReviewInspector, intake: ReferenceIntake, trash: ReviewTrash) {
+    /// `lease`: this process's owner of moves, shared with its router.
+    public init(store: any RoutingStore, inspector: ReviewInspector, intake: ReferenceIntake, trash: ReviewTrash, lease: RoutingLease) {
         self.store = store
-        mover = JournaledMover(store: store)
+        mover = JournaledMover(store: store, lease: lease)
         self.inspector = inspector
         self.intake = intake
         self.trash = trash
