@@ -70,7 +70,7 @@ public final class MediaRouter: Sendable {
         try Self.requireRegularFile(source, shown: path)
         // Being moved by another request or process: refused before the analysis, not after.
         if try store.unfinishedMoves().contains(where: { $0.source == source }) { throw RoutingOwnershipErrors.inProgress(path) }
-        let digest = try FileDigest.of(URL(fileURLWithPath: source))
+        let digest = try Self.digest(source, shown: path)
         if let earlier = try store.routedFile(contentHash: digest.sha256) {
             try Self.requireStillThere(source, shown: path)
             return try duplicate(source, of: earlier, actor: actor)
@@ -145,6 +145,17 @@ public final class MediaRouter: Sendable {
         try store.appendMediaAudit(
             action: "route_duplicate", actor: actor, detailJSON: Self.detail(["source": source, "duplicate_of": earlier.routedTo]))
         return RouteOutcome(duplicate: true, duplicateOf: earlier.routedTo)
+    }
+
+    /// The file's SHA-256 and size; `image_not_found` when it went meanwhile (another request or
+    /// process routed it), `image_unreadable` when it can't be read.
+    static func digest(_ source: String, shown: String) throws -> FileDigest {
+        do {
+            return try FileDigest.of(URL(fileURLWithPath: source))
+        } catch {
+            try requireStillThere(source, shown: shown)
+            throw VisageError(.imageUnreadable, "\(shown) could not be read: \(error.localizedDescription)")
+        }
     }
 
     /// `image_not_found` for a file routed away by another request or process since it was read.

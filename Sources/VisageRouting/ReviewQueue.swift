@@ -144,7 +144,7 @@ public final class ReviewQueue: Sendable {
     private func move(
         _ source: String, into folder: String, reason: String, action: String, actor: String?, extra: [String: String] = [:]
     ) throws -> String {
-        let digest = try FileDigest.of(URL(fileURLWithPath: source))
+        let digest = try MediaRouter.digest(source, shown: source)
         return try moveLock.withLock { _ in
             // Moved meanwhile by another request: the first one wins.
             guard FileManager.default.fileExists(atPath: source) else {
