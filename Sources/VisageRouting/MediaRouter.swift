@@ -72,6 +72,7 @@ public final class MediaRouter: Sendable {
         if try store.unfinishedMoves().contains(where: { $0.source == source }) { throw RoutingOwnershipErrors.inProgress(path) }
         let digest = try Self.digest(source, shown: path)
         if let earlier = try store.routedFile(contentHash: digest.sha256) {
+            // Looked for after the record, as below: it may be this very file, routed meanwhile.
             try Self.requireStillThere(source, shown: path)
             return try duplicate(source, of: earlier, actor: actor)
         }
@@ -94,11 +95,14 @@ public final class MediaRouter: Sendable {
         let reason = !settings.enabled ? "unchecked" : (hasMatch ? "match" : "no_match")
         let person = outcome.check?.personName
         let moved = try moveLock.withLock { _ -> MoveResult in
-            // The same file moved meanwhile by another request or process: nothing is left to route
-            // (and it is not a duplicate of itself).
+            // The same content routed meanwhile: from another file (this copy is a duplicate), or this
+            // very file by another request or process (nothing is left to route). A move removes
+            // its source before its record is written, so the file is looked for after the record.
+            if let earlier = try store.routedFile(contentHash: digest.sha256) {
+                try Self.requireStillThere(source, shown: path)
+                return .duplicate(of: earlier)
+            }
             try Self.requireStillThere(source, shown: path)
-            // The same content routed meanwhile from another file: this copy is a duplicate.
-            if let earlier = try store.routedFile(contentHash: digest.sha256) { return .duplicate(of: earlier) }
             return .moved(
                 to: try mover.move(
                     source, digest: digest, into: target, reason: reason,

@@ -101,10 +101,14 @@ import VisageStorage
         for (index, store) in processes.enumerated() { try Routing.register(store, "p\(index)") }
         Thread.sleep(forTimeInterval: 1.2)
         let claims = Mutex<[Int64: [String]]>([:])
+        let rendezvous = Rendezvous()
         DispatchQueue.concurrentPerform(iterations: processes.count) { index in
             let owner = "p\(index)"
             do {
-                for move in try processes[index].orphanedMoves() {
+                // Both have read every orphan before either claims one, so each move is raced for.
+                let orphans = try processes[index].orphanedMoves()
+                rendezvous.meet(index)
+                for move in orphans {
                     guard try processes[index].claimMove(move.id, from: move.owner, to: owner) else { continue }
                     claims.withLock { $0[move.id, default: []].append(owner) }
                 }
@@ -117,5 +121,16 @@ import VisageStorage
         let owners = Dictionary(uniqueKeysWithValues: try processes[1].unfinishedMoves().map { ($0.id, $0.owner) })
         #expect(claimed.allSatisfy { owners[$0.key] == $0.value.first })
         #expect(try processes[0].orphanedMoves().isEmpty)
+    }
+}
+
+/// Two threads wait for each other here: each arrives, then goes on once the other has.
+final class Rendezvous: Sendable {
+    private let arrived = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
+
+    /// `party`: 0 or 1.
+    func meet(_ party: Int) {
+        arrived[party].signal()
+        arrived[1 - party].wait()
     }
 }

@@ -140,7 +140,9 @@ import VisageVideo
         for mover in movers { try mover.lease.start() }
         Thread.sleep(forTimeInterval: 1.2)
         let recoveries = Mutex<[JournaledMover.Recovery]>([])
+        let rendezvous = Rendezvous()
         DispatchQueue.concurrentPerform(iterations: movers.count) { index in
+            rendezvous.meet(index)
             do {
                 let recovery = try movers[index].recover()
                 recoveries.withLock { $0.append(recovery) }
@@ -186,8 +188,11 @@ import VisageVideo
         let settled = watchers.indices.map { watchers[$0].settledFiles() }
         #expect(settled.allSatisfy { $0.count == files.count })
         let moved = Mutex<[String]>([]), skipped = Mutex(0)
+        let rendezvous = Rendezvous()
         DispatchQueue.concurrentPerform(iterations: routers.count) { index in
             for path in settled[index] {
+                // Both routers start on each file at the same moment.
+                rendezvous.meet(index)
                 do {
                     let outcome = try routers[index].route(path, actor: "watcher-\(index)")
                     #expect(!outcome.duplicate, "\(path) is no duplicate of itself")
