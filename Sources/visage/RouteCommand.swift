@@ -121,9 +121,9 @@ struct WatchCommand: ParsableCommand {
                 try? tools.recover()
                 lastRecovery = Date()
             }
-            for path in watcher.settledFiles() where tools.route(path, quietWhenTaken: true) == .takenByAnother {
-                // Another watcher has it: look again later, in case its move is undone.
-                watcher.lookAgain(at: path)
+            for path in watcher.settledFiles() {
+                // Another process has it: look again later, in case its move is undone.
+                if tools.route(path, quietWhenTaken: true) == .takenByAnother { watcher.lookAgain(at: path) }
             }
         } while !once
     }
