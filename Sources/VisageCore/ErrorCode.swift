@@ -136,6 +136,8 @@ extension ErrorCode {
     public static let routingNotConfigured = ErrorCode("routing_not_configured", 409)
     /// A file could not be moved (permissions, a full disk); nothing was lost: see the journal.
     public static let routingFailed = ErrorCode("routing_failed", 500)
+    /// The file is being moved right now (by another request or process): it is routed once.
+    public static let routingInProgress = ErrorCode("routing_in_progress", 409)
 
     // MARK: Collection classifiers (issue 14)
 
@@ -218,6 +220,7 @@ extension ErrorCode {
         invalidCollection, collectionNotFound,
         tooManyImages, requestTimeout,
         faceNotDetected, referenceNotFound, invalidSettings, routingNotConfigured, routingFailed,
+        routingInProgress,
         classifierNotFound, tooFewExamples, imageNotEncoded,
         jobNotFound, unknownJobKind, invalidJobPayload, jobNotCancellable, jobLeaseLost,
         unauthorized, forbiddenScope, csrfFailed, invalidScope, keyNotFound,

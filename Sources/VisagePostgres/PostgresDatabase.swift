@@ -121,9 +121,9 @@ struct PostgresSession {
         try PostgresErrors.mapping(refusals: refusals) { try connection.query(query, logger: logger).wait().metadata.rows ?? 0 }
     }
 
-    /// Runs the query and returns its rows.
-    func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
-        try PostgresErrors.mapping { try connection.query(query, logger: logger).wait().rows }
+    /// Runs the query and returns its rows. `refusals`: see `PostgresErrors.mapping`.
+    func rows(_ query: PostgresQuery, refusals: [String: VisageError] = [:]) throws -> [PostgresRow] {
+        try PostgresErrors.mapping(refusals: refusals) { try connection.query(query, logger: logger).wait().rows }
     }
 
     /// The rows decoded as `T` (a tuple of column types); a row that doesn't decode is `store_corrupt`.

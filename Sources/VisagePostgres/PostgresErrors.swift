@@ -8,6 +8,8 @@ import VisageCore
 enum PostgresErrors {
     /// The SQLSTATE of a row that points at a missing one (a session's unknown key).
     static let foreignKeyViolation = "23503"
+    /// The SQLSTATE of a row that repeats a unique key (a second planned move of one source).
+    static let uniqueViolation = "23505"
 
     /// `refusals`: the error to throw instead for a server error of that SQLSTATE (a constraint
     /// the statement relies on to refuse a caller's mistake).

@@ -33,31 +33,36 @@ extension PostgresStore: RoutingStore {
     }
 
     public func planMove(
-        source: String, destination: String, contentHash: String, size: Int64, reason: String, routed: RoutedFile?
+        source: String, destination: String, contentHash: String, size: Int64, reason: String, routed: RoutedFile?,
+        owner: String
     ) throws -> FileMove {
         let routedJSON = try routed.map { try RoutingJSON.encode($0) }
+        // Planned only under a live lease; a second planned move of the source breaks the partial
+        // unique index, however the two inserts interleave.
         let rows = try database.transaction { session in
             try session.rows(
                 """
-                INSERT INTO file_move (source, destination, content_hash, size, state, reason, routed, created_at)
-                VALUES (\(source), \(destination), \(contentHash), \(size), \(FileMove.State.planned.rawValue), \(reason), \(routedJSON), now())
+                INSERT INTO file_move (source, destination, content_hash, size, state, reason, routed, created_at, owner)
+                SELECT \(source), \(destination), \(contentHash), \(size), \(FileMove.State.planned.rawValue), \(reason), \(routedJSON),
+                    now(), \(owner)
+                WHERE EXISTS (SELECT 1 FROM routing_owner WHERE id = \(owner) AND expires_at > now())
                 RETURNING \(unescaped: FileMoveRows.columns)
-                """)
+                """, refusals: [PostgresErrors.uniqueViolation: RoutingOwnershipErrors.inProgress(source)])
         }
-        guard let move = try FileMoveRows.decode(rows).first else {
-            throw VisageError(.storeFailed, "the PostgreSQL store returned no planned move")
-        }
+        guard let move = try FileMoveRows.decode(rows).first else { throw RoutingOwnershipErrors.lapsed(owner) }
         return move
     }
 
-    public func finishMove(_ id: Int64, state: FileMove.State, audit: (action: String, actor: String?, detailJSON: String?)?) throws {
+    public func finishMove(
+        _ id: Int64, owner: String, state: FileMove.State, audit: (action: String, actor: String?, detailJSON: String?)?
+    ) throws {
         try database.transaction { session in
-            // Only a planned move finishes: the row lock the UPDATE takes makes a racing finisher
-            // wait, then find the move finished and change nothing.
+            // Only a planned move of this owner finishes: the row lock the UPDATE takes makes a
+            // racing finisher wait, then find the move finished (or taken over) and change nothing.
             let finished = try session.fetch(
                 """
                 UPDATE file_move SET state = \(state.rawValue), finished_at = greatest(created_at, now())
-                WHERE id = \(id) AND state = \(FileMove.State.planned.rawValue)
+                WHERE id = \(id) AND state = \(FileMove.State.planned.rawValue) AND owner = \(owner)
                 RETURNING routed
                 """, as: String?.self)
             guard let routed = finished.first else { throw try Self.unfinishable(id, in: session) }
@@ -105,29 +110,31 @@ extension PostgresStore: RoutingStore {
             """)
     }
 
-    /// Why a move could not be finished: there is none, or it is finished already.
+    /// Why a move could not be finished: there is none, it is finished already, or it is
+    /// another owner's.
     private static func unfinishable(_ id: Int64, in session: PostgresSession) throws -> VisageError {
         guard let state = try session.fetch("SELECT state FROM file_move WHERE id = \(id)", as: String.self).first else {
             return VisageError(.storeFailed, "the move journal has no move \(id)")
         }
-        return VisageError(.storeFailed, "the move \(id) is \(state) already")
+        guard state == FileMove.State.planned.rawValue else { return VisageError(.storeFailed, "the move \(id) is \(state) already") }
+        return RoutingOwnershipErrors.notOwned(id)
     }
 }
 
 /// `file_move` rows to `FileMove`s.
-private enum FileMoveRows {
-    static let columns = "id, source, destination, content_hash, size, state, reason, routed, created_at"
+enum FileMoveRows {
+    static let columns = "id, source, destination, content_hash, size, state, reason, routed, created_at, owner"
 
     static func decode(_ rows: [PostgresRow]) throws -> [FileMove] {
         try rows.map { row in
-            let (id, source, destination, hash, size, state, reason, routed, created) = try PostgresSession.decode(
-                row, as: (Int64, String, String, String, Int64, String, String, String?, Date).self)
+            let (id, source, destination, hash, size, state, reason, routed, created, owner) = try PostgresSession.decode(
+                row, as: (Int64, String, String, String, Int64, String, String, String?, Date, String?).self)
             guard let state = FileMove.State(rawValue: state) else {
                 throw VisageError(.storeCorrupt, "move \(id) of the PostgreSQL store has the unknown state \(state)")
             }
             return FileMove(
                 id: id, source: source, destination: destination, contentHash: hash, size: size, state: state, reason: reason,
-                routed: try routed.map { try RoutingJSON.decode(RoutedFile.self, from: $0) }, createdAt: created)
+                routed: try routed.map { try RoutingJSON.decode(RoutedFile.self, from: $0) }, createdAt: created, owner: owner)
         }
     }
 }

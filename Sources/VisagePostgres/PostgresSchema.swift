@@ -21,11 +21,14 @@ enum PostgresSchema {
         Migration(version: 6, name: "people", statements: people),
         Migration(version: 7, name: "classifiers", statements: classifiers),
         Migration(version: 8, name: "jobs", statements: PostgresJobSchema.statements),
+        Migration(version: 9, name: "routing-owners", statements: routingOwners),
     ]
 
-    /// Applies the missing migrations, each in its own transaction, under an advisory lock so
-    /// that processes starting together migrate once. Refuses a database migrated by a newer
-    /// Visage (it would not know its tables).
+    /// Applies the missing migrations in version order, each in its own transaction, under an
+    /// advisory lock so that processes starting together migrate once. Versions may have gaps
+    /// (numbers are given out to parallel work ahead of time); one missing below the newest
+    /// applied is applied too. Refuses a database migrated by a newer Visage (it would not know
+    /// its tables).
     static func migrate(_ database: PostgresDatabase) throws {
         try database.withSession { session in
             try session.execute("SELECT pg_advisory_lock(\(lockKey))")
@@ -215,5 +218,25 @@ enum PostgresSchema {
             person_name text,
             routed_at timestamptz NOT NULL)
         """,
+    ]
+
+    /// Issue 15's move ownership, as SQLite's v13: each routing process's lease (the server's
+    /// clock decides whether it lapsed), the owner of each move, and at most one planned move
+    /// per source. The unique index covers only moves with an owner (every move from now on), so
+    /// it builds on any existing journal untouched; the ownerless moves from before are
+    /// recovered at the next start.
+    private static let routingOwners = [
+        """
+        CREATE TABLE routing_owner (
+            id text PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 64),
+            machine text CHECK (machine IS NULL OR length(machine) BETWEEN 1 AND 200),
+            pid integer NOT NULL,
+            started_at timestamptz NOT NULL,
+            heartbeat_at timestamptz NOT NULL,
+            expires_at timestamptz NOT NULL,
+            CHECK (expires_at > heartbeat_at))
+        """,
+        "ALTER TABLE file_move ADD COLUMN owner text CHECK (owner IS NULL OR length(owner) BETWEEN 1 AND 64)",
+        "CREATE UNIQUE INDEX file_move_planned_source ON file_move(source) WHERE state = 'planned' AND owner IS NOT NULL",
     ]
 }

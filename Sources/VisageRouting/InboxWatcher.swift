@@ -41,4 +41,10 @@ public struct InboxWatcher: Sendable {
         handedOut = handedOut.filter { seen[$0.key] != nil }
         return settled
     }
+
+    /// Hands `path` out again at the next look where it is still there and unchanged (another
+    /// process had it; its move may be undone).
+    public mutating func lookAgain(at path: String) {
+        handedOut[path] = nil
+    }
 }

@@ -13,15 +13,25 @@ import VisageStorage
 ///   then the partial and the source removed.
 ///
 /// Directories are fsynced after each step, and the journal row is finished (with the routing
-/// record and audit line, in one transaction) only after. `recover()` finishes or undoes every
-/// move a crash left `planned`, by what is on disk: the copy at the destination counts only when
+/// record and audit line, in one transaction) only after. `recover()` finishes or undoes the
+/// moves a crash left `planned`, by what is on disk: the copy at the destination counts only when
 /// its SHA-256 is the journal's.
+///
+/// Several processes may share one journal (issue 15). Each move is planned by this process's
+/// `RoutingLease` owner, and the database refuses a second planned move of a source, so two
+/// processes never move one file at once. Recovery takes only moves whose owner is gone, each
+/// claimed by a compare-and-set, so a live move of another process is never touched and a dead
+/// one's is recovered by one process.
 public struct JournaledMover: Sendable {
     public let store: any RoutingStore
+    public let lease: RoutingLease
 
-    public init(store: any RoutingStore) {
+    public init(store: any RoutingStore, lease: RoutingLease) {
         self.store = store
+        self.lease = lease
     }
+
+    var owner: String { lease.owner.id }
 
     static let partialSuffix = ".visage-partial"
 
@@ -31,19 +41,24 @@ public struct JournaledMover: Sendable {
         _ source: String, digest: FileDigest, into folder: String, reason: String, routed: (String) -> RoutedFile?,
         audit: (String) -> (action: String, actor: String?, detailJSON: String?)?
     ) throws -> String {
+        try lease.start()
         let destination = Self.freeName(for: (source as NSString).lastPathComponent, in: folder)
         let move = try store.planMove(
             source: source, destination: destination, contentHash: digest.sha256, size: digest.size, reason: reason,
-            routed: routed(destination))
+            routed: routed(destination), owner: owner)
         CrashPoints.reached(.planned)
         do {
             try Self.place(source, at: destination)
         } catch {
-            // Nothing was placed (a failed copy removes its partial); the source is where it was.
-            try? store.finishMove(move.id, state: .rolledBack, audit: nil)
+            // Nothing was placed (a failed copy removes its partial); the source is where it was,
+            // unless another process moved it since it was read.
+            try? store.finishMove(move.id, owner: owner, state: .rolledBack, audit: nil)
+            guard FileSystemCalls.exists(source) else {
+                throw VisageError(.imageNotFound, "\(source) was moved by another request or process meanwhile")
+            }
             throw error
         }
-        try store.finishMove(move.id, state: .done, audit: audit(destination))
+        try store.finishMove(move.id, owner: owner, state: .done, audit: audit(destination))
         return destination
     }
 
@@ -57,10 +72,16 @@ public struct JournaledMover: Sendable {
         public var isEmpty: Bool { completed.isEmpty && rolledBack.isEmpty && missing.isEmpty }
     }
 
-    /// Finishes or undoes the moves a crash left `planned`. Run before routing starts.
+    /// Finishes or undoes the moves whose owner is gone (a crash, here or in another process):
+    /// run before routing starts, and now and then while it runs. Moves of live owners are left
+    /// to them.
     public func recover() throws -> Recovery {
+        try lease.start()
+        try lease.removeStoppedOwners()
         var recovery = Recovery()
-        for move in try store.unfinishedMoves() {
+        // Of several processes recovering at once, one claims each move; the others skip it.
+        for move in try store.orphanedMoves() {
+            guard try store.claimMove(move.id, from: move.owner, to: owner) else { continue }
             let partial = move.destination + Self.partialSuffix
             let atSource = FileSystemCalls.exists(move.source)
             // A partial copy never counts: the protocol links it to the destination only once whole.
@@ -70,17 +91,17 @@ public struct JournaledMover: Sendable {
                 if atSource { try FileSystemCalls.unlink(move.source) }
                 FileSystemCalls.syncDirectory(of: move.source)
                 try store.finishMove(
-                    move.id, state: .done, audit: ("move_recovered", nil, Self.detail(move, "completed")))
+                    move.id, owner: owner, state: .done, audit: ("move_recovered", nil, Self.detail(move, "completed")))
                 recovery.completed.append(move.destination)
             } else if atSource {
                 // The destination only ever appears by a link to a whole file, so a file there with
                 // other bytes is someone else's: it is left alone.
                 try store.finishMove(
-                    move.id, state: .rolledBack, audit: ("move_recovered", nil, Self.detail(move, "rolled_back")))
+                    move.id, owner: owner, state: .rolledBack, audit: ("move_recovered", nil, Self.detail(move, "rolled_back")))
                 recovery.rolledBack.append(move.source)
             } else {
                 try store.finishMove(
-                    move.id, state: .rolledBack, audit: ("move_recovered", nil, Self.detail(move, "missing")))
+                    move.id, owner: owner, state: .rolledBack, audit: ("move_recovered", nil, Self.detail(move, "missing")))
                 recovery.missing.append(move.source)
             }
         }

@@ -29,7 +29,8 @@ public struct RouteOutcome: Sendable {
 ///
 /// Moves are made one at a time (checks run in parallel), and each starts by checking that the
 /// file is still there and its content still unrouted, so the same file routed twice at once
-/// moves once.
+/// moves once. Across processes the journal does the same: a file another process is moving
+/// is refused with `routing_in_progress`, and one it moved is no longer there.
 public final class MediaRouter: Sendable {
     public let store: any RoutingStore
     public let mover: JournaledMover
@@ -41,12 +42,13 @@ public final class MediaRouter: Sendable {
     public let inputRoots: [String]
     private let moveLock = Mutex(())
 
+    /// `lease`: this process's owner of moves, shared with its review queue.
     public init(
         store: any RoutingStore, checker: MediaChecker, sampler: VideoFrameSampler, decoder: ImageDecoder, maxSide: Int,
-        inputRoots: [String]
+        inputRoots: [String], lease: RoutingLease
     ) {
         self.store = store
-        mover = JournaledMover(store: store)
+        mover = JournaledMover(store: store, lease: lease)
         self.checker = checker
         self.sampler = sampler
         self.decoder = decoder
@@ -66,8 +68,12 @@ public final class MediaRouter: Sendable {
         }
         let source = try PathConfinement.resolve(path, roots: roots)
         try Self.requireRegularFile(source, shown: path)
-        let digest = try FileDigest.of(URL(fileURLWithPath: source))
+        // Being moved by another request or process: refused before the analysis, not after.
+        if try store.unfinishedMoves().contains(where: { $0.source == source }) { throw RoutingOwnershipErrors.inProgress(path) }
+        let digest = try Self.digest(source, shown: path)
         if let earlier = try store.routedFile(contentHash: digest.sha256) {
+            // Looked for after the record, as below: it may be this very file, routed meanwhile.
+            try Self.requireStillThere(source, shown: path)
             return try duplicate(source, of: earlier, actor: actor)
         }
 
@@ -89,12 +95,14 @@ public final class MediaRouter: Sendable {
         let reason = !settings.enabled ? "unchecked" : (hasMatch ? "match" : "no_match")
         let person = outcome.check?.personName
         let moved = try moveLock.withLock { _ -> MoveResult in
-            // The same content routed meanwhile by another request: this copy is a duplicate.
-            if let earlier = try store.routedFile(contentHash: digest.sha256) { return .duplicate(of: earlier) }
-            // The same file moved meanwhile by another request: nothing is left to route.
-            guard FileManager.default.fileExists(atPath: source) else {
-                throw VisageError(.imageNotFound, "\(path) was moved by another request meanwhile")
+            // The same content routed meanwhile: from another file (this copy is a duplicate), or this
+            // very file by another request or process (nothing is left to route). A move removes
+            // its source before its record is written, so the file is looked for after the record.
+            if let earlier = try store.routedFile(contentHash: digest.sha256) {
+                try Self.requireStillThere(source, shown: path)
+                return .duplicate(of: earlier)
             }
+            try Self.requireStillThere(source, shown: path)
             return .moved(
                 to: try mover.move(
                     source, digest: digest, into: target, reason: reason,
@@ -116,6 +124,15 @@ public final class MediaRouter: Sendable {
         case duplicate(of: RoutedFile)
     }
 
+    /// Whether routing `path` failed only because another request or process has the file: it is
+    /// being moved (`routing_in_progress`), or it is gone from where it was (`image_not_found`).
+    /// A watcher skips such a file without reporting it.
+    public static func isTakenByAnother(_ error: any Error, path: String) -> Bool {
+        guard let error = error as? VisageError else { return false }
+        if error.code == ErrorCode.routingInProgress.rawValue { return true }
+        return error.code == ErrorCode.imageNotFound.rawValue && !FileManager.default.fileExists(atPath: path)
+    }
+
     /// Finishes or undoes what a crash left half done; run before routing starts.
     public func recover() throws -> JournaledMover.Recovery {
         try moveLock.withLock { _ in try mover.recover() }
@@ -132,6 +149,24 @@ public final class MediaRouter: Sendable {
         try store.appendMediaAudit(
             action: "route_duplicate", actor: actor, detailJSON: Self.detail(["source": source, "duplicate_of": earlier.routedTo]))
         return RouteOutcome(duplicate: true, duplicateOf: earlier.routedTo)
+    }
+
+    /// The file's SHA-256 and size; `image_not_found` when it went meanwhile (another request or
+    /// process routed it), `image_unreadable` when it can't be read.
+    static func digest(_ source: String, shown: String) throws -> FileDigest {
+        do {
+            return try FileDigest.of(URL(fileURLWithPath: source))
+        } catch {
+            try requireStillThere(source, shown: shown)
+            throw VisageError(.imageUnreadable, "\(shown) could not be read: \(error.localizedDescription)")
+        }
+    }
+
+    /// `image_not_found` for a file routed away by another request or process since it was read.
+    static func requireStillThere(_ path: String, shown: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw VisageError(.imageNotFound, "\(shown) was moved by another request meanwhile")
+        }
     }
 
     static func requireRegularFile(_ path: String, shown: String) throws {

@@ -21,9 +21,10 @@ public final class ReviewQueue: Sendable {
     public let trash: ReviewTrash
     private let moveLock = Mutex(())
 
-    public init(store: any RoutingStore, inspector: ReviewInspector, intake: ReferenceIntake, trash: ReviewTrash) {
+    /// `lease`: this process's owner of moves, shared with its router.
+    public init(store: any RoutingStore, inspector: ReviewInspector, intake: ReferenceIntake, trash: ReviewTrash, lease: RoutingLease) {
         self.store = store
-        mover = JournaledMover(store: store)
+        mover = JournaledMover(store: store, lease: lease)
         self.inspector = inspector
         self.intake = intake
         self.trash = trash
@@ -143,7 +144,7 @@ public final class ReviewQueue: Sendable {
     private func move(
         _ source: String, into folder: String, reason: String, action: String, actor: String?, extra: [String: String] = [:]
     ) throws -> String {
-        let digest = try FileDigest.of(URL(fileURLWithPath: source))
+        let digest = try MediaRouter.digest(source, shown: source)
         return try moveLock.withLock { _ in
             // Moved meanwhile by another request: the first one wins.
             guard FileManager.default.fileExists(atPath: source) else {

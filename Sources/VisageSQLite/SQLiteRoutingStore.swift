@@ -4,7 +4,7 @@ import VisageCore
 import VisageStorage
 
 /// A row of the `file_move` journal.
-private struct FileMoveRow: Codable, FetchableRecord, MutablePersistableRecord {
+struct FileMoveRow: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "file_move"
 
     var id: Int64?
@@ -17,9 +17,10 @@ private struct FileMoveRow: Codable, FetchableRecord, MutablePersistableRecord {
     var routed: String?
     var createdAt: Date
     var finishedAt: Date?
+    var owner: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, source, destination, size, state, reason, routed
+        case id, source, destination, size, state, reason, routed, owner
         case contentHash = "content_hash", createdAt = "created_at", finishedAt = "finished_at"
     }
 
@@ -30,7 +31,8 @@ private struct FileMoveRow: Codable, FetchableRecord, MutablePersistableRecord {
     var value: FileMove {
         FileMove(
             id: id ?? 0, source: source, destination: destination, contentHash: contentHash, size: size,
-            state: FileMove.State(rawValue: state) ?? .planned, reason: reason, routed: routedFile, createdAt: createdAt)
+            state: FileMove.State(rawValue: state) ?? .planned, reason: reason, routed: routedFile, createdAt: createdAt,
+            owner: owner)
     }
 
     var routedFile: RoutedFile? {
@@ -96,19 +98,28 @@ extension SQLiteFaceStore: RoutingStore {
     }
 
     public func planMove(
-        source: String, destination: String, contentHash: String, size: Int64, reason: String, routed: RoutedFile?
+        source: String, destination: String, contentHash: String, size: Int64, reason: String, routed: RoutedFile?,
+        owner: String
     ) throws -> FileMove {
         let routedJSON = try routed.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         return try writeDatabase { db in
+            // One writer at a time: the lease read here still holds when the row is inserted.
+            guard try Self.isLive(owner, db) else { throw RoutingOwnershipErrors.lapsed(owner) }
             var row = FileMoveRow(
                 source: source, destination: destination, contentHash: contentHash, size: size, state: FileMove.State.planned.rawValue,
-                reason: reason, routed: routedJSON, createdAt: Date(), finishedAt: nil)
-            try row.insert(db)
+                reason: reason, routed: routedJSON, createdAt: Date(), finishedAt: nil, owner: owner)
+            do {
+                try row.insert(db)
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                throw RoutingOwnershipErrors.inProgress(source)
+            }
             return row.value
         }
     }
 
-    public func finishMove(_ id: Int64, state: FileMove.State, audit: (action: String, actor: String?, detailJSON: String?)?) throws {
+    public func finishMove(
+        _ id: Int64, owner: String, state: FileMove.State, audit: (action: String, actor: String?, detailJSON: String?)?
+    ) throws {
         try writeDatabase { db in
             guard var row = try FileMoveRow.fetchOne(db, key: id) else {
                 throw VisageError(.storeFailed, "the move journal has no move \(id)")
@@ -118,6 +129,7 @@ extension SQLiteFaceStore: RoutingStore {
             guard row.state == FileMove.State.planned.rawValue else {
                 throw VisageError(.storeFailed, "the move \(id) is \(row.state) already")
             }
+            guard row.owner == owner else { throw RoutingOwnershipErrors.notOwned(id) }
             row.state = state.rawValue
             row.finishedAt = max(Date(), row.createdAt)
             try row.update(db)

@@ -17,6 +17,7 @@ enum StoreSchema {
         migrator.registerMigration("v10-image-embeddings", migrate: addImageEmbeddings)
         migrator.registerMigration("v11-classifiers", migrate: addClassifiers)
         migrator.registerMigration("v12-jobs", migrate: JobSchema.addJobs)
+        migrator.registerMigration("v13-routing-owners", migrate: addRoutingOwners)
         return migrator
     }
 
@@ -346,5 +347,26 @@ enum StoreSchema {
             table.column("created_at", .datetime).notNull()
             table.check(sql: "true_positives + false_negatives >= 1 AND true_negatives + false_positives >= 1")
         }
+    }
+
+    /// Issue 15's move ownership, as PostgreSQL's migration 9: each routing process's lease
+    /// (times from SQLite's clock, in GRDB's date format so they compare as text), the owner of
+    /// each move, and at most one planned move per source. The unique index covers only moves
+    /// with an owner (every move from now on), so it builds on any existing journal untouched;
+    /// the ownerless moves from before are recovered at the next start.
+    private static func addRoutingOwners(_ db: Database) throws {
+        try db.create(table: "routing_owner") { table in
+            table.primaryKey("id", .text).check(sql: "length(id) BETWEEN 1 AND 64")
+            table.column("machine", .text).check(sql: "machine IS NULL OR length(machine) BETWEEN 1 AND 200")
+            table.column("pid", .integer).notNull()
+            table.column("started_at", .datetime).notNull()
+            table.column("heartbeat_at", .datetime).notNull()
+            table.column("expires_at", .datetime).notNull()
+            table.check(sql: "expires_at > heartbeat_at")
+        }
+        try db.alter(table: "file_move") { table in
+            table.add(column: "owner", .text).check(sql: "owner IS NULL OR length(owner) BETWEEN 1 AND 64")
+        }
+        try db.execute(sql: "CREATE UNIQUE INDEX file_move_planned_source ON file_move(source) WHERE state = 'planned' AND owner IS NOT NULL")
     }
 }

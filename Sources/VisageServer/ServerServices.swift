@@ -66,7 +66,8 @@ public struct ServerServices: Sendable {
     /// `concurrentJobs`: images analysed at once (default: the number of cores); further
     /// requests wait, at most `maxQueued` of them (`VISAGE_MAX_QUEUE`); past that they are
     /// refused with 503 `server_busy`. `reviewTrash`: where the review queue's deleted files go
-    /// (`visage serve`: the data directory's `trash`).
+    /// (`visage serve`: the data directory's `trash`). `routingLease`: this process's owner of
+    /// file moves (`visage serve`: from `VISAGE_ROUTING_*`; else the default heartbeat and lease).
     public init(
         recognition: RecognitionService, faceDatabase: FaceDatabaseService, references: ReferenceLibrary,
         routingStore: any RoutingStore, imageEmbeddings: any ImageEmbeddingStore, classifierStore: any ClassifierStore,
@@ -74,8 +75,9 @@ public struct ServerServices: Sendable {
         extraction: ExtractionSettings = ExtractionSettings(),
         concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, maxQueued: Int = 128,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), videoSampler: VideoFrameSampler = VideoFrameSampler(),
-        taskModels: TaskModels? = nil
+        taskModels: TaskModels? = nil, routingLease: RoutingLease? = nil
     ) {
+        let routingLease = routingLease ?? RoutingLease(store: routingStore)
         classifiers = ClassifierLibrary(store: classifierStore)
         var taskModels = taskModels ?? TaskModels.facesOnly(recognition.analyzer)
         taskModels.classifiers = classifiers
@@ -85,13 +87,13 @@ public struct ServerServices: Sendable {
         mediaRouter = MediaRouter(
             store: routingStore, checker: MediaChecker(analyzer: recognition.analyzer, library: references), sampler: videoSampler,
             decoder: recognition.configuration.decoder, maxSide: recognition.configuration.maxSide,
-            inputRoots: fetcher.policy.pathRoots)
+            inputRoots: fetcher.policy.pathRoots, lease: routingLease)
         reviewQueue = ReviewQueue(
             store: routingStore,
             inspector: ReviewInspector(
                 checker: MediaChecker(analyzer: recognition.analyzer, library: references), sampler: videoSampler,
                 decoder: recognition.configuration.decoder, maxSide: recognition.configuration.maxSide),
-            intake: ReferenceIntake(analyzer: recognition.analyzer, library: references), trash: reviewTrash)
+            intake: ReferenceIntake(analyzer: recognition.analyzer, library: references), trash: reviewTrash, lease: routingLease)
         self.concurrentJobs = concurrentJobs
         self.recognition = recognition
         self.metrics = metrics

@@ -57,10 +57,13 @@ public struct FileMove: Sendable, Equatable {
     /// are not routing decisions (review actions).
     public var routed: RoutedFile?
     public var createdAt: Date
+    /// The `RoutingOwner` moving it (its recoverer, once claimed); nil for moves journalled
+    /// before owners existed.
+    public var owner: String?
 
     public init(
         id: Int64, source: String, destination: String, contentHash: String, size: Int64, state: State, reason: String,
-        routed: RoutedFile? = nil, createdAt: Date
+        routed: RoutedFile? = nil, createdAt: Date, owner: String? = nil
     ) {
         self.id = id
         self.source = source
@@ -71,6 +74,7 @@ public struct FileMove: Sendable, Equatable {
         self.reason = reason
         self.routed = routed
         self.createdAt = createdAt
+        self.owner = owner
     }
 }
 
@@ -93,22 +97,44 @@ public struct RoutedFile: Sendable, Equatable, Codable {
     }
 }
 
-/// Where routing keeps its settings, journal and history. Each call is one transaction.
+/// Where routing keeps its settings, journal and history. Each call is one transaction; times
+/// that decide a lease are the database's clock, so processes on several machines agree.
 public protocol RoutingStore: Sendable {
     /// The stored settings; the defaults when none were saved.
     func routingSettings() throws -> FaceRoutingSettings
     func saveRoutingSettings(_ settings: FaceRoutingSettings, actor: String?) throws
-    /// Journals a move as `planned`, before the file is touched, with the routing record its
-    /// completion writes.
+    /// Journals a move as `planned` by `owner`, before the file is touched, with the routing
+    /// record its completion writes. Refused with `routing_in_progress` while the source has a
+    /// planned move already (of any owner: a file is moved once at a time), and with
+    /// `routing_failed` unless `owner`'s lease is live.
     func planMove(
-        source: String, destination: String, contentHash: String, size: Int64, reason: String, routed: RoutedFile?
+        source: String, destination: String, contentHash: String, size: Int64, reason: String, routed: RoutedFile?,
+        owner: String
     ) throws
         -> FileMove
     /// Marks the move `done` (writing its routing record) or `rolledBack`, with the audit line,
-    /// in one transaction.
-    func finishMove(_ id: Int64, state: FileMove.State, audit: (action: String, actor: String?, detailJSON: String?)?) throws
-    /// Moves still `planned`: what a crash left for recovery.
+    /// in one transaction. Only a `planned` move of `owner` finishes (`store_failed` else): a
+    /// move taken over by a recoverer is no longer its planner's to finish.
+    func finishMove(
+        _ id: Int64, owner: String, state: FileMove.State, audit: (action: String, actor: String?, detailJSON: String?)?
+    ) throws
+    /// Every move still `planned`, live or left by a crash.
     func unfinishedMoves() throws -> [FileMove]
+    /// The `planned` moves whose owner is gone (none, lease lapsed, row removed): what recovery
+    /// may claim.
+    func orphanedMoves() throws -> [FileMove]
+    /// Makes `owner` (whose lease must be live) the owner of a planned move still owned by
+    /// `previous`, and only while `previous` is gone: a compare-and-set, so of several
+    /// recoverers one takes each move. False when the move finished, another took it, or
+    /// `previous` renewed its lease meanwhile.
+    func claimMove(_ id: Int64, from previous: String?, to owner: String) throws -> Bool
+    /// Registers `owner`, or renews its lease, to last `lease` seconds from now.
+    func renewRoutingOwner(_ owner: RoutingOwner, lease: TimeInterval) throws
+    /// Removes an owner's row (a clean stop, or a process seen gone): its planned moves become
+    /// recoverable at once.
+    func removeRoutingOwner(id: String) throws
+    /// The registered owners, by id.
+    func routingOwners() throws -> [RoutingOwnerLease]
     /// The file routed with this content, if any.
     func routedFile(contentHash: String) throws -> RoutedFile?
     /// Appends a line to seed 003's audit trail (as `ReferenceStore`'s).

@@ -76,7 +76,8 @@ struct BenchRoutingCommand: ParsableCommand {
         try store.saveRoutingSettings(FaceRoutingSettings(destinationPath: folders[2], reviewPath: folders[3], inboxPath: folders[1]), actor: "bench")
         let router = MediaRouter(
             store: store, checker: checker, sampler: try VideoFrameSampler.fromEnvironment(), decoder: tools.decoder,
-            maxSide: tools.recognition.configuration.maxSide, inputRoots: [])
+            maxSide: tools.recognition.configuration.maxSide, inputRoots: [], lease: RoutingLease(store: store))
+        defer { router.mover.lease.stop() }
         var visage = Tally(), seed = Tally()
         for (index, file) in inbox.enumerated() {
             let copy = (folders[1] as NSString).appendingPathComponent("\(index)-" + (file.path as NSString).lastPathComponent)

@@ -12,24 +12,31 @@ import VisageVideo
 /// references, with the pipeline.
 struct RoutingTools {
     let router: MediaRouter
+    /// This process's owner of moves (`VISAGE_ROUTING_HEARTBEAT`, `VISAGE_ROUTING_LEASE`).
+    let lease: RoutingLease
 
     init(_ data: DataOptions) throws {
         let tools = try ReferenceTools(data)
         let store = try data.openRecordStores()
+        lease = RoutingLease(store: store, settings: try RoutingLeaseSettings.fromEnvironment())
         router = MediaRouter(
             store: store, checker: MediaChecker(analyzer: tools.recognition.analyzer, library: tools.library),
             sampler: try VideoFrameSampler.fromEnvironment(), decoder: tools.decoder, maxSide: tools.recognition.configuration.maxSide,
-            inputRoots: try InputPolicy.fromEnvironment(ProcessInfo.processInfo.environment).pathRoots)
+            inputRoots: try InputPolicy.fromEnvironment(ProcessInfo.processInfo.environment).pathRoots, lease: lease)
     }
 
-    /// Routes `path` and prints its JSON line; false when it failed.
-    func route(_ path: String) -> Bool {
+    enum Routed { case routed, failed, takenByAnother }
+
+    /// Routes `path` and prints its JSON line. `quietWhenTaken`: a file another process is routing
+    /// or has routed gets no line (`visage watch`: whoever has it reports it).
+    @discardableResult func route(_ path: String, quietWhenTaken: Bool = false) -> Routed {
         do {
             print(RouteOutcomePayload(outcome: try router.route(path, actor: "cli"), filePath: path).jsonLine())
-            return true
+            return .routed
         } catch {
+            if quietWhenTaken, MediaRouter.isTakenByAnother(error, path: path) { return .takenByAnother }
             print(FileErrorLine(path, error).jsonLine())
-            return false
+            return .failed
         }
     }
 
@@ -64,8 +71,9 @@ struct RouteCommand: ParsableCommand {
         } catch {
             exitWithError(error)
         }
+        defer { tools.lease.stop() }
         var failed = false
-        for path in paths where !tools.route(path) { failed = true }
+        for path in paths where tools.route(path) == .failed { failed = true }
         if failed { throw ExitCode(1) }
     }
 }
@@ -101,12 +109,22 @@ struct WatchCommand: ParsableCommand {
         } catch {
             exitWithError(error)
         }
+        defer { tools.lease.stop() }
         var watcher = InboxWatcher(folder: inbox)
         // A file is ready once it looked the same twice, `interval` apart.
         _ = watcher.settledFiles()
+        var lastRecovery = Date()
         repeat {
             Thread.sleep(forTimeInterval: interval)
-            for path in watcher.settledFiles() { _ = tools.route(path) }
+            // Moves another process left when it died are recovered while this one watches.
+            if Date().timeIntervalSince(lastRecovery) >= tools.lease.settings.heartbeat {
+                try? tools.recover()
+                lastRecovery = Date()
+            }
+            for path in watcher.settledFiles() {
+                // Another process has it: look again later, in case its move is undone.
+                if tools.route(path, quietWhenTaken: true) == .takenByAnother { watcher.lookAgain(at: path) }
+            }
         } while !once
     }
 }

@@ -46,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Every setting is checked before the port opens: a bad value stops the start with the
         // variable's name.
         let jobs: Int, queued: Int, listenPort: Int, policy: InputPolicy, extraction: ExtractionSettings
-        let videoSampler: VideoFrameSampler
+        let videoSampler: VideoFrameSampler, routingLeaseSettings: RoutingLeaseSettings
         do {
             jobs = try workers ?? configuration.integer("VISAGE_WORKERS", in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
             queued = try configuration.integer("VISAGE_MAX_QUEUE", in: 0...100_000) ?? 128
@@ -56,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
             policy = try InputPolicy.fromEnvironment(environment)
             extraction = try ExtractionSettings.fromEnvironment(environment)
             videoSampler = try VideoFrameSampler.fromEnvironment(environment)
+            routingLeaseSettings = try RoutingLeaseSettings.fromEnvironment(environment)
             _ = try data.recognitionConfiguration()
         } catch {
             exitWithError(error)
@@ -98,6 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
         // vector indexes are read from the database, on a thread of their own.
         let data = data, startupLogger = logger, stores = library
         let settling = BackgroundTask()
+        let routingLease = RoutingLease(store: library.routing, settings: routingLeaseSettings)
         let indexes = IndexSaver()
         Thread.detachNewThread {
             do {
@@ -117,7 +119,7 @@ struct ServeCommand: AsyncParsableCommand {
                     runtime: try OnnxRuntime.load(),
                     fetcher: fetcher, access: access, extraction: extraction, concurrentJobs: jobs,
                     maxQueued: queued, metrics: metrics, videoSampler: videoSampler,
-                    taskModels: try data.loadTaskModels(analyzer: recognition.analyzer))
+                    taskModels: try data.loadTaskModels(analyzer: recognition.analyzer), routingLease: routingLease)
                 // Moves a crash left half done are finished or undone before any new one starts.
                 let recovery = try services.mediaRouter.recover()
                 if !recovery.isEmpty {
@@ -136,6 +138,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await app.runService()
         settling.cancel()
         jobWorkers.stop()
+        routingLease.stop()
         // The graphs go next to the database, so the next start reads them instead of building.
         indexes.saveAll(logger: logger)
         try await fetcher.shutdown()

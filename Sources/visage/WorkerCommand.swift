@@ -58,8 +58,11 @@ struct WorkerComposition {
     let handlers: JobHandlers
     /// Closed before the process ends (AsyncHTTPClient requires it).
     let fetcher: ImageFetcher
+    /// This process's routing lease, given up at the end so its moves need no recovery wait.
+    let routingLease: RoutingLease
 
     func shutdown() {
+        routingLease.stop()
         let closed = DispatchSemaphore(value: 0)
         Task { [fetcher] in
             try? await fetcher.shutdown()
@@ -72,15 +75,16 @@ struct WorkerComposition {
         let tools = try ReferenceTools(data)
         let routing = try data.openRecordStores()
         let fetcher = ImageFetcher(policy: try InputPolicy.fromEnvironment(environment))
+        let lease = RoutingLease(store: routing, settings: try RoutingLeaseSettings.fromEnvironment(environment))
         let router = MediaRouter(
             store: routing, checker: MediaChecker(analyzer: tools.recognition.analyzer, library: tools.library),
             sampler: try VideoFrameSampler.fromEnvironment(environment), decoder: tools.decoder,
-            maxSide: tools.recognition.configuration.maxSide, inputRoots: fetcher.policy.pathRoots)
+            maxSide: tools.recognition.configuration.maxSide, inputRoots: fetcher.policy.pathRoots, lease: lease)
         let handlers = JobHandlers([
             IngestFolderHandler(recognition: tools.recognition), IngestURLsHandler(recognition: tools.recognition, fetcher: fetcher),
             RouteMediaHandler(router: router), ReindexHandler(recognition: tools.recognition),
         ])
-        return WorkerComposition(handlers: handlers, fetcher: fetcher)
+        return WorkerComposition(handlers: handlers, fetcher: fetcher, routingLease: lease)
     }
 }
 

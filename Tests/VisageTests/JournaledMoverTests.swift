@@ -16,9 +16,13 @@ import VisageStorage
         var inbox: String { root.appendingPathComponent("inbox").path }
         var target: String { root.appendingPathComponent("target").path }
 
+        /// The process that "crashed" mid-move: its owner row is removed before recovery.
+        static let crashed = RoutingOwner(id: "crashed", machine: nil, pid: 0)
+
         init() throws {
             store = try SQLiteFaceStore.inMemory()
-            mover = JournaledMover(store: store)
+            mover = JournaledMover(store: store, lease: RoutingLease(store: store))
+            try store.renewRoutingOwner(Self.crashed, lease: 600)
             for folder in [inbox, target] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         }
 
@@ -36,7 +40,8 @@ import VisageStorage
                 source: file.path, destination: destination, contentHash: file.digest.sha256, size: file.digest.size, reason: "match",
                 routed: RoutedFile(
                     contentHash: file.digest.sha256, originalPath: file.path, routedTo: destination, hasMatch: true, personName: "P",
-                    routedAt: Date()))
+                    routedAt: Date()),
+                owner: Self.crashed.id)
             return destination
         }
     }
@@ -82,6 +87,8 @@ import VisageStorage
         let takenTarget = try scene.plan(taken)
         try Data("someone else".utf8).write(to: URL(fileURLWithPath: takenTarget))
 
+        #expect(try scene.mover.recover().isEmpty, "the owner of the moves is live")
+        try scene.store.removeRoutingOwner(id: Scene.crashed.id)
         let recovery = try scene.mover.recover()
         #expect(Set(recovery.completed) == [linkedTarget, doneTarget])
         #expect(Set(recovery.rolledBack) == [before.path, copying.path, taken.path] && recovery.missing.isEmpty)

@@ -20,7 +20,7 @@ import VisagePostgres
             DO $$ BEGIN
                 IF (SELECT array_agg(version || ' ' || name ORDER BY version) FROM schema_migrations) IS DISTINCT FROM
                    ARRAY['1 api-keys-and-sessions', '2 face-collections', '3 image-embeddings', '4 reference-faces', '5 media-routing',
-                         '6 people', '7 classifiers', '8 jobs']
+                         '6 people', '7 classifiers', '8 jobs', '9 routing-owners']
                 THEN RAISE EXCEPTION 'unexpected migrations'; END IF;
             END $$
             """)
@@ -28,10 +28,16 @@ import VisagePostgres
         let reference =
             "INSERT INTO reference_face (person_name, embedding, dimensions, embedding_model, box_x, box_y, box_width, box_height, created_at, updated_at)"
         let move = "INSERT INTO file_move (source, destination, content_hash, size, state, reason, routed, created_at, finished_at)"
+        let owned = "INSERT INTO file_move (source, destination, content_hash, size, state, reason, created_at, owner)"
         let valid = [
             "\(reference) VALUES ('Ada', '[1,0]', 2, 'm', 1, 2, 3, 4, '2026-01-01Z', '2026-01-02Z')",
             "\(move) VALUES ('/a', '/b', '\(Self.hash)', 1, 'done', 'match', '{\"a\":1}', '2026-01-01Z', '2026-01-01Z')",
             "\(move) VALUES ('/a', '/b', '\(Self.hash)', 1, 'planned', 'match', NULL, '2026-01-01Z', NULL)",
+            // Ownerless moves (from before owners) are outside the one-planned-move-per-source index.
+            "\(move) VALUES ('/a', '/c', '\(Self.hash)', 1, 'planned', 'match', NULL, '2026-01-01Z', NULL)",
+            "\(owned) VALUES ('/d', '/e', '\(Self.hash)', 1, 'planned', 'match', '2026-01-01Z', 'o1')",
+            "INSERT INTO file_move (source, destination, content_hash, size, state, reason, created_at, finished_at, owner) VALUES ('/d', '/f', '\(Self.hash)', 1, 'done', 'match', '2026-01-01Z', '2026-01-01Z', 'o1')",
+            "INSERT INTO routing_owner VALUES ('o1', NULL, 7, now(), now(), now() + interval '1 minute')",
             "INSERT INTO routing_setting (key, value, updated_at) VALUES ('k', '{\"enabled\":true}', now())",
             "INSERT INTO routed_file VALUES ('\(Self.hash)', '/a', '/b', true, NULL, now())",
         ]
@@ -47,6 +53,10 @@ import VisagePostgres
             "\(move) VALUES ('/a', '/b', '\(Self.hash)', 1, 'lost', 'match', NULL, '2026-01-01Z', '2026-01-01Z')",
             "\(move) VALUES ('/a', '/b', '\(Self.hash)', 1, 'done', 'match', NULL, '2026-01-02Z', '2026-01-01Z')",
             "\(move) VALUES ('/a', '/b', '\(Self.hash)', 1, 'planned', 'match', 'not json', '2026-01-01Z', NULL)",
+            "\(owned) VALUES ('/d', '/g', '\(Self.hash)', 1, 'planned', 'match', '2026-01-01Z', 'o2')",
+            "\(owned) VALUES ('/h', '/g', '\(Self.hash)', 1, 'planned', 'match', '2026-01-01Z', '')",
+            "INSERT INTO routing_owner VALUES ('o2', NULL, 7, now(), now(), now())",
+            "INSERT INTO routing_owner VALUES ('', NULL, 7, now(), now(), now() + interval '1 minute')",
             "INSERT INTO routing_setting (key, value, updated_at) VALUES ('k2', '{enabled', now())",
             "INSERT INTO routing_setting (key, value, updated_at) VALUES ('', '{}', now())",
             "INSERT INTO routed_file VALUES ('\(Self.hash.uppercased())', '/a', '/b', true, NULL, now())",

@@ -87,4 +87,32 @@ import VisageStorage
         #expect(FileManager.default.fileExists(atPath: review.appendingPathComponent("third.jpg").path))
         #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.path) == ["partial.jpg.part"])
     }
+
+    /// Two `visage watch` processes on one data directory and inbox (recognition off, so they
+    /// only move): every file is routed once, reported once, and neither reports an error; each
+    /// removes its owner row when it exits. (The races themselves: `RoutingSharedJournalTests`.)
+    @Test func twoWatchProcessesRouteEachFileOnce() async throws {
+        let root = TestServices.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = root.appendingPathComponent("data")
+        let (inbox, final, review) = (
+            root.appendingPathComponent("inbox"), root.appendingPathComponent("final"), root.appendingPathComponent("review")
+        )
+        for folder in [data, inbox, final, review] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        let store = try SQLiteFaceStore(path: data.appendingPathComponent("visage.sqlite").path)
+        try store.saveRoutingSettings(
+            FaceRoutingSettings(enabled: false, destinationPath: final.path, reviewPath: review.path, inboxPath: inbox.path), actor: "test")
+        let names = (0..<40).map { "\($0).jpg" }
+        for name in names { try Data("file \(name)".utf8).write(to: inbox.appendingPathComponent(name)) }
+        let arguments = ["watch", "--once", "--interval", "0.5", "--data", data.path, "--pack", "lite", "--model-dir", CLI.modelDirectory]
+        async let first = CLI.running(arguments)
+        async let second = CLI.running(arguments)
+        let results = await [first, second]
+        #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
+        let lines = results.flatMap { ReferenceCommandsTests.lines($0.stdout) }
+        #expect(lines.count == names.count && lines.allSatisfy { $0["moved_to"] is String }, "\(results.map(\.stdout))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: final.path).sorted() == names.sorted())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.path).isEmpty)
+        #expect(try store.unfinishedMoves().isEmpty && store.routingOwners().isEmpty)
+    }
 }

@@ -20,10 +20,18 @@ import VisageStorage
             personName: match ? "Ada" : nil, routedAt: routedAt)
     }
 
-    static func plan(_ store: any RoutingStore, _ seed: Int, routed: RoutedFile?) throws -> FileMove {
+    /// The owner the tests plan and finish moves as: registered with a lease that outlasts the test.
+    static let owner = "test-owner"
+
+    @discardableResult static func register(_ store: any RoutingStore, _ id: String = owner, lease: TimeInterval = 600) throws -> String {
+        try store.renewRoutingOwner(RoutingOwner(id: id, machine: nil, pid: 0), lease: lease)
+        return id
+    }
+
+    static func plan(_ store: any RoutingStore, _ seed: Int, routed: RoutedFile?, owner: String = owner) throws -> FileMove {
         try store.planMove(
             source: "/inbox/\(seed).jpg", destination: "/people/\(seed).jpg", contentHash: hash(seed), size: Int64(seed * 100),
-            reason: "match", routed: routed)
+            reason: "match", routed: routed, owner: owner)
     }
 
     @Test(arguments: StoreBackend.all) func settingsDefaultThenKeepWhatWasSaved(backend: StoreBackend) throws {
@@ -51,16 +59,18 @@ import VisageStorage
         defer { database.remove() }
         let stores = try database.open()
         let store = stores.routing
+        try Self.register(store)
         let done = try Self.plan(store, 1, routed: Self.routed(1))
         #expect(done.state == .planned && done.source == "/inbox/1.jpg" && done.destination == "/people/1.jpg")
         #expect(done.contentHash == Self.hash(1) && done.size == 100 && done.reason == "match" && done.routed == Self.routed(1))
+        #expect(done.owner == Self.owner)
         let undone = try Self.plan(store, 2, routed: Self.routed(2))
         let plain = try Self.plan(store, 3, routed: nil)
         #expect(try store.unfinishedMoves().map(\.id) == [done.id, undone.id, plain.id])
 
-        try store.finishMove(done.id, state: .done, audit: ("route_match", "key-1", #"{"file":"1.jpg"}"#))
-        try store.finishMove(undone.id, state: .rolledBack, audit: nil)
-        try store.finishMove(plain.id, state: .done, audit: ("review_keep", nil, nil))
+        try store.finishMove(done.id, owner: Self.owner, state: .done, audit: ("route_match", "key-1", #"{"file":"1.jpg"}"#))
+        try store.finishMove(undone.id, owner: Self.owner, state: .rolledBack, audit: nil)
+        try store.finishMove(plain.id, owner: Self.owner, state: .done, audit: ("review_keep", nil, nil))
         #expect(try store.unfinishedMoves().isEmpty)
         #expect(try store.routedFile(contentHash: Self.hash(1)) == Self.routed(1))
         #expect(try store.routedFile(contentHash: Self.hash(2)) == nil, "a rolled-back move routed nothing")
@@ -70,11 +80,11 @@ import VisageStorage
 
         // A finished move can't be finished again, an unknown one at all, nor a move finished as planned.
         for (id, state) in [(done.id, FileMove.State.rolledBack), (undone.id, .done), (999_999, .done)] {
-            let error = #expect(throws: VisageError.self) { try store.finishMove(id, state: state, audit: ("again", nil, nil)) }
+            let error = #expect(throws: VisageError.self) { try store.finishMove(id, owner: Self.owner, state: state, audit: ("again", nil, nil)) }
             #expect(error?.code == "store_failed")
         }
         let planned = try Self.plan(store, 4, routed: Self.routed(4))
-        #expect(throws: VisageError.self) { try store.finishMove(planned.id, state: .planned, audit: nil) }
+        #expect(throws: VisageError.self) { try store.finishMove(planned.id, owner: Self.owner, state: .planned, audit: nil) }
         #expect(try store.unfinishedMoves().map(\.id) == [planned.id])
         #expect(try store.routedFile(contentHash: Self.hash(1)) == Self.routed(1))
         #expect(try store.routedFile(contentHash: Self.hash(2)) == nil)
@@ -84,8 +94,9 @@ import VisageStorage
         var later = Self.routed(1, match: false)
         later.routedTo = "/review/1.jpg"
         let again = try store.planMove(
-            source: "/inbox/1 (2).jpg", destination: "/review/1.jpg", contentHash: Self.hash(1), size: 100, reason: "no_match", routed: later)
-        try store.finishMove(again.id, state: .done, audit: nil)
+            source: "/inbox/1 (2).jpg", destination: "/review/1.jpg", contentHash: Self.hash(1), size: 100, reason: "no_match", routed: later,
+            owner: Self.owner)
+        try store.finishMove(again.id, owner: Self.owner, state: .done, audit: nil)
         #expect(try store.routedFile(contentHash: Self.hash(1)) == later)
     }
 
@@ -94,6 +105,7 @@ import VisageStorage
         let database = try backend.makeDatabase()
         defer { database.remove() }
         let store = try database.routing()
+        try Self.register(store)
         let good = Self.hash(0xab)  // letters, so upper case differs
         let refused: [(source: String, destination: String, hash: String, size: Int64, reason: String)] = [
             ("/a.jpg", "/a.jpg", good, 1, "match"), ("", "/b.jpg", good, 1, "match"), ("/a.jpg", "", good, 1, "match"),
@@ -105,7 +117,7 @@ import VisageStorage
             let error = #expect(throws: VisageError.self, "\(bad)") {
                 try store.planMove(
                     source: bad.source, destination: bad.destination, contentHash: bad.hash, size: bad.size, reason: bad.reason,
-                    routed: nil)
+                    routed: nil, owner: Self.owner)
             }
             #expect(error?.code == "store_failed")
         }
@@ -119,15 +131,16 @@ import VisageStorage
         let planned: [FileMove]
         do {
             let store = try database.routing()
+            try Self.register(store)
             planned = try [Self.plan(store, 1, routed: Self.routed(1)), Self.plan(store, 2, routed: nil)]
-            try store.finishMove(try Self.plan(store, 3, routed: Self.routed(3)).id, state: .done, audit: nil)
+            try store.finishMove(try Self.plan(store, 3, routed: Self.routed(3)).id, owner: Self.owner, state: .done, audit: nil)
         }
         let reopened = try database.routing()
         let unfinished = try reopened.unfinishedMoves()
         #expect(unfinished.map(\.id) == planned.map(\.id) && unfinished.map(\.routed) == planned.map(\.routed))
         #expect(zip(unfinished, planned).allSatisfy { abs($0.createdAt.timeIntervalSince($1.createdAt)) < 0.002 })
         #expect(try reopened.routedFile(contentHash: Self.hash(3)) == Self.routed(3))
-        try reopened.finishMove(planned[0].id, state: .done, audit: ("move_recovered", nil, nil))
+        try reopened.finishMove(planned[0].id, owner: Self.owner, state: .done, audit: ("move_recovered", nil, nil))
         #expect(try reopened.routedFile(contentHash: Self.hash(1)) == Self.routed(1))
         #expect(try reopened.unfinishedMoves().map(\.id) == [planned[1].id])
     }
@@ -138,6 +151,7 @@ import VisageStorage
         let database = try backend.makeDatabase()
         defer { database.remove() }
         let processes = try [database.open(), database.open()]
+        try Self.register(processes[0].routing)
         let moves = try (1...12).map { try Self.plan(processes[0].routing, $0, routed: Self.routed($0)) }
         let outcomes = FinishOutcomes()
         let routings = processes.map(\.routing)
@@ -146,7 +160,7 @@ import VisageStorage
             // Each move gets one `done` and one `rolledBack` finisher, from different processes.
             let state: FileMove.State = index % 2 == 0 ? .done : .rolledBack
             do {
-                try routings[index % 2].finishMove(move.id, state: state, audit: ("race", "p\(index % 2)", nil))
+                try routings[index % 2].finishMove(move.id, owner: Self.owner, state: state, audit: ("race", "p\(index % 2)", nil))
                 outcomes.record(move: move.id, state: state, error: nil)
             } catch {
                 outcomes.record(move: move.id, state: state, error: (error as? VisageError)?.code ?? "\(error)")

@@ -38,7 +38,7 @@ import VisageStorage
                     try StoreSchema.migrator.appliedMigrations(db) == [
                         "v1", "v2-pinned-clusters", "v3-face-collections", "v4-api-keys", "v5-reference-faces", "v6-media-routing",
                         "v7-ui-sessions", "v8-face-cover-index", "v9-vector-generations", "v10-image-embeddings",
-                        "v11-classifiers", "v12-jobs",
+                        "v11-classifiers", "v12-jobs", "v13-routing-owners",
                     ])
                 // Covers come from the covering index, one seek per cluster, never from the face rows.
                 let plan = try Row.fetchAll(
@@ -105,6 +105,35 @@ import VisageStorage
             "\(job) VALUES ('reindex', '{}', 'done', 1, 5, \(t), NULL, NULL, 0, NULL, NULL, NULL, \(t), \(t), \(t))",
         ] {
             #expect(throws: DatabaseError.self, "\(bad)") { try store.writer.write { try $0.execute(sql: bad) } }
+        }
+    }
+
+    /// A journal from before owners, even one with two planned moves of one source (two processes
+    /// raced before the claim existed), migrates untouched: its moves are ownerless, so
+    /// orphaned, and are claimed one per source at a time.
+    @Test func journalsFromBeforeOwnersMigrate() throws {
+        try Self.withTemporaryDatabase { path in
+            let old = try DatabaseQueue(path: path)
+            try StoreSchema.migrator.migrate(old, upTo: "v11-classifiers")
+            let hash = String(repeating: "ab", count: 32)
+            for destination in ["/b", "/c"] {
+                try old.write {
+                    try $0.execute(
+                        sql: """
+                            INSERT INTO file_move (source, destination, content_hash, size, state, reason, created_at)
+                            VALUES ('/a', ?, ?, 1, 'planned', 'match', '2026-01-01 00:00:00.000')
+                            """, arguments: [destination, hash])
+                }
+            }
+            try old.close()
+            let store = try SQLiteFaceStore(path: path)
+            let orphans = try store.orphanedMoves()
+            #expect(orphans.map(\.destination) == ["/b", "/c"] && orphans.allSatisfy { $0.owner == nil })
+            try store.renewRoutingOwner(RoutingOwner(id: "r", machine: nil, pid: 0), lease: 600)
+            #expect(try store.claimMove(orphans[0].id, from: nil, to: "r"))
+            #expect(try store.claimMove(orphans[1].id, from: nil, to: "r") == false, "one planned move of /a is owned now")
+            try store.finishMove(orphans[0].id, owner: "r", state: .rolledBack, audit: nil)
+            #expect(try store.claimMove(orphans[1].id, from: nil, to: "r"))
         }
     }
 
