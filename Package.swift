@@ -125,6 +125,11 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
 
+        // `visage migrate`: a SQLite library copied into PostgreSQL (tables in order, checks).
+        .target(
+            name: "VisageStoreMigration",
+            dependencies: ["VisageCore", "VisageStorage", "VisageSQLite", "VisagePostgres"]),
+
         // API keys: generation, hashing, scopes and the rule that no key mints a wider one.
         .target(
             name: "VisageAccess",
@@ -204,7 +209,7 @@ let package = Package(
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference",
                 "VisageModels", "VisageFaces", "VisageSearch", "VisageANN", "VisageServer",
-                "VisageRecognition", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageXMP", "VisageInput",
+                "VisageRecognition", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageStoreMigration", "VisageXMP", "VisageInput",
                 "VisageAccess", "VisagePeopleBench", "VisageClustering", "VisageReferences", "VisageVideo", "VisageRouting",
                 "VisageSemantic", "VisageTasks", "VisageImageSearch", "VisageCaptioning", "VisageClassifiers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -224,7 +229,7 @@ let package = Package(
             name: "VisageTests",
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels",
-                "VisageFaces", "VisageSearch", "VisageANN", "VisageClustering", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageXMP",
+                "VisageFaces", "VisageSearch", "VisageANN", "VisageClustering", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageStoreMigration", "VisageXMP",
                 "VisageServer", "VisageRecognition",
                 "visage", "visage-fuzz", "VisageInput", "VisageAccess", "VisagePeopleBench", "VisageReferences",
                 "VisageVideo", "VisageRouting", "VisageSemantic", "VisageTasks", "VisageImageSearch", "VisageCaptioning", "VisageClassifiers",
