@@ -229,7 +229,7 @@ let package = Package(
             name: "VisageTests",
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference", "VisageModels",
-                "VisageFaces", "VisageSearch", "VisageANN", "VisageClustering", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageStoreMigration", "VisageXMP",
+                "VisageFaces", "VisageSearch", "VisageANN", "VisageClustering", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageXMP",
                 "VisageServer", "VisageRecognition",
                 "visage", "visage-fuzz", "VisageInput", "VisageAccess", "VisagePeopleBench", "VisageReferences",
                 "VisageVideo", "VisageRouting", "VisageSemantic", "VisageTasks", "VisageImageSearch", "VisageCaptioning", "VisageClassifiers",

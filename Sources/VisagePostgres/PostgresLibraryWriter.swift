@@ -54,7 +54,7 @@ public struct PostgresLibraryWriter {
         do {
             try session.execute(PostgresQuery(unsafeSQL: sql, binds: bindings))
         } catch let error as VisageError {
-            throw VisageError(error.code, "copying \(table.name): \(error.message)")
+            throw VisageError(error.errorCode, "copying \(table.name): \(error.message)")
         }
     }
 

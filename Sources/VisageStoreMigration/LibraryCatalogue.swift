@@ -110,7 +110,8 @@ public enum LibraryCatalogue {
                 .init("collection_id", .integer), .init("version", .integer), .init("embedding_types", .texts),
                 .init("dimensions", .integers), .init("weights", .floats), .init("bias", .real), .init("threshold", .real),
                 .init("regularization", .real), .init("held_out_fraction", .real), .init("seed", .integer),
-            ] + ["training_positives", "training_negatives", "true_positives", "false_positives", "true_negatives", "false_negatives"]
+            ]
+                + ["training_positives", "training_negatives", "true_positives", "false_positives", "true_negatives", "false_negatives"]
                 .map { LibraryColumn($0, .integer) } + [.init("macro_precision", .real), .init("created_at", .date)]),
     ]
 }

@@ -43,7 +43,8 @@ public struct LibraryMigration {
                 guard occupied.isEmpty else {
                     throw VisageError(
                         .migrationTargetNotEmpty,
-                        "\(target.url.redacted) already holds a library (rows in \(occupied.joined(separator: ", "))); migrate into an empty database")
+                        "\(target.url.redacted) already holds a library (rows in \(occupied.joined(separator: ", "))); migrate into an empty database"
+                    )
                 }
                 var verified = 0
                 for table in tables {

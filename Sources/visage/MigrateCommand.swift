@@ -68,7 +68,7 @@ struct MigrateCommand: ParsableCommand {
         do {
             return try PostgresURL(parsing: argument)
         } catch let error as VisageError {
-            throw VisageError(error.code, error.message.replacingOccurrences(of: "VISAGE_DATABASE_URL", with: "--to"))
+            throw VisageError(error.errorCode, error.message.replacingOccurrences(of: "VISAGE_DATABASE_URL", with: "--to"))
         }
     }
 }

@@ -25,13 +25,14 @@ import VisageStorage
 
     /// A SQLite library with every kind of row: faces and people (a name, a correction), a
     /// face-database image, a reference, an image embedding, a classifier, a finished move, a key.
-    /// Returns the key.
-    static func makeLibrary(in data: URL) async throws -> String {
+    /// Returns the key and the face ids of the face-database image.
+    static func makeLibrary(in data: URL) async throws -> (key: String, facedbFaceIDs: [Int]) {
         let serve = try ServeProcess(data: data)
         defer { serve.kill() }
         try await serve.waitUntilHealthy()
         for path in photos["obama"]!.prefix(3) + photos["jolie"]! {
-            let (status, json) = try await serve.request("POST", "/faces/recognize", ["image_id": imageID(path), "image_path": path, "orientation": 1])
+            let (status, json) = try await serve.request(
+                "POST", "/faces/recognize", ["image_id": imageID(path), "image_path": path, "orientation": 1])
             #expect(status == 200, "\(json)")
         }
         let obama = try await faces(of: photos["obama"]![0], on: serve)[0]["cluster_id"] as! String
@@ -43,11 +44,17 @@ import VisageStorage
         #expect(status == 200 || status == 201, "\(json)")
         (status, json) = try await serve.request("POST", "/references", ["person_name": "Barack Obama", "image_path": photos["obama"]![0]])
         #expect(status == 201, "\(json)")
+        let facedbFaceIDs = faceIDs(try await serve.request("GET", "/facedb/images/db-1").1)
         serve.kill()
 
         let store = try SQLiteFaceStore(path: data.appendingPathComponent("visage.sqlite").path)
         let images = try SQLiteImageEmbeddings(store: store)
-        _ = try images.store(ImageEmbedding(imageID: "clip-1", imagePath: nil, model: "tiny-clip", vector: { var random = SeededRandom(seed: 3); return random.unitVector(8) }()))
+        _ = try images.store(
+            ImageEmbedding(
+                imageID: "clip-1", imagePath: nil, model: "tiny-clip",
+                vector: {
+                    var random = SeededRandom(seed: 3); return random.unitVector(8)
+                }()))
         let counts = ClassifierCounts(
             trainingPositives: 4, trainingNegatives: 4, truePositives: 1, falsePositives: 0, trueNegatives: 1, falseNegatives: 0)
         _ = try store.addClassifierVersion(
@@ -64,26 +71,33 @@ import VisageStorage
             source: "/inbox/a.jpg", destination: "/library/a.jpg", contentHash: hash, size: 10, reason: "match", routed: routed)
         try store.finishMove(move.id, state: .done, audit: (action: "route", actor: nil, detailJSON: nil))
 
-        let created = await CLI.running(["keys", "create", "--name", "photos", "--scope", "faces:read", "--data", data.path])
+        let created = await CLI.running([
+            "keys", "create", "--name", "photos", "--scope", "faces:read", "faces:write", "facedb:read", "review", "--data", data.path,
+        ])
         #expect(created.status == 0, "\(created.stderr)")
-        return try #require(created.jsonLines.first?["key"] as? String)
+        return (try #require(created.jsonLines.first?["key"] as? String), facedbFaceIDs)
     }
 
-    static func faces(of path: String, on serve: ServeProcess) async throws -> [[String: Any]] {
-        let (_, json) = try await serve.request("GET", "/images/\(imageID(path))")
+    static func faceIDs(_ facedbImage: [String: Any]) -> [Int] {
+        (facedbImage["faces"] as? [[String: Any]] ?? []).compactMap { $0["face_id"] as? Int }
+    }
+
+    static func faces(of path: String, on serve: ServeProcess, key: String? = nil) async throws -> [[String: Any]] {
+        let (_, json) = try await serve.request("GET", "/images/\(imageID(path))", key: key)
         return json["faces"] as? [[String: Any]] ?? []
     }
 
     @Test func aMigratedLibraryServesTheSameOnPostgreSQL() async throws {
         let data = TestServices.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: data) }
-        let key = try await Self.makeLibrary(in: data)
+        let library = try await Self.makeLibrary(in: data)
+        let key = library.key
         let (url, drop) = try TestPostgres.makeDatabase()
         defer { drop() }
 
         let result = await Self.migrate(data, to: url)
         #expect(result.status == 0, "\(result.stderr)")
-        let summary = try #require(result.jsonLines.first, result.stdout)
+        let summary = try #require(result.jsonLines.first, "\(result.stdout)")
         let tables = try #require(summary["tables"] as? [String: Int])
         let sqlite = try SQLiteFaceStore(path: data.appendingPathComponent("visage.sqlite").path)
         let faceCount = try sqlite.read { try $0.libraryCounts() }.faces
@@ -99,19 +113,31 @@ import VisageStorage
         // Times compared to the millisecond SQLite keeps: each driver turns them into a `Date`
         // by its own float arithmetic.
         func images(_ store: any FaceStore) throws -> [StoredImage] {
-            try store.read { try $0.images() }.sorted { $0.id < $1.id }.map { var image = $0; image.analyzedAt = Self.ms(image.analyzedAt); return image }
+            try store.read { try $0.images() }.sorted { $0.id < $1.id }.map {
+                var image = $0; image.analyzedAt = Self.ms(image.analyzedAt); return image
+            }
         }
         func faces(_ store: any FaceStore, _ imageID: String) throws -> [StoredFace] {
-            try store.read { try $0.faces(imageID: imageID) }.map { var face = $0; face.createdAt = Self.ms(face.createdAt); return face }
+            try store.read { try $0.faces(imageID: imageID) }.map {
+                var face = $0; face.createdAt = Self.ms(face.createdAt); return face
+            }
         }
         func clusters(_ store: any FaceStore) throws -> Set<Cluster> {
-            Set(try store.read { try $0.clusters() }.map { var cluster = $0; (cluster.createdAt, cluster.updatedAt) = (Self.ms(cluster.createdAt), Self.ms(cluster.updatedAt)); return cluster })
+            Set(
+                try store.read { try $0.clusters() }.map {
+                    var cluster = $0; (cluster.createdAt, cluster.updatedAt) = (Self.ms(cluster.createdAt), Self.ms(cluster.updatedAt));
+                    return cluster
+                })
         }
         func audit(_ store: any FaceStore) throws -> [AuditEntry] {
-            try store.read { try $0.recentAudit(limit: 100) }.map { var entry = $0; entry.at = Self.ms(entry.at); return entry }
+            try store.read { try $0.recentAudit(limit: 100) }.map {
+                var entry = $0; entry.at = Self.ms(entry.at); return entry
+            }
         }
         func classifiers(_ store: any ClassifierStore) throws -> [StoredClassifierVersion] {
-            try store.classifierVersions(collectionID: nil).map { var version = $0; version.createdAt = Self.ms(version.createdAt); return version }
+            try store.classifierVersions(collectionID: nil).map {
+                var version = $0; version.createdAt = Self.ms(version.createdAt); return version
+            }
         }
         #expect(try images(people) == images(sqlite) && images(people).count >= 5)
         for image in try images(sqlite) { #expect(try faces(people, image.imageID) == faces(sqlite, image.imageID)) }
@@ -119,8 +145,9 @@ import VisageStorage
         #expect(try audit(people) == audit(sqlite))
         #expect(try classifiers(postgres) == classifiers(sqlite) && classifiers(postgres).first?.weights == [0.25, -1.5, 3e-8])
         #expect(try postgres.routedFile(contentHash: String(repeating: "ab", count: 32)) != nil)
-        #expect(try PostgresImageEmbeddings(store: postgres).embedding(imageID: "clip-1", model: "tiny-clip")?.vector
-            == SQLiteImageEmbeddings(store: sqlite).embedding(imageID: "clip-1", model: "tiny-clip")?.vector)
+        #expect(
+            try PostgresImageEmbeddings(store: postgres).embedding(imageID: "clip-1", model: "tiny-clip")?.vector
+                == SQLiteImageEmbeddings(store: sqlite).embedding(imageID: "clip-1", model: "tiny-clip")?.vector)
         // The key keeps working: only its hash moved.
         #expect(try KeyService(store: postgres).authenticate(key).scopes.contains(.facesRead))
 
@@ -132,14 +159,15 @@ import VisageStorage
         defer { serve.kill() }
         try await serve.waitUntilHealthy()
         let photo = Self.photos["obama"]![3]
-        let (status, json) = try await serve.request("POST", "/faces/recognize", ["image_id": Self.imageID(photo), "image_path": photo, "orientation": 1])
+        let (status, json) = try await serve.request(
+            "POST", "/faces/recognize", ["image_id": Self.imageID(photo), "image_path": photo, "orientation": 1], key: key)
         #expect(status == 200, "\(json)")
-        let added = try await Self.faces(of: photo, on: serve)
+        let added = try await Self.faces(of: photo, on: serve, key: key)
         #expect(added.first?["cluster_id"] as? String == obama.id)
         #expect((added.first?["face_id"] as? Int).map { $0 > lastFace } == true)
-        let (_, facedb) = try await serve.request("GET", "/facedb/images/db-1")
-        #expect((facedb["faces"] as? [[String: Any]])?.isEmpty == false, "\(facedb)")
-        let (_, references) = try await serve.request("GET", "/references")
+        let (_, facedb) = try await serve.request("GET", "/facedb/images/db-1", key: key)
+        #expect(Self.faceIDs(facedb) == library.facedbFaceIDs && !library.facedbFaceIDs.isEmpty, "\(facedb)")
+        let (_, references) = try await serve.request("GET", "/references", key: key)
         #expect(references["count"] as? Int == 1, "\(references)")
     }
 
@@ -181,7 +209,7 @@ import VisageStorage
         #expect(missing.stderr.contains("[migration_source_invalid]"), "\(missing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "\(data.path)/nothing.sqlite"))
         let foreign = data.appendingPathComponent("other.sqlite")
-        try DatabaseQueue(path: foreign.path).write { try $0.execute(sql: "CREATE TABLE notes (text TEXT)") }
+        try await DatabaseQueue(path: foreign.path).write { try $0.execute(sql: "CREATE TABLE notes (text TEXT)") }
         let other = await CLI.running(["migrate", "--from", "sqlite:\(foreign.path)", "--to", url.redacted])
         #expect(other.stderr.contains("[migration_source_invalid]"), "\(other.stderr)")
         let text = data.appendingPathComponent("notes.txt")
@@ -203,7 +231,7 @@ import VisageStorage
         let path = data.appendingPathComponent("visage.sqlite").path
         let store = try SQLiteFaceStore(path: path)
         _ = try store.appendMediaAudit(action: "note", actor: nil, detailJSON: nil)
-        try DatabaseQueue(path: path).write { db in
+        try await DatabaseQueue(path: path).write { db in
             try db.execute(
                 sql: """
                     INSERT INTO image (image_id, path, width, height, orientation, analyzed_at) VALUES ('a', '/a.jpg', 10, 10, 1, '2026-01-01 00:00:00.000');
@@ -213,7 +241,7 @@ import VisageStorage
         let failed = await Self.migrate(data, to: url)
         #expect(failed.stderr.contains("[store_failed]") && failed.stderr.contains("copying cluster"), "\(failed.stderr)")
 
-        try DatabaseQueue(path: path).write { try $0.execute(sql: "DELETE FROM cluster") }
+        try await DatabaseQueue(path: path).write { try $0.execute(sql: "DELETE FROM cluster") }
         let retried = await Self.migrate(data, to: url)
         #expect(retried.status == 0, "\(retried.stderr)")
         let tables = retried.jsonLines.first?["tables"] as? [String: Int]
