@@ -44,7 +44,7 @@ struct MigrateCommand: ParsableCommand {
                 "verified_embeddings": summary.verifiedEmbeddings, "seconds": (summary.seconds * 1000).rounded() / 1000,
                 "not_copied": ["ui_session"],
             ]
-            let json = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
+            let json = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: json, as: UTF8.self))
         } catch {
             exitWithError(error)
