@@ -63,6 +63,7 @@ import VisageStorage
                 threshold: 0.5, regularization: 1, heldOutFraction: 0.25, seed: UInt64.max, counts: counts, macroPrecision: 1,
                 createdAt: Date()),
             discard: { _ in [] })
+        try store.saveRoutingSettings(FaceRoutingSettings(tolerance: 0.5, personName: "Barack Obama"), actor: "test")
         let hash = String(repeating: "ab", count: 32)
         let routed = RoutedFile(
             contentHash: hash, originalPath: "/inbox/a.jpg", routedTo: "/library/a.jpg", hasMatch: true, personName: "Barack Obama",
@@ -104,7 +105,7 @@ import VisageStorage
         #expect(tables["face"] == faceCount && faceCount >= 5)
         #expect(tables["api_key"] == 1 && tables["reference_face"] == 1 && tables["collection_image"] == 1)
         #expect(tables["image_embedding"] == 1 && tables["classifier_version"] == 1 && tables["file_move"] == 1)
-        #expect(tables["routed_file"] == 1 && tables["face_constraint"]! >= 1 && tables["media_audit"]! >= 1)
+        #expect(tables["routed_file"] == 1 && tables["routing_setting"]! >= 1 && tables["face_constraint"]! >= 1 && tables["media_audit"]! >= 1)
         #expect(summary["verified_embeddings"] as? Int == faceCount + tables["collection_face"]! + 2)
 
         // The same rows through each backend's own stores: ids, names, embeddings, decisions.
@@ -140,7 +141,21 @@ import VisageStorage
             }
         }
         #expect(try images(people) == images(sqlite) && images(people).count >= 5)
-        for image in try images(sqlite) { #expect(try faces(people, image.imageID) == faces(sqlite, image.imageID)) }
+        func constraints(_ store: any FaceStore, _ faceID: Int64) throws -> [FaceConstraint] {
+            try store.read { try $0.constraints(forFace: faceID) }.map {
+                var constraint = $0; constraint.createdAt = Self.ms(constraint.createdAt); return constraint
+            }
+        }
+        var decisions = 0
+        for image in try images(sqlite) {
+            #expect(try faces(people, image.imageID) == faces(sqlite, image.imageID))
+            for face in try faces(sqlite, image.imageID) {
+                #expect(try constraints(people, face.id) == constraints(sqlite, face.id))
+                decisions += try constraints(sqlite, face.id).count
+            }
+        }
+        #expect(decisions >= 1)
+        #expect(try postgres.routingSettings() == sqlite.routingSettings() && sqlite.routingSettings().personName == "Barack Obama")
         #expect(try clusters(people) == clusters(sqlite))
         #expect(try audit(people) == audit(sqlite))
         #expect(try classifiers(postgres) == classifiers(sqlite) && classifiers(postgres).first?.weights == [0.25, -1.5, 3e-8])
