@@ -125,6 +125,11 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
 
+        // `visage migrate`: a SQLite library copied into PostgreSQL (tables in order, checks).
+        .target(
+            name: "VisageStoreMigration",
+            dependencies: ["VisageCore", "VisageStorage", "VisageSQLite", "VisagePostgres"]),
+
         // API keys: generation, hashing, scopes and the rule that no key mints a wider one.
         .target(
             name: "VisageAccess",
@@ -212,7 +217,7 @@ let package = Package(
             dependencies: [
                 "VisageCore", "VisageImaging", "VisageInference",
                 "VisageModels", "VisageFaces", "VisageSearch", "VisageANN", "VisageServer",
-                "VisageRecognition", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageXMP", "VisageInput",
+                "VisageRecognition", "VisageStorage", "VisageSQLite", "VisagePostgres", "VisageStoreMigration", "VisageXMP", "VisageInput",
                 "VisageAccess", "VisagePeopleBench", "VisageClustering", "VisageReferences", "VisageVideo", "VisageRouting",
                 "VisageSemantic", "VisageTasks", "VisageImageSearch", "VisageCaptioning", "VisageClassifiers", "VisageJobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -115,6 +115,17 @@ extension ErrorCode {
     /// stops before it serves.
     public static let invalidConfiguration = ErrorCode("invalid_configuration", 500)
 
+    // MARK: Moving a library (`visage migrate`)
+
+    /// `--from` names no file, or a file that is not a Visage SQLite library.
+    public static let migrationSourceInvalid = ErrorCode("migration_source_invalid", 400)
+    /// The PostgreSQL database already holds a library; a migration never merges into one.
+    public static let migrationTargetNotEmpty = ErrorCode("migration_target_not_empty", 409)
+    /// The source has file moves a crash left `planned`; `visage route` (no arguments) finishes them.
+    public static let migrationMovesPending = ErrorCode("migration_moves_pending", 409)
+    /// The copy read back differs from the source (a count or an embedding); nothing was committed.
+    public static let migrationVerificationFailed = ErrorCode("migration_verification_failed", 500)
+
     // MARK: Face database (seed 002)
 
     public static let invalidCollection = ErrorCode("invalid_collection", 400)
@@ -217,6 +228,7 @@ extension ErrorCode {
         embeddingModelMismatch, embeddingDimensionMismatch, embeddingMissing, embeddingModelMissing,
         storeOpenFailed, storeCorrupt, storeFailed,
         invalidConfiguration,
+        migrationSourceInvalid, migrationTargetNotEmpty, migrationMovesPending, migrationVerificationFailed,
         invalidCollection, collectionNotFound,
         tooManyImages, requestTimeout,
         faceNotDetected, referenceNotFound, invalidSettings, routingNotConfigured, routingFailed,

@@ -4,21 +4,24 @@ import Foundation
 /// so logs and pipes stay clean.
 final class ProgressBar: @unchecked Sendable {
     private let total: Int
+    /// What is counted, for the rate ("img/s").
+    private let unit: String
     private let start = Date()
     private let enabled: Bool
     private let lock = NSLock()
     private var done = 0
     private var lastDraw = Date.distantPast
 
-    init(total: Int, enabled: Bool = isatty(STDERR_FILENO) == 1) {
+    init(total: Int, unit: String = "img", enabled: Bool = isatty(STDERR_FILENO) == 1) {
         self.total = total
+        self.unit = unit
         self.enabled = enabled && total > 0
     }
 
-    func advance() {
+    func advance(by count: Int = 1) {
         lock.lock()
         defer { lock.unlock() }
-        done += 1
+        done = min(total, done + count)
         draw()
     }
 
@@ -40,7 +43,7 @@ final class ProgressBar: @unchecked Sendable {
         let remaining = rate > 0 ? Double(total - done) / rate : 0
         let width = 30, filled = width * done / total
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let line = String(format: "\r[%@] %d/%d  %.1f img/s  ETA %@ ", bar, done, total, rate, Self.clock(remaining))
+        let line = String(format: "\r[%@] %d/%d  %.1f %@/s  ETA %@ ", bar, done, total, rate, unit, Self.clock(remaining))
         FileHandle.standardError.write(Data(line.utf8))
         if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
     }

@@ -7,7 +7,8 @@ struct Visage: AsyncParsableCommand {
         abstract: "Photo analysis and face recognition.",
         subcommands: [
             AnalyzeCommand.self, ServeCommand.self, ImportXMPCommand.self, ReclusterCommand.self, ReindexCommand.self,
-            ModelsCommand.self, KeysCommand.self, ReferencesCommand.self, ClassifiersCommand.self, CheckCommand.self, RouteCommand.self,
+            ModelsCommand.self, KeysCommand.self, MigrateCommand.self, ReferencesCommand.self, ClassifiersCommand.self, CheckCommand.self,
+            RouteCommand.self,
             WatchCommand.self,
             ReviewCommand.self, BenchCommand.self, BenchSearchCommand.self, BenchFaceDatabaseCommand.self, BenchPeopleCommand.self,
             BenchRoutingCommand.self, BenchLibraryCommand.self, BenchTasksCommand.self, JobsCommand.self, WorkerCommand.self,

@@ -34,9 +34,11 @@ final class ServeProcess: @unchecked Sendable {
         throw CancellationError()
     }
 
-    func request(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> (Int, [String: Any]) {
+    /// `key`: sent as `Authorization: Bearer` (a library with keys is closed even on loopback).
+    func request(_ method: String, _ path: String, _ body: [String: Any]? = nil, key: String? = nil) async throws -> (Int, [String: Any]) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
+        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
         request.timeoutInterval = 120
         if let body {
             request.httpBody = try JSONSerialization.data(withJSONObject: body)
