@@ -52,15 +52,9 @@ struct ConstraintRow: Codable, FetchableRecord, PersistableRecord {
             guard let kind = ConstraintKind(rawValue: kind) else {
                 throw StoreErrors.corrupt("constraint \(id) has an unknown kind \"\(kind)\"")
             }
-            let target: ConstraintTarget
-            if let otherFaceID {
-                target = .face(otherFaceID)
-            } else if let clusterID {
-                target = .cluster(clusterID)
-            } else {
-                target = .person(personName ?? "")
-            }
-            return FaceConstraint(id: id, kind: kind, faceID: faceID, target: target, createdAt: createdAt)
+            return FaceConstraint(
+                id: id, kind: kind, faceID: faceID,
+                target: ConstraintTarget(otherFaceID: otherFaceID, clusterID: clusterID, personName: personName), createdAt: createdAt)
         }
     }
 }

@@ -7,15 +7,11 @@ extension SQLiteTransaction {
     @discardableResult
     func addConstraint(_ kind: ConstraintKind, faceID: Int64, target: ConstraintTarget) throws -> FaceConstraint {
         _ = try existingFaces([faceID])
-        var target = target
+        let target = try target.checked(for: faceID)
         switch target {
-        case .face(let other):
-            guard other != faceID else { throw StorageErrors.selfLink() }
-            _ = try existingFaces([other])
-        case .cluster(let clusterID):
-            _ = try existingCluster(clusterID)
-        case .person(let name):
-            target = .person(try StorageErrors.validName(name))
+        case .face(let other): _ = try existingFaces([other])
+        case .cluster(let clusterID): _ = try existingCluster(clusterID)
+        case .person: break
         }
         let sameTarget = Self.constraints(on: faceID, target: target)
         try sameTarget.filter(ConstraintRow.SQLColumns.kind == kind.opposite.rawValue).deleteAll(db)

@@ -60,17 +60,9 @@ enum PeopleRows {
         try rows.map { row in
             let (id, kind, faceID, otherFaceID, clusterID, personName, createdAt) = try PostgresSession.decode(
                 row, as: (Int64, String, Int64, Int64?, String?, String?, Date).self)
-            let target: ConstraintTarget
-            if let otherFaceID {
-                target = .face(otherFaceID)
-            } else if let clusterID {
-                target = .cluster(clusterID)
-            } else {
-                target = .person(personName ?? "")
-            }
             return FaceConstraint(
                 id: id, kind: try decode(ConstraintKind.self, kind, what: "kind of constraint \(id)"), faceID: faceID,
-                target: target, createdAt: createdAt)
+                target: ConstraintTarget(otherFaceID: otherFaceID, clusterID: clusterID, personName: personName), createdAt: createdAt)
         }
     }
 

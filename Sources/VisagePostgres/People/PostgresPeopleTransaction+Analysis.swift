@@ -9,45 +9,28 @@ extension PostgresPeopleTransaction {
         imageID: String, path: String, width: Int, height: Int, orientation: Int,
         contentHash: String?, faces newFaces: [NewFace], model: String
     ) throws -> SavedAnalysis {
-        try checkEmbeddings(of: newFaces, model: model)
+        let stored = try session.fetch("SELECT dimensions FROM face WHERE embedding_model = \(model) LIMIT 1", as: Int.self).first
+        try ReanalysisPlan.checkEmbeddings(of: newFaces, model: model, storedDimensions: stored)
         if let dimensions = newFaces.first?.embedding.count { try vectorIndexes.ensure(dimensions: dimensions, in: session) }
         let now = Date()
         let image = try upsertImage(
             StoredImage(
                 id: 0, imageID: imageID, path: path, width: width, height: height, orientation: orientation,
                 contentHash: contentHash, analyzedAt: now))
-        let oldFaces = try faces(imageRowID: image.id)
-        let oldIndexByNew = FaceMatcher.match(old: oldFaces.map(\.box), new: newFaces.map(\.box))
-
-        var saved: [StoredFace] = []
-        for (newIndex, newFace) in newFaces.enumerated() {
-            if let oldIndex = oldIndexByNew[newIndex] {
-                saved.append(try updateMatchedFace(oldFaces[oldIndex], with: newFace, model: model))
-            } else {
-                saved.append(try insert(StoredFace(newFace, imageRowID: image.id, model: model, createdAt: now)))
+        let plan = try ReanalysisPlan(
+            old: try faces(imageRowID: image.id), new: newFaces, imageRowID: image.id, model: model, at: now,
+            clusterModel: { try cluster(id: $0)?.embeddingModel })
+        let saved = try plan.slots.map { slot -> StoredFace in
+            switch slot {
+            case .kept(let face):
+                try update(face)
+                return face
+            case .new(let face): return try insert(face)
             }
         }
-
-        let keptOldIndexes = Set(oldIndexByNew.values)
-        let removed = oldFaces.indices.filter { !keptOldIndexes.contains($0) }.map { oldFaces[$0].id }
-        if !removed.isEmpty { try session.execute("DELETE FROM face WHERE id = ANY(\(removed))") }
-
-        // Old faces' clusters cover every cluster touched: new faces join none, and matched faces
-        // only keep or leave the cluster they had.
-        let touchedClusters = Set(oldFaces.compactMap(\.clusterID)).sorted()
-        for clusterID in touchedClusters { try recomputeCluster(id: clusterID) }
-        return SavedAnalysis(image: image, faces: saved, removedFaceIDs: removed, updatedClusterIDs: touchedClusters)
-    }
-
-    private func updateMatchedFace(_ old: StoredFace, with newFace: NewFace, model: String) throws -> StoredFace {
-        var face = old
-        face.replaceAnalysis(with: newFace, model: model)
-        face.label = FaceLabel.carriedOver(old: old.label, new: newFace.label?.cleaned)
-        if let clusterID = face.clusterID, try cluster(id: clusterID)?.embeddingModel != model {
-            face.clusterID = nil
-        }
-        try update(face)
-        return face
+        if !plan.removedFaceIDs.isEmpty { try session.execute("DELETE FROM face WHERE id = ANY(\(plan.removedFaceIDs))") }
+        for clusterID in plan.touchedClusterIDs { try recomputeCluster(id: clusterID) }
+        return SavedAnalysis(image: image, faces: saved, removedFaceIDs: plan.removedFaceIDs, updatedClusterIDs: plan.touchedClusterIDs)
     }
 
     private func insert(_ face: StoredFace) throws -> StoredFace {
@@ -99,20 +82,6 @@ extension PostgresPeopleTransaction {
         var image = fresh
         image.id = id
         return image
-    }
-
-    /// All faces of one model have embeddings of one length: the length of the first one ever
-    /// stored. A mismatch means a model name was reused for a different model.
-    private func checkEmbeddings(of faces: [NewFace], model: String) throws {
-        guard !model.isEmpty else { throw StorageErrors.modelMissing() }
-        guard let dimensions = faces.first?.embedding.count else { return }
-        let stored = try session.fetch(
-            "SELECT dimensions FROM face WHERE embedding_model = \(model) LIMIT 1", as: Int.self
-        ).first
-        let expected = stored ?? dimensions
-        for face in faces where face.embedding.count != expected || face.embedding.isEmpty {
-            throw StorageErrors.dimensionMismatch(got: face.embedding.count, model: model, expected: expected)
-        }
     }
 
     @discardableResult

@@ -8,15 +8,11 @@ extension PostgresPeopleTransaction {
     @discardableResult
     func addConstraint(_ kind: ConstraintKind, faceID: Int64, target: ConstraintTarget) throws -> FaceConstraint {
         _ = try existingFaces([faceID])
-        var target = target
+        let target = try target.checked(for: faceID)
         switch target {
-        case .face(let other):
-            guard other != faceID else { throw StorageErrors.selfLink() }
-            _ = try existingFaces([other])
-        case .cluster(let clusterID):
-            _ = try existingCluster(clusterID)
-        case .person(let name):
-            target = .person(try StorageErrors.validName(name))
+        case .face(let other): _ = try existingFaces([other])
+        case .cluster(let clusterID): _ = try existingCluster(clusterID)
+        case .person: break
         }
         // The latest decision wins: the opposite one about the same target goes.
         try session.execute(Self.about(target, of: faceID, kind: kind.opposite, "DELETE FROM face_constraint"))
