@@ -90,6 +90,7 @@ def main():
     args = parser.parse_args()
     files = photos(args.testdata, args.photos)
     scratch = tempfile.mkdtemp(prefix="visage-bench-workers-")
+    os.chmod(scratch, 0o755)  # the server may run as another user (scripts/postgres.sh, as root)
     server = os.path.join(scratch, "pg")
     url = subprocess.run(["bash", os.path.join(ROOT, "scripts/postgres.sh"), "start", server], capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
     try:
